@@ -1,0 +1,77 @@
+//! Header, navigation, language switch and footer shared by every page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::i18n::{current_lang, Section};
+
+/// Site header with the main navigation and the language switch.
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = current_lang();
+    let t = lang.t();
+    let location = use_location();
+    let here = location.pathname.get_untracked();
+    let query = location.search.get_untracked();
+    let next = if query.is_empty() {
+        here.clone()
+    } else {
+        format!("{here}?{query}")
+    };
+    let switch_href = format!(
+        "/lang/{}?next={}",
+        lang.other().code(),
+        encode_component(&next)
+    );
+    let nav = [
+        Section::Regulations,
+        Section::Training,
+        Section::Events,
+        Section::Leads,
+    ]
+    .into_iter()
+    .map(|s| {
+        let current = here.starts_with(s.href());
+        view! {
+            <li><a href=s.href() aria-current=current.then_some("page")>{s.label(lang)}</a></li>
+        }
+    })
+    .collect_view();
+    view! {
+        <a class="skip" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/">
+                    <span class="brand-title">{t.site_title}</span>
+                    <span class="brand-sub">{t.site_subtitle}</span>
+                </a>
+                <a class="lang-switch" id="lang-switch" href=switch_href hreflang=lang.other().html_code()
+                   lang=lang.other().html_code()>{t.switch_to_other}</a>
+            </div>
+            <nav class="container" aria-label=t.nav_label>
+                <ul class="nav">{nav}</ul>
+            </nav>
+        </header>
+    }
+}
+
+/// Site footer.
+#[component]
+pub fn Footer() -> impl IntoView {
+    let t = current_lang().t();
+    view! { <footer class="site-footer"><div class="container">{t.footer}</div></footer> }
+}
+
+/// Percent-encodes a string for use as a query value.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

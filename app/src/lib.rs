@@ -1,0 +1,70 @@
+//! The portal's user interface: the HTML shell, the page components rendered on the server,
+//! and the few interactive islands that hydrate in the browser.
+//!
+//! The app runs in Leptos islands mode: pages are server-rendered HTML that work without
+//! WebAssembly, and only components marked `#[island]` ship code to the browser.
+
+pub mod i18n;
+pub mod islands;
+pub mod layout;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::Section;
+use crate::pages::{ComingSoon, HomePage, NotFound, RegulationEnPage, RegulationPage};
+
+/// The whole HTML document around the app, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::current_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.html_code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/portal.css"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The routes of the portal.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <layout::Header/>
+            <main id="main" class="container">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/regulations/dazu-2021-6") view=RegulationPage/>
+                    <Route path=path!("/regulations/dazu-2021-6/en") view=RegulationEnPage/>
+                    <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>
+                    <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
+                    <Route path=path!("/leads") view=|| view! { <ComingSoon section=Section::Leads/> }/>
+                </Routes>
+            </main>
+            <layout::Footer/>
+        </Router>
+    }
+}
+
+/// Entry point of the browser build: hydrates the islands on the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

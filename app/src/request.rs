@@ -1,0 +1,26 @@
+//! Server-side access to the request being rendered and to the state the server provides as
+//! context. Only compiled into the server build.
+
+use http::request::Parts;
+use leptos::prelude::*;
+
+/// The value of cookie `name` on the current request.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Sets the status code of the response being rendered.
+pub fn set_status(status: http::StatusCode) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(status);
+    }
+}

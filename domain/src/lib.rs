@@ -1,0 +1,7 @@
+//! Pure domain logic of the portal: the unit directory, the regulation text model and its
+//! clean-up, lead routing. Nothing here touches HTTP, SQL or the clock, so the rules can be
+//! tested table by table and shared by the server and the browser build.
+
+pub mod directory;
+pub mod regulation;
+pub mod routing;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the portal in release mode and serves it with an SQLite database and the demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+export PORTAL_DEMO="${PORTAL_DEMO:-1}" LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+exec target/release/server

@@ -1,0 +1,65 @@
+//! The server's configuration, parsed once from the command line and the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Command line of the `server` binary.
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    about = "大足区司法人员与律师交往规范平台 / Dazu judicial–lawyer conduct portal"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does; serving is the default.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve,
+}
+
+/// Settings shared by every command.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+    /// Folder with the built site (wasm, js, css).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Database URL: `sqlite://path` or `postgres://…`. Without it, an SQLite file under ./data/.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder with the regulation and course content.
+    #[arg(long, env = "PORTAL_CONTENT_DIR", default_value = "content")]
+    pub content_dir: PathBuf,
+    /// Load the demo directory and demo accounts into an empty database.
+    #[arg(long, env = "PORTAL_DEMO", value_parser = parse_flag, default_value = "0")]
+    pub demo: bool,
+}
+
+impl Config {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "sqlite://data/portal.db".into())
+    }
+}
+
+/// Accepts 1/0, true/false, yes/no, on/off.
+fn parse_flag(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(format!("expected 1 or 0, got {other:?}")),
+    }
+}

@@ -1,0 +1,36 @@
+//! One error type for handlers: logs the cause, answers with a safe message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An error a handler returns. Internal causes are logged, never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed or invalid: the message is for the client, in zh and en.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Not there, or not for this caller (the two are deliberately indistinguishable).
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "未找到 / not found".to_string()),
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "storage error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "服务器内部错误，请稍后再试 / internal error, please try again later"
+                        .to_string(),
+                )
+            }
+        };
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}

@@ -1,0 +1,52 @@
+//! Entry point of the `server` binary: parse the configuration, build the state, serve.
+
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::{router, AppState};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await,
+    }
+}
+
+async fn serve(config: server::config::Config) -> std::process::ExitCode {
+    let addr = config.site_addr;
+    let state = match AppState::build(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("server: cannot start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("server: cannot listen on {addr}: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!("大足区司法人员与律师交往规范平台 listening on http://{addr}");
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+    {
+        eprintln!("server: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

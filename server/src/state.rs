@@ -1,0 +1,60 @@
+//! The state every request handler shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use store::content::Content;
+use store::Db;
+
+use crate::config::Config;
+
+/// Shared, cheaply cloned state of the running portal.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub content: Content,
+    pub leptos: LeptosOptions,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl AppState {
+    /// Loads content, opens and migrates the database, seeds the directory (and the demo
+    /// data when asked). Each failure says what could not be opened and why.
+    pub async fn build(config: Config) -> Result<AppState, StartError> {
+        let content = store::content::load(&config.content_dir).map_err(StartError::Content)?;
+        let db = Db::open(&config.database_url())
+            .await
+            .map_err(StartError::Database)?;
+        store::units::seed_directory(&db)
+            .await
+            .map_err(StartError::Database)?;
+        let leptos = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.site_addr)
+            .build();
+        Ok(AppState {
+            db,
+            content,
+            leptos,
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("content is invalid: {0}")]
+    Content(store::content::ContentError),
+    #[error("{0}")]
+    Database(store::StoreError),
+}

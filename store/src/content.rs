@@ -1,0 +1,126 @@
+//! Content read from `content/` at start: the regulation (parsed from the original file), its
+//! unofficial English translation. Loading validates everything and names the file and line of
+//! the first problem, so a bad edit stops the server instead of showing wrong law.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use domain::regulation::{parse_document, Document, Translation};
+
+/// Everything the pages serve from `content/`.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub regulation: Arc<Document>,
+    pub regulation_en: Arc<Translation>,
+}
+
+/// A content problem: which file, which line (when known), what.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ContentError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+fn read(path: &Path) -> Result<String, ContentError> {
+    std::fs::read_to_string(path).map_err(|e| ContentError {
+        file: path.into(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+/// Line number (1-based) of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Parses TOML, reporting the line of a syntax or shape error.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ContentError> {
+    toml::from_str(text).map_err(|e| ContentError {
+        file: path.into(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        message: e.message().to_string(),
+    })
+}
+
+/// Loads and validates everything under `dir`.
+pub fn load(dir: &Path) -> Result<Content, ContentError> {
+    let reg_dir = dir.join("regulations/dazu-2021-6");
+    let source_path = reg_dir.join("source.txt");
+    let source = read(&source_path)?;
+    let regulation = parse_document(&source).map_err(|e| ContentError {
+        file: source_path.clone(),
+        line: Some(e.line),
+        message: e.message,
+    })?;
+    let en_path = reg_dir.join("en.toml");
+    let en_text = read(&en_path)?;
+    let en: Translation = parse_toml(&en_path, &en_text)?;
+    check_translation(&regulation, &en).map_err(|message| ContentError {
+        file: en_path,
+        line: None,
+        message,
+    })?;
+    Ok(Content {
+        regulation: Arc::new(regulation),
+        regulation_en: Arc::new(en),
+    })
+}
+
+/// The translation must mirror the Chinese article for article and block for block, so that
+/// every anchor exists in both languages.
+fn check_translation(zh: &Document, en: &Translation) -> Result<(), String> {
+    if zh.articles.len() != en.articles.len() {
+        return Err(format!(
+            "{} articles translated, the regulation has {}",
+            en.articles.len(),
+            zh.articles.len()
+        ));
+    }
+    for (a, t) in zh.articles.iter().zip(&en.articles) {
+        if a.n != t.n {
+            return Err(format!("article {} is translated as article {}", a.n, t.n));
+        }
+        let zi: Vec<Option<u32>> = a.blocks.iter().map(|b| b.item).collect();
+        let ei: Vec<Option<u32>> = t.blocks.iter().map(|b| b.item).collect();
+        if zi != ei {
+            return Err(format!(
+                "article {}: blocks {ei:?} do not mirror the Chinese {zi:?}",
+                a.n
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+    }
+
+    #[test]
+    fn shipped_content_loads() {
+        let c = load(&content_dir()).unwrap();
+        assert_eq!(c.regulation.articles.len(), 15);
+        assert_eq!(c.regulation_en.articles.len(), 15);
+    }
+
+    #[test]
+    fn toml_errors_name_the_line() {
+        let e = parse_toml::<Translation>(
+            Path::new("x.toml"),
+            "unofficial_note = \"a\"\n\nbad = = 1\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.to_string().starts_with("x.toml:3:"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The storage error type. Callers log it and show users a safe message; database text never
+//! reaches a client.
+
+/// Anything that went wrong below the request handlers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot open database {target}: {cause}")]
+    Open { target: String, cause: String },
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}

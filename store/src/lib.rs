@@ -1,0 +1,16 @@
+//! The portal's storage layer. One module per domain noun (`units`, later `users`, `leads`,
+//! `courses`, `events`), all on one [`Db`] handle that runs the same portable SQL on SQLite and
+//! PostgreSQL through sqlx's `Any` driver.
+
+pub mod content;
+pub mod db;
+pub mod error;
+pub mod units;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+/// Milliseconds since the Unix epoch, the portal's one time representation in the database.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

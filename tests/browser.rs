@@ -1,0 +1,64 @@
+//! Browser flows in headless Chromium against a real server: the page hydrates and its
+//! islands work; the language switch is remembered across pages.
+
+mod common;
+use common::browser::{available, Browser};
+use common::*;
+
+#[test]
+fn regulation_page_hydrates_and_the_contents_toggle_works() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-hydrate")[0];
+    let app = TestApp::start(db);
+    let b = Browser::start();
+    b.goto(&app.url("/regulations/dazu-2021-6"));
+    let toggle = b.find("#toc-toggle");
+    assert_eq!(b.attr(&toggle, "aria-expanded").as_deref(), Some("true"));
+    // Server-rendered HTML looks ready before the wasm arrives: click until the first change.
+    b.wait_until(30, "hydration (toggle reacts)", |b| {
+        b.click(&toggle);
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        b.attr(&toggle, "aria-expanded").as_deref() == Some("false")
+    });
+    let list = b.find("#toc-list");
+    assert!(b
+        .attr(&list, "class")
+        .unwrap_or_default()
+        .contains("collapsed"));
+    // Hydrated now: the next click has exactly one effect.
+    b.click(&toggle);
+    assert_eq!(b.attr(&toggle, "aria-expanded").as_deref(), Some("true"));
+    assert!(!b
+        .attr(&list, "class")
+        .unwrap_or_default()
+        .contains("collapsed"));
+    // The contents link jumps to the article anchor.
+    let link = b.find("#toc-list a[href='#art-7']");
+    b.click(&link);
+    assert!(b.current_url().ends_with("#art-7"));
+}
+
+#[test]
+fn language_switch_is_remembered_across_pages() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-lang")[0];
+    let app = TestApp::start(db);
+    let b = Browser::start();
+    b.goto(&app.url("/regulations/dazu-2021-6"));
+    assert_eq!(b.script("return document.documentElement.lang"), "zh-CN");
+    let switch = b.find("#lang-switch");
+    b.click(&switch);
+    b.wait_until(10, "English page", |b| {
+        b.script("return document.documentElement.lang") == "en"
+    });
+    assert!(b.current_url().ends_with("/regulations/dazu-2021-6"));
+    // Another page, still English: the choice is remembered.
+    b.goto(&app.url("/training"));
+    assert_eq!(b.script("return document.documentElement.lang"), "en");
+    let nav = b.find("nav .nav");
+    assert!(b.text(&nav).contains("Regulations"));
+}
