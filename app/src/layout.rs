@@ -45,8 +45,14 @@ pub fn Header() -> impl IntoView {
                     <span class="brand-title">{t.site_title}</span>
                     <span class="brand-sub">{t.site_subtitle}</span>
                 </a>
+                <div class="header-tools">
+                {match crate::pages::account::current_user() {
+                    Some(u) => view! { <a class="user" id="current-user" href="/account">{u.display_name}</a> }.into_any(),
+                    None => view! { <a class="user" id="sign-in-link" href=format!("/login?next={}", encode_component(&here))>{lang.pick("登录", "Sign in")}</a> }.into_any(),
+                }}
                 <a class="lang-switch" id="lang-switch" href=switch_href hreflang=lang.other().html_code()
                    lang=lang.other().html_code()>{t.switch_to_other}</a>
+                </div>
             </div>
             <nav class="container" aria-label=t.nav_label>
                 <ul class="nav">{nav}</ul>

@@ -17,7 +17,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::Section;
-use crate::pages::{ComingSoon, HomePage, NotFound, RegulationEnPage, RegulationPage};
+use crate::pages::{
+    AccountPage, ComingSoon, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage,
+};
 
 /// The whole HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +51,8 @@ pub fn App() -> impl IntoView {
             <main id="main" class="container">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/regulations/dazu-2021-6") view=RegulationPage/>
                     <Route path=path!("/regulations/dazu-2021-6/en") view=RegulationEnPage/>
                     <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>

@@ -23,6 +23,31 @@ pub struct Cli {
 pub enum Command {
     /// Serve the portal (the default).
     Serve,
+    /// Create a system administrator; the password is read from PORTAL_ADMIN_PASSWORD or stdin.
+    CreateAdmin {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "系统管理员")]
+        name: String,
+    },
+    /// Audit-trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// `server audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and report the first entry that does not match.
+    Verify {
+        /// A chain hash exported earlier: the chain must still contain it.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Print the latest chain hash, to keep elsewhere as an anchor.
+    Head,
 }
 
 /// Settings shared by every command.
@@ -41,8 +66,11 @@ pub struct Config {
     #[arg(long, env = "PORTAL_CONTENT_DIR", default_value = "content")]
     pub content_dir: PathBuf,
     /// Load the demo directory and demo accounts into an empty database.
-    #[arg(long, env = "PORTAL_DEMO", value_parser = parse_flag, default_value = "0")]
+    #[arg(long, env = "PORTAL_DEMO", value_parser = parse_flag, default_value = "0", action = clap::ArgAction::Set)]
     pub demo: bool,
+    /// Served over HTTPS (behind a TLS proxy): `__Host-` cookies with `Secure`, and HSTS.
+    #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = parse_flag, default_value = "0", action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
 }
 
 impl Config {

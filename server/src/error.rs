@@ -10,6 +10,15 @@ pub enum AppError {
     /// The request is malformed or invalid: the message is for the client, in zh and en.
     #[error("{0}")]
     BadRequest(String),
+    /// Well-formed but not acceptable (unknown code, failed validation).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// Not signed in, or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many attempts.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Not there, or not for this caller (the two are deliberately indistinguishable).
     #[error("not found")]
     NotFound,
@@ -21,6 +30,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
+            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+            AppError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "未找到 / not found".to_string()),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage error");

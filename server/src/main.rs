@@ -1,7 +1,8 @@
 //! Entry point of the `server` binary: parse the configuration, build the state, serve.
 
 use clap::Parser;
-use server::config::{Cli, Command};
+use server::commands;
+use server::config::{AuditCommand, Cli, Command};
 use server::{router, AppState};
 
 #[tokio::main]
@@ -16,6 +17,15 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
+        Command::CreateAdmin { login, name } => {
+            commands::create_admin(&cli.config, &login, &name).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { anchor },
+        } => commands::audit_verify(&cli.config, anchor.as_deref()).await,
+        Command::Audit {
+            command: AuditCommand::Head,
+        } => commands::audit_head(&cli.config).await,
     }
 }
 

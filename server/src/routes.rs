@@ -31,6 +31,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
+        .route("/login", axum::routing::post(crate::auth::sign_in_form))
+        .route("/logout", axum::routing::post(crate::auth::sign_out_form))
+        .route(
+            "/account/password",
+            axum::routing::post(crate::auth::change_password_form),
+        )
+        .nest("/api/v1", crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
             move || app::shell(options.clone())
@@ -39,6 +46,11 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::resolve_caller,
+        ))
+        .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

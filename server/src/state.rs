@@ -35,6 +35,14 @@ impl AppState {
         store::units::seed_directory(&db)
             .await
             .map_err(StartError::Database)?;
+        if config.demo {
+            let n = store::users::seed_demo_accounts(&db)
+                .await
+                .map_err(StartError::Database)?;
+            if n > 0 {
+                tracing::info!(accounts = n, "demo accounts created");
+            }
+        }
         let leptos = LeptosOptions::builder()
             .output_name("portal")
             .site_root(config.site_root.to_string_lossy().to_string())

@@ -2,10 +2,15 @@
 //! `courses`, `events`), all on one [`Db`] handle that runs the same portable SQL on SQLite and
 //! PostgreSQL through sqlx's `Any` driver.
 
+pub mod audit;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod passwords;
+pub mod sessions;
+pub mod throttle;
 pub mod units;
+pub mod users;
 
 pub use db::{Backend, Db};
 pub use error::StoreError;

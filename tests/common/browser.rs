@@ -95,10 +95,7 @@ impl Browser {
         if let Some(err) = v["value"].get("error") {
             panic!("webdriver {method} {path}: {err} {}", v["value"]["message"]);
         }
-        v.get("value")
-            .cloned()
-            .map(|val| if path == "/session" { v.clone() } else { val })
-            .unwrap_or(Value::Null)
+        v.get("value").cloned().unwrap_or(Value::Null)
     }
 
     fn s(&self, rest: &str) -> String {

@@ -98,6 +98,7 @@ pub fn config(db: &TestDb) -> Config {
         database_url: Some(db.url.clone()),
         content_dir: root().join("content"),
         demo: false,
+        secure_cookies: false,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Page components, one module per area.
 
+pub mod account;
 mod home;
 mod regulation;
 
+pub use account::{AccountPage, LoginPage};
 pub use home::{ComingSoon, HomePage, NotFound};
 pub use regulation::{RegulationEnPage, RegulationPage};

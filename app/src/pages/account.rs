@@ -1,0 +1,159 @@
+//! Sign-in and the user's own account page (password change, API tokens).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::i18n::{current_lang, Lang};
+
+/// The signed-in user of the request being rendered, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        let caller = parts.extensions.get::<store::sessions::Caller>()?;
+        caller.user().map(|u| CurrentUser {
+            login: u.login.clone(),
+            display_name: u.display_name.clone(),
+            unit_code: u.unit_code.clone(),
+            must_change_password: u.must_change_password,
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// What pages need to know about the signed-in user.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub login: String,
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub must_change_password: bool,
+}
+
+fn login_error(lang: Lang, code: &str, wait: &str) -> Option<String> {
+    let wait = wait.parse::<u32>().unwrap_or(15);
+    match code {
+        "invalid" => Some(
+            lang.pick("账号或密码错误。", "Wrong login or password.")
+                .to_string(),
+        ),
+        "throttled" => Some(match lang {
+            Lang::Zh => format!("尝试次数过多，请 {wait} 分钟后再试。"),
+            Lang::En => format!("Too many attempts. Try again in {wait} minutes."),
+        }),
+        _ => None,
+    }
+}
+
+/// `/login`: the sign-in form. Posts to `/login`, which answers with a redirect.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = current_lang();
+    let q = use_query_map().get_untracked();
+    let error = login_error(
+        lang,
+        &q.get("error").unwrap_or_default(),
+        &q.get("wait").unwrap_or_default(),
+    );
+    let next = q.get("next").unwrap_or_else(|| "/".into());
+    let title = lang.pick("登录", "Sign in");
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        {error.map(|e| view! { <p class="alert" role="alert" id="login-error">{e}</p> })}
+        <form method="post" action="/login" class="form narrow">
+            <input type="hidden" name="next" value=next/>
+            <label for="login">{lang.pick("账号", "Login")}</label>
+            <input id="login" name="login" autocomplete="username" required maxlength="64"/>
+            <label for="password">{lang.pick("密码", "Password")}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128"/>
+            <button type="submit" id="sign-in">{title}</button>
+        </form>
+    }
+}
+
+/// `/account`: who you are, change password, API tokens.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = current_lang();
+    let q = use_query_map().get_untracked();
+    let Some(user) = current_user() else {
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect("/login?next=/account");
+        return view! { <p><a href="/login?next=/account">{lang.pick("请先登录。", "Please sign in.")}</a></p> }.into_any();
+    };
+    let notice = match q.get("status").as_deref() {
+        Some("changed") => Some(
+            lang.pick(
+                "密码已修改，其他会话已退出。",
+                "Password changed; your other sessions were signed out.",
+            )
+            .to_string(),
+        ),
+        _ => None,
+    };
+    let error = q.get("error").map(|e| match e.as_str() {
+        "current" => lang
+            .pick("当前密码不正确。", "The current password is wrong.")
+            .to_string(),
+        "mismatch" => lang
+            .pick(
+                "两次输入的新密码不一致。",
+                "The new passwords do not match.",
+            )
+            .to_string(),
+        "short" => lang
+            .pick(
+                "新密码至少 8 个字符。",
+                "The new password needs at least 8 characters.",
+            )
+            .to_string(),
+        "long" => lang
+            .pick(
+                "新密码最多 128 个字符。",
+                "The new password may have at most 128 characters.",
+            )
+            .to_string(),
+        "common" => lang
+            .pick(
+                "该密码过于常见，请另选一个。",
+                "This password is too common; choose another.",
+            )
+            .to_string(),
+        _ => lang
+            .pick("操作失败，请重试。", "That did not work; please try again.")
+            .to_string(),
+    });
+    let must_change = user.must_change_password || q.get("must_change").is_some();
+    let title = lang.pick("我的账号", "My account");
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <dl class="doc-meta">
+            <dt>{lang.pick("账号", "Login")}</dt><dd id="account-login">{user.login.clone()}</dd>
+            <dt>{lang.pick("姓名", "Name")}</dt><dd>{user.display_name.clone()}</dd>
+            <dt>{lang.pick("单位", "Unit")}</dt><dd>{user.unit_code.clone().unwrap_or_else(|| "—".into())}</dd>
+        </dl>
+        {must_change.then(|| view! { <p class="alert" role="alert">{lang.pick("请先修改密码。", "Please change your password now.")}</p> })}
+        {notice.map(|n| view! { <p class="ok" role="status">{n}</p> })}
+        {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+        <h2>{lang.pick("修改密码", "Change password")}</h2>
+        <form method="post" action="/account/password" class="form narrow">
+            <label for="current">{lang.pick("当前密码", "Current password")}</label>
+            <input id="current" name="current" type="password" autocomplete="current-password" required maxlength="128"/>
+            <label for="new">{lang.pick("新密码（8–128 个字符）", "New password (8–128 characters)")}</label>
+            <input id="new" name="new" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+            <label for="confirm">{lang.pick("再次输入新密码", "New password again")}</label>
+            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+            <button type="submit">{lang.pick("修改密码", "Change password")}</button>
+        </form>
+        <form method="post" action="/logout" class="form narrow">
+            <button type="submit" id="sign-out">{lang.pick("退出登录", "Sign out")}</button>
+        </form>
+    }
+    .into_any()
+}

@@ -1,0 +1,104 @@
+//! `/api/v1/auth/*` and `/api/v1/me*`: tokens for other systems and scripts.
+
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use store::sessions::{self, Caller, Kind};
+use store::users::User;
+
+use super::ApiJson;
+use crate::auth::{sign_in, SignInError};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    login: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct TokenReply {
+    token: String,
+}
+
+/// `POST /api/v1/auth/login` → `{"token"}`.
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<TokenReply>, AppError> {
+    match sign_in(
+        &state.db,
+        &body.login,
+        &body.password,
+        &caller.client_addr,
+        Kind::Api,
+    )
+    .await
+    {
+        Ok((_, secret)) => Ok(Json(TokenReply { token: secret.0 })),
+        Err(SignInError::Store(e)) => Err(e.into()),
+        Err(e @ SignInError::Throttled(_)) => Err(AppError::TooManyRequests(e.message())),
+        Err(e @ SignInError::Invalid) => Err(AppError::Unauthorized(e.message())),
+    }
+}
+
+/// The signed-in caller, or 401.
+pub fn require_user(caller: &Caller) -> Result<&User, AppError> {
+    caller
+        .user()
+        .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))
+}
+
+/// `POST /api/v1/auth/logout`: revokes the token (or session) used for this request.
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, AppError> {
+    let auth = caller
+        .auth
+        .as_ref()
+        .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))?;
+    crate::auth::sign_out(&state.db, &caller, &auth.token_hash).await?;
+    Ok(Json(json!({"revoked": true})))
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(Extension(caller): Extension<Caller>) -> Result<Json<User>, AppError> {
+    Ok(Json(require_user(&caller)?.clone()))
+}
+
+/// `GET /api/v1/me/tokens`.
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<sessions::TokenInfo>>, AppError> {
+    let user = require_user(&caller)?;
+    Ok(Json(sessions::list_tokens(&state.db, user.id).await?))
+}
+
+/// `POST /api/v1/me/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let user = require_user(&caller)?;
+    if !sessions::revoke_token(&state.db, user.id, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    store::audit::record(
+        &state.db,
+        &caller.actor(),
+        store::audit::Event {
+            action: "auth.token_revoked",
+            object_type: Some("token"),
+            object_id: Some(id),
+            detail: None,
+        },
+    )
+    .await?;
+    Ok(Json(json!({"revoked": true})))
+}

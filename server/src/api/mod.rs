@@ -1,0 +1,55 @@
+//! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
+//! status. Every route resolves the caller from the bearer token or the session cookie.
+
+mod auth;
+mod leads;
+mod openapi;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The API routes, to be nested under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/me/tokens", get(auth::list_tokens))
+        .route("/me/tokens/{id}/revoke", post(auth::revoke_token))
+        .route("/leads/route-preview", post(leads::route_preview))
+        .fallback(|| async { AppError::NotFound })
+}
+
+/// A JSON body whose rejections (wrong content type, malformed JSON, wrong types) become
+/// clear JSON 4xx errors instead of axum's plain-text ones.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => {
+                    AppError::BadRequest("请求须为 JSON（Content-Type: application/json）/ the body must be JSON (Content-Type: application/json)".into())
+                }
+                JsonRejection::JsonSyntaxError(e) => AppError::BadRequest(format!("JSON 格式错误 / malformed JSON: {}", e.body_text())),
+                JsonRejection::JsonDataError(e) => AppError::Unprocessable(format!("字段缺失或类型错误 / missing or mistyped field: {}", e.body_text())),
+                JsonRejection::BytesRejection(_) => AppError::BadRequest("请求体无法读取或过大 / the body could not be read or is too large".into()),
+                _ => AppError::BadRequest("请求无效 / invalid request".into()),
+            }),
+        }
+    }
+}

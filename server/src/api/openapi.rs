@@ -1,0 +1,78 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3 document of the API as implemented so far.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// The document. Every endpoint of `/api/v1` is listed; it grows with each feature.
+pub async fn document() -> Json<Value> {
+    Json(json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "大足区司法人员与律师交往规范平台 API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "JSON API of the Dazu judicial–lawyer conduct portal (Art. 9 information-sharing platform). Errors are {\"error\": message} with a 4xx status."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "portal_session"}
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Role": {"type": "string", "enum": ["admin", "training_admin", "lead_handler", "coordinator", "member"]},
+                "User": {"type": "object", "required": ["id", "login", "display_name", "roles", "must_change_password", "disabled"], "properties": {
+                    "id": {"type": "integer"}, "login": {"type": "string"}, "display_name": {"type": "string"},
+                    "unit_code": {"type": "string", "nullable": true},
+                    "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
+                    "must_change_password": {"type": "boolean"}, "disabled": {"type": "boolean"}
+                }},
+                "Subject": {"oneOf": [
+                    {"type": "object", "required": ["type", "org"], "properties": {"type": {"type": "string", "enum": ["judicial_personnel"]}, "org": {"type": "string"}}},
+                    {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["lawyer"]}}}
+                ]},
+                "RoutePreview": {"type": "object", "required": ["rule", "basis", "manual", "routes", "reason"], "properties": {
+                    "rule": {"type": "string", "enum": ["R1","R2","R3","R4","R5","R6","R7","R8","R9","R10"]},
+                    "basis": {"type": "string"}, "basis_zh": {"type": "string"}, "manual": {"type": "boolean"},
+                    "routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                    "reason": {"type": "string"}, "reason_en": {"type": "string"}
+                }},
+                "TokenInfo": {"type": "object", "required": ["id", "created_at", "expires_at"], "properties": {
+                    "id": {"type": "string"}, "label": {"type": "string", "nullable": true},
+                    "created_at": {"type": "integer"}, "expires_at": {"type": "integer"}
+                }}
+            }
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+            "/auth/login": {"post": {
+                "summary": "Sign in and receive a bearer token", "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["login", "password"], "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "responses": {
+                    "200": {"description": "Token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}},
+                    "400": error_response("Malformed request"), "401": error_response("Wrong login or password"),
+                    "422": error_response("Missing or mistyped field"), "429": error_response("Too many attempts")
+                }
+            }},
+            "/auth/logout": {"post": {"summary": "Revoke the token or session used for this request", "responses": {"200": {"description": "Revoked"}, "401": error_response("Not signed in")}}},
+            "/me": {"get": {"summary": "The signed-in user", "responses": {"200": {"description": "User", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "401": error_response("Not signed in")}}},
+            "/me/tokens": {"get": {"summary": "The caller's live API tokens", "responses": {"200": {"description": "Tokens", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TokenInfo"}}}}}, "401": error_response("Not signed in")}}},
+            "/me/tokens/{id}/revoke": {"post": {"summary": "Revoke one of the caller's API tokens",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "Revoked"}, "401": error_response("Not signed in"), "404": error_response("No such token")}}},
+            "/leads/route-preview": {"post": {
+                "summary": "Which rule of Articles 6–8 applies to a lead, and its route(s)", "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["discoverer", "subject"], "properties": {"discoverer": {"type": "string"}, "subject": {"$ref": "#/components/schemas/Subject"}}}}}},
+                "responses": {
+                    "200": {"description": "Route preview", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RoutePreview"}}}},
+                    "400": error_response("Malformed request"), "422": error_response("Unknown unit code or invalid subject")
+                }
+            }}
+        }
+    }))
+}

@@ -1,0 +1,185 @@
+//! Password hashing with argon2id at the OWASP parameters (m = 19 MiB, t = 2, p = 1), always on
+//! a blocking thread so hashing never stalls the async workers.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::StoreError;
+
+/// A stored password hash. Deliberately neither `Serialize` nor `Display`.
+#[derive(Clone)]
+pub struct PasswordHashString(pub(crate) String);
+
+impl std::fmt::Debug for PasswordHashString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHashString(***)")
+    }
+}
+
+const M_COST_KIB: u32 = 19 * 1024;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+
+fn argon2() -> Argon2<'static> {
+    // The parameters are constants known to be valid.
+    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes `password` on a blocking thread.
+pub async fn hash_password(password: String) -> Result<PasswordHashString, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| PasswordHashString(h.to_string()))
+            .map_err(|e| StoreError::Corrupt(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))?
+}
+
+/// The outcome of checking a password.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    No,
+    Yes,
+    /// Correct, but hashed with other parameters: the caller should store a new hash.
+    YesRehash,
+}
+
+/// A fixed hash to verify against when the login does not exist, so that an unknown login
+/// costs the same time as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$zSw1Wq5M5kCK0mNYyo5N2d8o3Xi1Yy3bWBsU0Tj4K2E";
+
+/// Checks `password` against `hash` (or against a dummy hash when there is none), on a
+/// blocking thread.
+pub async fn verify_password(password: String, hash: Option<PasswordHashString>) -> Verified {
+    tokio::task::spawn_blocking(move || {
+        let stored = hash.as_ref().map(|h| h.0.as_str()).unwrap_or(DUMMY_HASH);
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return Verified::No;
+        };
+        let ok = argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        if !ok || hash.is_none() {
+            return Verified::No;
+        }
+        let current = parsed.algorithm.as_str() == "argon2id"
+            && Params::try_from(&parsed)
+                .map(|p| p.m_cost() == M_COST_KIB && p.t_cost() == T_COST && p.p_cost() == P_COST)
+                .unwrap_or(false);
+        if current {
+            Verified::Yes
+        } else {
+            Verified::YesRehash
+        }
+    })
+    .await
+    .unwrap_or(Verified::No)
+}
+
+/// Common passwords refused whatever their length (a short list of the most used ones, plus
+/// the portal's own names).
+const COMMON: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "11111111",
+    "00000000",
+    "88888888",
+    "66666666",
+    "qwertyui",
+    "qwerty123",
+    "abc12345",
+    "abcd1234",
+    "iloveyou",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "a1234567",
+    "aa123456",
+    "admin123",
+    "administrator",
+    "woaini1314",
+    "zxcvbnm123",
+    "passw0rd",
+    "letmein1",
+    "welcome1",
+    "12341234",
+    "87654321",
+    "demo-pass-2021",
+    "dazu2021",
+    "portal123",
+];
+
+/// Why a new password is refused, with the message in both languages.
+pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+    let len = password.chars().count();
+    if len < 8 {
+        return Err("密码至少 8 个字符 / The password must have at least 8 characters");
+    }
+    if len > 128 {
+        return Err("密码最多 128 个字符 / The password must have at most 128 characters");
+    }
+    if COMMON.contains(&password.to_lowercase().as_str()) {
+        return Err("该密码过于常见，请另选一个 / This password is too common; choose another");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_wrong_passwords_fail() {
+        let h = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(
+            verify_password("correct horse battery".into(), Some(h.clone())).await,
+            Verified::Yes
+        );
+        assert_eq!(verify_password("wrong".into(), Some(h)).await, Verified::No);
+        assert_eq!(verify_password("anything".into(), None).await, Verified::No);
+        assert!(!format!("{:?}", PasswordHashString("x".into())).contains('x'));
+    }
+
+    #[tokio::test]
+    async fn old_parameters_ask_for_a_rehash() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let h = weak
+            .hash_password(b"some long password", &salt)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            verify_password("some long password".into(), Some(PasswordHashString(h))).await,
+            Verified::YesRehash
+        );
+    }
+
+    #[test]
+    fn new_password_rules() {
+        for (pw, ok) in [
+            ("short", false),
+            ("12345678", false),
+            ("Password", false),
+            ("demo-pass-2021", false),
+            ("a reasonable one", true),
+            (&"x".repeat(129), false),
+            ("长密码测试一二三", true),
+        ] {
+            assert_eq!(check_new_password(pw).is_ok(), ok, "{pw}");
+        }
+    }
+}
