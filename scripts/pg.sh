@@ -6,13 +6,13 @@ case "$1" in
   start)
     dir=$2 port=$3
     mkdir -p "$dir"
-    run() { if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; su postgres -c "$*"; else sh -c "$*"; fi; }
+    run() { if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; su postgres -c "cd / && $*"; else sh -c "$*"; fi; }
     run "$bin/initdb -D $dir/data -A trust -U postgres >/dev/null"
     run "$bin/pg_ctl -D $dir/data -l $dir/log -w start -o '-k $dir -p $port -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off'" >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)
     dir=$2
-    if [ "$(id -u)" = 0 ]; then su postgres -c "$bin/pg_ctl -D $dir/data -m fast stop" >/dev/null; else "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null; fi
+    if [ "$(id -u)" = 0 ]; then su postgres -c "cd / && $bin/pg_ctl -D $dir/data -m fast stop" >/dev/null; else "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null; fi
     ;;
 esac

@@ -141,6 +141,40 @@ fn responses_are_compressed_and_carry_security_headers() {
     let r = get(&app.url("/"), &[]);
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert!(r.header("referrer-policy").is_some());
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(
+        r.header("strict-transport-security").is_none(),
+        "no HSTS without TLS"
+    );
+    // A fresh nonce per response, carried by the hydration script and nothing else inline.
+    let csp = r.header("content-security-policy").unwrap().to_string();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(r
+        .body
+        .contains(&format!(r#"<script type="module" nonce="{nonce}">"#)));
+    let scripts = r.body.matches("<script").count();
+    assert_eq!(
+        scripts,
+        r.body.matches(&format!(r#"nonce="{nonce}""#)).count(),
+        "every script carries the nonce"
+    );
+    let again = get(&app.url("/"), &[]);
+    assert_ne!(
+        again.header("content-security-policy").unwrap(),
+        csp,
+        "nonces are not reused"
+    );
 }
 
 #[test]

@@ -17,6 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::Section;
+use crate::pages::admin;
 use crate::pages::{
     AccountPage, ComingSoon, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage,
 };
@@ -24,6 +25,8 @@ use crate::pages::{
 /// The whole HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::current_lang();
+    #[cfg(feature = "ssr")]
+    request::provide_csp_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_code()>
@@ -53,6 +56,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/admin") view=admin::AdminHomePage/>
+                    <Route path=path!("/admin/users") view=admin::AdminUsersPage/>
+                    <Route path=path!("/admin/units") view=admin::AdminUnitsPage/>
+                    <Route path=path!("/admin/import") view=admin::AdminImportPage/>
+                    <Route path=path!("/admin/audit") view=admin::AdminAuditPage/>
                     <Route path=path!("/regulations/dazu-2021-6") view=RegulationPage/>
                     <Route path=path!("/regulations/dazu-2021-6/en") view=RegulationEnPage/>
                     <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>

@@ -24,3 +24,15 @@ pub fn set_status(status: http::StatusCode) {
         res.set_status(status);
     }
 }
+
+/// The per-request Content-Security-Policy nonce chosen by the server, stored in the request
+/// extensions; the hydration script must carry it to run.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Makes the request's CSP nonce available to Leptos's script tags.
+pub fn provide_csp_nonce() {
+    if let Some(n) = use_context::<Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        provide_context(leptos::nonce::Nonce::from_value(n.0));
+    }
+}

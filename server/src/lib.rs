@@ -1,13 +1,17 @@
 //! The portal's axum server: configuration, shared state, the router that joins the Leptos
 //! pages, server functions, the JSON API and static files.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod pages;
 pub mod routes;
+pub mod security;
 pub mod state;
+pub mod time;
 
 pub use routes::router;
 pub use state::AppState;

@@ -1,17 +1,16 @@
 //! The router: Leptos pages and server functions, health, language switch, static files.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::admin;
 use crate::state::AppState;
 
 /// The maximum request body, for every route (server functions also enforce their own).
@@ -19,15 +18,19 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Builds the whole application router over `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
-    let context = {
-        let state = state.clone();
-        move || {
-            provide_context(state.db.clone());
-            provide_context(state.content.regulation.clone());
-            provide_context(state.content.regulation_en.clone());
-        }
-    };
+    // Pages whose data the server loads itself are routed to their own handlers below.
+    let loaded: Vec<String> = [
+        "/account",
+        "/admin",
+        "/admin/users",
+        "/admin/units",
+        "/admin/import",
+        "/admin/audit",
+    ]
+    .map(String::from)
+    .to_vec();
+    let routes = generate_route_list_with_exclusions(app::App, Some(loaded));
+    let context = crate::pages::base_context(&state);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
@@ -37,6 +40,27 @@ pub fn router(state: AppState) -> Router {
             "/account/password",
             axum::routing::post(crate::auth::change_password_form),
         )
+        .route("/account", get(crate::pages::account))
+        .route("/admin", get(crate::pages::admin_home))
+        .route(
+            "/admin/users",
+            get(admin::users_page).post(admin::create_user),
+        )
+        .route("/admin/users/{id}", axum::routing::post(admin::update_user))
+        .route(
+            "/admin/users/{id}/reset-password",
+            axum::routing::post(admin::reset_password),
+        )
+        .route("/admin/units", get(admin::units_page))
+        .route(
+            "/admin/units/{code}",
+            axum::routing::post(admin::update_unit),
+        )
+        .route(
+            "/admin/import",
+            get(admin::import_page).post(admin::import_submit),
+        )
+        .route("/admin/audit", get(admin::audit_page))
         .nest("/api/v1", crate::api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
@@ -52,13 +76,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;

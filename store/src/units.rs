@@ -70,3 +70,24 @@ pub async fn list_units(db: &Db) -> Result<Vec<Unit>, StoreError> {
 pub async fn load_directory(db: &Db) -> Result<Directory, StoreError> {
     Ok(Directory::new(list_units(db).await?, HOME_REGION))
 }
+
+/// Changes the names and parent of a unit. Codes, kinds and levels are fixed because lead
+/// routing and existing records depend on them. Returns whether the unit exists.
+pub async fn update_unit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    code: &str,
+    name_zh: &str,
+    name_en: &str,
+    parent_code: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE units SET name_zh = $1, name_en = $2, parent_code = $3 WHERE code = $4",
+    )
+    .bind(name_zh)
+    .bind(name_en)
+    .bind(parent_code)
+    .bind(code)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

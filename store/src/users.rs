@@ -351,3 +351,65 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<usize, StoreError> {
     tx.commit().await?;
     Ok(accounts.len())
 }
+
+/// What an administrator may change on a user.
+#[derive(Clone, Debug)]
+pub struct UserUpdate {
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+}
+
+/// Applies `update` to user `id` inside `tx`; returns whether the user exists. Disabling ends
+/// the user's sessions and tokens.
+pub async fn update_user(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    update: &UserUpdate,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE users SET display_name = $1, unit_code = $2, disabled = $3 WHERE id = $4",
+    )
+    .bind(&update.display_name)
+    .bind(&update.unit_code)
+    .bind(update.disabled as i64)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for role in &update.roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if update.disabled {
+        crate::sessions::revoke_all(tx, id, None).await?;
+    }
+    Ok(true)
+}
+
+/// All logins in use (lower-cased), for validating imports.
+pub async fn all_logins(db: &Db) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<String> = sqlx::query_scalar("SELECT login FROM users")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().map(|l| l.to_lowercase()).collect())
+}
+
+/// Checks a login's shape: 1–64 ASCII letters, digits, '-', '_' or '.'.
+pub fn valid_login(login: &str) -> bool {
+    !login.is_empty()
+        && login.len() <= 64
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}

@@ -81,9 +81,8 @@ pub fn LoginPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let lang = current_lang();
     let q = use_query_map().get_untracked();
+    // The server only routes signed-in users here; this is a fallback.
     let Some(user) = current_user() else {
-        #[cfg(feature = "ssr")]
-        leptos_axum::redirect("/login?next=/account");
         return view! { <p><a href="/login?next=/account">{lang.pick("请先登录。", "Please sign in.")}</a></p> }.into_any();
     };
     let notice = match q.get("status").as_deref() {

@@ -1,6 +1,7 @@
 //! Page components, one module per area.
 
 pub mod account;
+pub mod admin;
 mod home;
 mod regulation;
 
