@@ -62,3 +62,45 @@ fn language_switch_is_remembered_across_pages() {
     let nav = b.find("nav .nav");
     assert!(b.text(&nav).contains("Regulations"));
 }
+
+#[test]
+fn sign_in_through_the_page_and_sign_out() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-signin")[0];
+    let mut cfg = config(db);
+    cfg.demo = true;
+    let app = TestApp::start_with(db, cfg);
+    let b = Browser::start();
+    b.goto(&app.url("/regulations/dazu-2021-6"));
+    let link = b.find("#sign-in-link");
+    b.click(&link);
+    b.wait_until(10, "sign-in page", |b| b.current_url().contains("/login"));
+    // A wrong password first: the page says so and no session starts.
+    b.type_text(&b.find("#login"), "judge-zhang");
+    b.type_text(&b.find("#password"), "not-the-password");
+    b.click(&b.find("#sign-in"));
+    let err = b.find("#login-error");
+    assert!(b.text(&err).contains("账号或密码错误"));
+    b.type_text(&b.find("#login"), "judge-zhang");
+    b.type_text(&b.find("#password"), "demo-pass-2021");
+    b.click(&b.find("#sign-in"));
+    b.wait_until(10, "back on the regulation", |b| {
+        b.current_url().ends_with("/regulations/dazu-2021-6")
+    });
+    let who = b.find("#current-user");
+    assert_eq!(b.text(&who), "张法官");
+    b.click(&who);
+    b.wait_until(10, "account page", |b| {
+        b.current_url().ends_with("/account")
+    });
+    assert_eq!(b.text(&b.find("#account-login")), "judge-zhang");
+    b.click(&b.find("#sign-out"));
+    b.wait_until(10, "signed out", |b| {
+        b.script("return !!document.querySelector('#sign-in-link')") == true
+    });
+    // The old session is gone: the account page sends us to sign in.
+    b.goto(&app.url("/account"));
+    assert!(b.current_url().contains("/login?next="));
+}

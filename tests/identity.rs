@@ -539,3 +539,43 @@ fn fresh_like(db: &TestDb, tag: &str) -> String {
         .unwrap()
         .url
 }
+
+#[test]
+fn tokens_are_listed_and_revoked_from_the_account_page() {
+    let db = &databases("account-tokens")[0];
+    let app = demo_app(db);
+    let token = api_login(&app, "dz-bar-officer", PW).json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cookie = session_cookie(&form_login(&app, "dz-bar-officer", PW));
+    let page = get(&app.url("/account"), &[("Cookie", &cookie)]);
+    let id = &store::sessions::hash_secret(&token)[..12];
+    assert!(page.body.contains(id), "token listed by id");
+    assert!(!page.body.contains(&token), "never the secret");
+    let r = send(
+        "POST",
+        &app.url(&format!("/account/tokens/{id}/revoke")),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(r.header("location"), Some("/account?status=revoked"));
+    assert_eq!(
+        get(
+            &app.url("/api/v1/me"),
+            &[("Authorization", &format!("Bearer {token}"))]
+        )
+        .status,
+        401
+    );
+    assert_eq!(
+        send(
+            "POST",
+            &app.url(&format!("/account/tokens/{id}/revoke")),
+            &[("Cookie", &cookie)],
+            b""
+        )
+        .status,
+        404
+    );
+}

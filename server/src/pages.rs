@@ -133,8 +133,55 @@ pub async fn account(
     Extension(caller): Extension<Caller>,
     req: Request,
 ) -> Response {
-    if caller.user().is_none() {
+    let Some(user) = caller.user() else {
         return redirect("/login?next=%2Faccount");
+    };
+    let tokens = match store::sessions::list_tokens(&state.db, user.id).await {
+        Ok(t) => t,
+        Err(e) => return crate::error::AppError::from(e).into_response(),
+    };
+    let tokens = tokens
+        .into_iter()
+        .map(|t| app::pages::account::TokenRow {
+            id: t.id,
+            label: t.label.unwrap_or_default(),
+            created: crate::time::format_beijing(t.created_at),
+            expires: crate::time::format_beijing(t.expires_at),
+        })
+        .collect();
+    render_with(&state, req, app::pages::account::AccountView { tokens }).await
+}
+
+/// `POST /account/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return redirect("/login?next=%2Faccount");
+    };
+    let result = async {
+        if !store::sessions::revoke_token(&state.db, user.id, &id).await? {
+            return Ok(false);
+        }
+        audit::record(
+            &state.db,
+            &caller.actor(),
+            Event {
+                action: "auth.token_revoked",
+                object_type: Some("token"),
+                object_id: Some(id.clone()),
+                detail: None,
+            },
+        )
+        .await?;
+        Ok::<_, store::StoreError>(true)
     }
-    render_with(&state, req, ()).await
+    .await;
+    match result {
+        Ok(true) => redirect("/account?status=revoked"),
+        Ok(false) => crate::error::AppError::NotFound.into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
 }

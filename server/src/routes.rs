@@ -41,6 +41,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::auth::change_password_form),
         )
         .route("/account", get(crate::pages::account))
+        .route(
+            "/account/tokens/{id}/revoke",
+            axum::routing::post(crate::pages::revoke_token),
+        )
         .route("/admin", get(crate::pages::admin_home))
         .route(
             "/admin/users",

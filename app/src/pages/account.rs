@@ -25,6 +25,21 @@ pub fn current_user() -> Option<CurrentUser> {
     }
 }
 
+/// One live API token of the user, as listed on the account page (never the secret).
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub id: String,
+    pub label: String,
+    pub created: String,
+    pub expires: String,
+}
+
+/// Data of `/account`, loaded by the server.
+#[derive(Clone, Debug, Default)]
+pub struct AccountView {
+    pub tokens: Vec<TokenRow>,
+}
+
 /// What pages need to know about the signed-in user.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
@@ -74,6 +89,28 @@ pub fn LoginPage() -> impl IntoView {
             <button type="submit" id="sign-in">{title}</button>
         </form>
     }
+}
+
+fn tokens_table(lang: Lang) -> impl IntoView {
+    let tokens = use_context::<AccountView>().unwrap_or_default().tokens;
+    if tokens.is_empty() {
+        return view! { <p id="no-tokens">{lang.pick("没有有效的令牌。", "No live tokens.")}</p> }
+            .into_any();
+    }
+    view! {
+        <table class="data" id="tokens">
+            <thead><tr><th>"ID"</th><th>{lang.pick("说明", "Label")}</th><th>{lang.pick("签发", "Issued")}</th><th>{lang.pick("到期", "Expires")}</th><th></th></tr></thead>
+            <tbody>
+                {tokens.into_iter().map(|t| view! {
+                    <tr>
+                        <td><code>{t.id.clone()}</code></td><td>{t.label}</td><td>{t.created}</td><td>{t.expires}</td>
+                        <td><form method="post" action=format!("/account/tokens/{}/revoke", t.id)><button type="submit">{lang.pick("撤销", "Revoke")}</button></form></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 /// `/account`: who you are, change password, API tokens.
@@ -150,6 +187,9 @@ pub fn AccountPage() -> impl IntoView {
             <input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
             <button type="submit">{lang.pick("修改密码", "Change password")}</button>
         </form>
+        <h2>{lang.pick("API 令牌", "API tokens")}</h2>
+        <p>{lang.pick("通过 POST /api/v1/auth/login 签发，30 天后失效。", "Issued by POST /api/v1/auth/login; they expire after 30 days.")}</p>
+        {tokens_table(lang)}
         <form method="post" action="/logout" class="form narrow">
             <button type="submit" id="sign-out">{lang.pick("退出登录", "Sign out")}</button>
         </form>
