@@ -102,3 +102,651 @@ fn openapi_document_lists_every_implemented_endpoint() {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
 }
+
+const PW: &str = "demo-pass-2021";
+
+fn demo_app(db: &TestDb) -> TestApp {
+    let mut cfg = config(db);
+    cfg.demo = true;
+    TestApp::start_with(db, cfg)
+}
+
+/// Bearer tokens for every demo account, by login.
+struct Tokens(Vec<(&'static str, String)>);
+
+impl Tokens {
+    fn new(app: &TestApp) -> Tokens {
+        Tokens(
+            store::users::demo_accounts()
+                .into_iter()
+                .map(|(login, ..)| {
+                    let r = send(
+                        "POST",
+                        &app.url("/api/v1/auth/login"),
+                        &[("Content-Type", "application/json")],
+                        json!({"login": login, "password": PW})
+                            .to_string()
+                            .as_bytes(),
+                    );
+                    (
+                        login,
+                        format!("Bearer {}", r.json()["token"].as_str().unwrap()),
+                    )
+                })
+                .collect(),
+        )
+    }
+    fn of(&self, login: &str) -> &str {
+        &self.0.iter().find(|(l, _)| *l == login).unwrap().1
+    }
+}
+
+fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
+    let mut h = vec![("Content-Type", "application/json")];
+    if !auth.is_empty() {
+        h.push(("Authorization", auth));
+    }
+    send(
+        method,
+        &app.url(path),
+        &h,
+        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
+    )
+}
+
+fn act(app: &TestApp, t: &Tokens, who: &str, id: i64, action: Value) -> Reply {
+    call(
+        app,
+        t.of(who),
+        "POST",
+        &format!("/api/v1/leads/{id}/actions"),
+        Some(action),
+    )
+}
+
+/// Which handlers see lead `id` right now (200) and which get 404.
+fn seen_by(app: &TestApp, t: &Tokens, id: i64) -> Vec<&'static str> {
+    let handlers = [
+        "dz-justice-officer",
+        "dz-court-officer",
+        "dz-procuratorate-officer",
+        "dz-psb-officer",
+        "dz-bar-officer",
+        "yc-court-officer",
+        "cq-court-1-officer",
+    ];
+    let mut seen = Vec::new();
+    for h in handlers {
+        let r = call(app, t.of(h), "GET", &format!("/api/v1/leads/{id}"), None);
+        match r.status {
+            200 => seen.push(h),
+            404 => assert!(r.json()["error"].is_string()),
+            s => panic!("{h}: {s}"),
+        }
+        let listed = call(app, t.of(h), "GET", "/api/v1/leads", None).json();
+        let in_list = listed.as_array().unwrap().iter().any(|l| l["id"] == id);
+        assert_eq!(in_list, r.status == 200, "{h}: list and detail agree");
+    }
+    // Other roles never see leads, whatever their unit.
+    for other in [
+        "admin",
+        "dz-court-training",
+        "judge-zhang",
+        "lawyer-chen",
+        "dz-bar-coordinator",
+    ] {
+        assert_eq!(
+            call(
+                app,
+                t.of(other),
+                "GET",
+                &format!("/api/v1/leads/{id}"),
+                None
+            )
+            .status,
+            404,
+            "{other}"
+        );
+    }
+    assert_eq!(
+        call(app, "", "GET", &format!("/api/v1/leads/{id}"), None).status,
+        401
+    );
+    seen
+}
+
+#[test]
+fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
+    for db in databases("lead-r3") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let report = json!({
+            "subject": {"type": "judicial_personnel", "name": "赵某", "org": "yc-court", "duty": "adjudication"},
+            "summary": "律师宴请承办法官", "details": "据反映，某律师于2026年10月在饭店宴请承办法官。",
+            "occurred_on": "2026-10-20", "conduct_kind": "accepting_benefits"
+        });
+        let r = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let created = r.json();
+        assert_eq!(created["rule"], "R3");
+        assert!(created["reference"].as_str().unwrap().starts_with("DZ-20"));
+        let id = created["id"].as_i64().unwrap();
+        assert_eq!(
+            seen_by(&app, &t, id),
+            ["dz-justice-officer", "dz-court-officer"],
+            "{}",
+            db.label
+        );
+        // The intermediate organ acknowledges and passes it on; only then does 永川 see it.
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-court-officer",
+                id,
+                json!({"action": "pass_on"})
+            )
+            .status,
+            409,
+            "acknowledge first"
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-court-officer",
+                id,
+                json!({"action": "acknowledge"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            seen_by(&app, &t, id),
+            ["dz-justice-officer", "dz-court-officer"]
+        );
+        let r = act(
+            &app,
+            &t,
+            "dz-court-officer",
+            id,
+            json!({"action": "pass_on"}),
+        );
+        assert_eq!(r.status, 200);
+        let steps = r.json()["steps"].clone();
+        assert_eq!(steps[1]["sender"], "dz-court");
+        assert_eq!(steps[1]["receiver"], "yc-court");
+        assert_eq!(
+            seen_by(&app, &t, id),
+            ["dz-justice-officer", "dz-court-officer", "yc-court-officer"]
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-court-officer",
+                id,
+                json!({"action": "findings", "text": "已转交，初步核对当事法官身份属实。"})
+            )
+            .status,
+            200
+        );
+        // The final receiver verifies and records the outcome; the discoverer cannot close
+        // before the feedback is on file.
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "outcome", "text": "x", "outcomes": ["discipline"]})
+            )
+            .status,
+            409
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "acknowledge"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "findings", "text": "经调查核实，反映问题基本属实。"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "outcome", "text": "给予诫勉处理。", "outcomes": []})
+            )
+            .status,
+            409,
+            "an outcome is required"
+        );
+        assert_eq!(act(&app, &t, "yc-court-officer", id, json!({"action": "outcome", "text": "给予诫勉处理。", "outcomes": ["discipline", "bogus"]})).status, 422);
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "outcome", "text": "给予诫勉处理。", "outcomes": ["discipline"]})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "close"})
+            )
+            .status,
+            409,
+            "no feedback yet"
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "yc-court-officer",
+                id,
+                json!({"action": "feedback", "text": "核查情况及处理结果：属实，已给予诫勉处理。"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(&app, &t, "dz-court-officer", id, json!({"action": "close"})).status,
+            409,
+            "only the discoverer or the joint office closes"
+        );
+        let closed = act(
+            &app,
+            &t,
+            "dz-justice-officer",
+            id,
+            json!({"action": "close", "text": "已收到反馈，结案。"}),
+        );
+        assert_eq!(closed.status, 200);
+        assert_eq!(closed.json()["status"], "closed");
+        // A closed case can be reopened with a reason; outcome and feedback are then due again.
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "reopen"})
+            )
+            .status,
+            409
+        );
+        let reopened = act(
+            &app,
+            &t,
+            "dz-justice-officer",
+            id,
+            json!({"action": "reopen", "text": "发现新情况。"}),
+        )
+        .json();
+        assert_eq!(reopened["status"], "open");
+        assert!(!reopened["allowed_actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "close"));
+        // Every view and change is in the audit trail.
+        let s = app.block_on(store::Db::open(&db.url)).unwrap();
+        let reference = created["reference"].as_str().unwrap().to_string();
+        let entries = app
+            .block_on(store::audit::list(
+                &s,
+                &store::audit::Filter {
+                    object_id: Some(reference),
+                    limit: 500,
+                    ..Default::default()
+                },
+            ))
+            .unwrap();
+        let count = |a: &str| entries.iter().filter(|e| e.action == a).count();
+        assert_eq!(count("lead.created"), 1);
+        assert_eq!(
+            count("lead.viewed"),
+            2 + 2 + 3,
+            "each successful view audited once"
+        );
+        assert_eq!(count("lead.acknowledge"), 2);
+        assert_eq!(count("lead.pass_on"), 1);
+        assert_eq!(count("lead.close"), 1);
+        assert!(matches!(
+            app.block_on(store::audit::verify_chain(&s, None)).unwrap(),
+            store::audit::Verdict::Intact { .. }
+        ));
+    }
+}
+
+#[test]
+fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
+    for db in databases("lead-r7") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let report = json!({
+            "subject": {"type": "lawyer", "name": "钱某", "licence_no": "15001202010000001", "firm": "dz-firm-1", "region": "大足区"},
+            "summary": "律师请托法官", "details": "某律师多次私下联系承办法官打听案情。", "route": 1
+        });
+        let created = call(
+            &app,
+            t.of("dz-court-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report.clone()),
+        )
+        .json();
+        assert_eq!(created["rule"], "R7");
+        assert_eq!(created["warnings"], json!([]));
+        let id = created["id"].as_i64().unwrap();
+        let case = call(
+            &app,
+            t.of("dz-court-officer"),
+            "GET",
+            &format!("/api/v1/leads/{id}"),
+            None,
+        )
+        .json();
+        assert_eq!(case["route"], json!(["dz-court", "dz-bar", "dz-justice"]));
+        // The joint office sees it from the start; the bar association once it is sent there.
+        assert_eq!(
+            seen_by(&app, &t, id),
+            ["dz-justice-officer", "dz-court-officer", "dz-bar-officer"]
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "acknowledge"})
+            )
+            .status,
+            409,
+            "not its turn yet"
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-bar-officer",
+                id,
+                json!({"action": "acknowledge"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-bar-officer",
+                id,
+                json!({"action": "findings", "text": "律师协会初步核查。"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(&app, &t, "dz-bar-officer", id, json!({"action": "pass_on"})).status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "acknowledge"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "findings", "text": "经核实属实。"})
+            )
+            .status,
+            200
+        );
+        assert_eq!(act(&app, &t, "dz-justice-officer", id, json!({"action": "outcome", "text": "依法给予行政处罚。", "outcomes": ["administrative_penalty"]})).status, 200);
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "feedback", "text": "已依法处理，特此反馈。"})
+            )
+            .status,
+            200
+        );
+        let closed = act(&app, &t, "dz-court-officer", id, json!({"action": "close"}));
+        assert_eq!(closed.json()["status"], "closed", "{}", closed.body);
+        // A second lead about the same licence number is linked for those who see both.
+        let again = call(
+            &app,
+            t.of("dz-court-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report),
+        )
+        .json();
+        let s = app.block_on(store::Db::open(&db.url)).unwrap();
+        let case = app.block_on(async {
+            let mut c = s.pool.acquire().await.unwrap();
+            store::leads::load_case(&mut c, again["id"].as_i64().unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+        });
+        let linked = app
+            .block_on(store::leads::linked_leads(&s, &case, "dz-court", false))
+            .unwrap();
+        assert_eq!(linked.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![id]);
+        assert!(app
+            .block_on(store::leads::linked_leads(&s, &case, "dz-psb", false))
+            .unwrap()
+            .is_empty());
+    }
+}
+
+#[test]
+fn manual_leads_wait_for_the_joint_office() {
+    for db in databases("lead-manual") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let report = json!({"subject": {"type": "judicial_personnel", "name": "孙某", "org": "cq-high-court", "duty": "adjudication"}, "summary": "线索", "details": "情况说明。"});
+        let created = call(
+            &app,
+            t.of("dz-bar-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report),
+        )
+        .json();
+        assert_eq!(created["rule"], "R6");
+        assert_eq!(created["manual"], true);
+        let id = created["id"].as_i64().unwrap();
+        let case = call(
+            &app,
+            t.of("dz-bar-officer"),
+            "GET",
+            &format!("/api/v1/leads/{id}"),
+            None,
+        )
+        .json();
+        assert_eq!(case["status"], "manual");
+        assert!(case["routing_reason"].as_str().unwrap().contains("人工"));
+        assert_eq!(
+            seen_by(&app, &t, id),
+            ["dz-justice-officer", "dz-bar-officer"]
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-bar-officer",
+                id,
+                json!({"action": "route", "route": ["cq-high-court"], "text": "x"})
+            )
+            .status,
+            409,
+            "only the joint office routes"
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "route", "route": ["cq-high-court"]})
+            )
+            .status,
+            409,
+            "a reason is required"
+        );
+        assert_eq!(
+            act(
+                &app,
+                &t,
+                "dz-justice-officer",
+                id,
+                json!({"action": "route", "route": ["nowhere"], "text": "x"})
+            )
+            .status,
+            409
+        );
+        let routed = act(
+            &app,
+            &t,
+            "dz-justice-officer",
+            id,
+            json!({"action": "route", "route": ["dz-court", "cq-court-1"], "text": "经研究，先通报大足区人民法院，由其报送市一中院。"}),
+        );
+        assert_eq!(routed.status, 200, "{}", routed.body);
+        assert_eq!(
+            routed.json()["route"],
+            json!(["dz-bar", "dz-court", "cq-court-1"])
+        );
+        assert!(seen_by(&app, &t, id).contains(&"dz-court-officer"));
+    }
+}
+
+#[test]
+fn bad_reports_get_clear_errors_and_warnings() {
+    let db = &databases("lead-bad")[0];
+    let app = demo_app(db);
+    let t = Tokens::new(&app);
+    let post = |who: &str, body: Value| call(&app, t.of(who), "POST", "/api/v1/leads", Some(body));
+    let ok_subject = json!({"type": "judicial_personnel", "name": "甲", "org": "dz-court", "duty": "adjudication"});
+    for (body, status) in [
+        (
+            json!({"subject": ok_subject, "summary": "", "details": "d"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s", "details": "d", "occurred_on": "2026-13-45"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s", "details": "d", "occurred_on": "2999-01-01"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s", "details": "d", "conduct_kind": "murder"}),
+            422,
+        ),
+        (
+            json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "xx"}, "summary": "s", "details": "d"}),
+            422,
+        ),
+        (
+            json!({"subject": {"type": "lawyer", "name": "甲"}, "summary": "s", "details": "d"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s".repeat(201), "details": "d"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s\u{0007}", "details": "d"}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s", "details": "d", "route": 3}),
+            422,
+        ),
+        (
+            json!({"subject": ok_subject, "summary": "s", "details": "d", "route": 0}),
+            200,
+        ),
+    ] {
+        let r = post("dz-justice-officer", body.clone());
+        assert_eq!(r.status, status, "{body}: {}", r.body);
+    }
+    // R7 with an out-of-range route index.
+    let lawyer = json!({"type": "lawyer", "name": "乙", "licence_no": "1", "firm": "yc-firm-1", "region": "永川区"});
+    assert_eq!(
+        post(
+            "dz-court-officer",
+            json!({"subject": lawyer, "summary": "s", "details": "d", "route": 2})
+        )
+        .status,
+        422
+    );
+    let r = post(
+        "dz-court-officer",
+        json!({"subject": lawyer, "summary": "s", "details": "d"}),
+    )
+    .json();
+    assert!(
+        r["warnings"][0].as_str().unwrap().contains("第三条"),
+        "Article 3 warning: {r}"
+    );
+    let r = post("dz-justice-officer", json!({"subject": {"type": "judicial_personnel", "name": "丙", "org": "dz-court", "duty": "clerk"}, "summary": "s", "details": "d"})).json();
+    assert!(r["warnings"][0].as_str().unwrap().contains("第十四条"));
+    // Members cannot report.
+    assert_eq!(
+        post(
+            "judge-zhang",
+            json!({"subject": ok_subject, "summary": "s", "details": "d"})
+        )
+        .status,
+        404
+    );
+}

@@ -2,6 +2,7 @@
 //! clean-up, lead routing. Nothing here touches HTTP, SQL or the clock, so the rules can be
 //! tested table by table and shared by the server and the browser build.
 
+pub mod case;
 pub mod directory;
 pub mod regulation;
 pub mod routing;

@@ -71,6 +71,15 @@ pub struct Config {
     /// Served over HTTPS (behind a TLS proxy): `__Host-` cookies with `Secure`, and HSTS.
     #[arg(long, env = "PORTAL_SECURE_COOKIES", value_parser = parse_flag, default_value = "0", action = clap::ArgAction::Set)]
     pub secure_cookies: bool,
+    /// Local policy: days for a receiving unit to acknowledge (签收) a hand-over.
+    #[arg(long, env = "PORTAL_DEADLINE_ACKNOWLEDGE_DAYS", default_value_t = 3)]
+    pub acknowledge_days: i64,
+    /// Local policy: days for an intermediate unit to pass a lead on.
+    #[arg(long, env = "PORTAL_DEADLINE_PASS_ON_DAYS", default_value_t = 5)]
+    pub pass_on_days: i64,
+    /// Local policy: days from dispatch until the discoverer must have the feedback.
+    #[arg(long, env = "PORTAL_DEADLINE_FEEDBACK_DAYS", default_value_t = 30)]
+    pub feedback_days: i64,
 }
 
 impl Config {

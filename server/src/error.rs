@@ -13,6 +13,9 @@ pub enum AppError {
     /// Well-formed but not acceptable (unknown code, failed validation).
     #[error("{0}")]
     Unprocessable(String),
+    /// Not possible in the current state (the message says why).
+    #[error("{0}")]
+    Conflict(String),
     /// Not signed in, or wrong credentials.
     #[error("{0}")]
     Unauthorized(String),
@@ -32,6 +35,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
             AppError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "未找到 / not found".to_string()),
             AppError::Store(e) => {

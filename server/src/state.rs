@@ -16,6 +16,8 @@ pub struct AppState {
     pub content: Content,
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
+    /// Local deadlines for lead hand-overs (policy, not regulation).
+    pub deadlines: domain::case::Deadlines,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,11 +51,17 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
             .build();
+        let deadlines = domain::case::Deadlines {
+            acknowledge_days: config.acknowledge_days,
+            pass_on_days: config.pass_on_days,
+            feedback_days: config.feedback_days,
+        };
         Ok(AppState {
             db,
             content,
             leptos,
             config: Arc::new(config),
+            deadlines,
         })
     }
 }

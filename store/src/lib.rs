@@ -7,6 +7,7 @@ pub mod content;
 pub mod db;
 pub mod error;
 pub mod import;
+pub mod leads;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;

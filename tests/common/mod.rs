@@ -99,6 +99,9 @@ pub fn config(db: &TestDb) -> Config {
         content_dir: root().join("content"),
         demo: false,
         secure_cookies: false,
+        acknowledge_days: 3,
+        pass_on_days: 5,
+        feedback_days: 30,
     }
 }
 

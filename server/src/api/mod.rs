@@ -2,7 +2,7 @@
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
 mod auth;
-mod leads;
+pub mod leads;
 mod openapi;
 
 use axum::extract::rejection::JsonRejection;
@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/me/tokens", get(auth::list_tokens))
         .route("/me/tokens/{id}/revoke", post(auth::revoke_token))
         .route("/leads/route-preview", post(leads::route_preview))
+        .route("/leads", get(leads::list).post(leads::create))
+        .route("/leads/{id}", get(leads::show))
+        .route("/leads/{id}/actions", post(leads::act))
         .fallback(|| async { AppError::NotFound })
 }
 
