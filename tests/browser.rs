@@ -104,3 +104,65 @@ fn sign_in_through_the_page_and_sign_out() {
     b.goto(&app.url("/account"));
     assert!(b.current_url().contains("/login?next="));
 }
+
+#[test]
+fn a_lead_is_reported_with_its_route_preview_and_acknowledged_by_the_receiver() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-lead")[0];
+    let mut cfg = config(db);
+    cfg.demo = true;
+    let app = TestApp::start_with(db, cfg);
+    let sign_in = |b: &Browser, login: &str| {
+        b.goto(&app.url("/login"));
+        b.type_text(&b.find("#login"), login);
+        b.type_text(&b.find("#password"), "demo-pass-2021");
+        b.click(&b.find("#sign-in"));
+        b.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
+    };
+    let b = Browser::start();
+    sign_in(&b, "dz-justice-officer");
+    b.goto(&app.url("/leads/new"));
+    b.type_text(&b.find("#name"), "赵某");
+    b.click(&b.find("#org option[value='yc-court']"));
+    b.click(&b.find("#duty option[value='adjudication']"));
+    b.type_text(&b.find("#summary"), "律师宴请承办法官");
+    b.type_text(&b.find("#details"), "据反映，某律师在饭店宴请承办法官。");
+    b.click(&b.find("#preview-route"));
+    let reason = b.find("#route-reason");
+    assert!(b
+        .text(&reason)
+        .contains("先通报重庆市大足区人民法院，再由其移交重庆市永川区人民法院"));
+    assert_eq!(
+        b.attr(&b.find("#name"), "value").as_deref(),
+        Some("赵某"),
+        "the form keeps what was typed"
+    );
+    b.click(&b.find("#submit-lead"));
+    b.wait_until(10, "case page", |b| {
+        b.current_url().contains("status=created")
+    });
+    let case_url = b.current_url().split('?').next().unwrap().to_string();
+    assert!(b
+        .text(&b.find("#case-route"))
+        .contains("重庆市永川区人民法院"));
+    // The receiving unit signs in, finds it, and acknowledges it.
+    b.click(&b.find("#current-user"));
+    b.click(&b.find("#sign-out"));
+    sign_in(&b, "dz-court-officer");
+    b.goto(&app.url("/leads"));
+    let row = b.find("#inbox tr.my-turn a");
+    b.click(&row);
+    b.wait_until(10, "case page", |b| b.current_url() == case_url);
+    b.click(&b.find("#do-acknowledge"));
+    b.wait_until(10, "acknowledged", |b| {
+        b.current_url().contains("status=done")
+    });
+    let steps = b.text(&b.find("#steps"));
+    assert!(
+        !steps.contains("—\t—")
+            && b.script("return document.querySelector('#do-pass-on') !== null") == true,
+        "{steps}"
+    );
+}

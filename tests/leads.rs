@@ -98,6 +98,9 @@ fn openapi_document_lists_every_implemented_endpoint() {
         "/me/tokens",
         "/leads/route-preview",
         "/openapi.json",
+        "/leads",
+        "/leads/{id}",
+        "/leads/{id}/actions",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
@@ -749,4 +752,132 @@ fn bad_reports_get_clear_errors_and_warnings() {
         .status,
         404
     );
+}
+
+fn cookie_of(app: &TestApp, login: &str) -> String {
+    let r = send(
+        "POST",
+        &app.url("/login"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("login={login}&password={PW}").as_bytes(),
+    );
+    r.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn post_form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
+    send(
+        "POST",
+        &app.url(path),
+        &[
+            ("Cookie", cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn lead_pages_report_preview_and_handle_a_case() {
+    for db in databases("lead-pages") {
+        let app = demo_app(&db);
+        let justice = cookie_of(&app, "dz-justice-officer");
+        let form = get(&app.url("/leads/new"), &[("Cookie", &justice)]);
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("重庆市大足区司法局") && form.body.contains("preview-route"));
+        let fields = "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&duty=adjudication&summary=%E5%AE%B4%E8%AF%B7&details=%E8%AF%A6%E6%83%85&occurred_on=2026-10-01";
+        // Preview: the route in plain Chinese, nothing recorded yet.
+        let preview = post_form(
+            &app,
+            &justice,
+            "/leads/new",
+            &format!("{fields}&intent=preview"),
+        );
+        assert_eq!(preview.status, 200);
+        assert!(
+            preview
+                .body
+                .contains("先通报重庆市大足区人民法院，再由其移交重庆市永川区人民法院"),
+            "{}",
+            db.label
+        );
+        assert!(preview.body.contains("R3"));
+        assert!(
+            preview.body.contains(r#"value="赵某""#),
+            "typed values are kept"
+        );
+        // A bad submission comes back with the values and the reason.
+        let bad = post_form(&app, &justice, "/leads/new", "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&summary=&details=x&intent=submit");
+        assert_eq!(bad.status, 200);
+        assert!(bad.body.contains("report-error") && bad.body.contains(r#"value="赵某""#));
+        // Submit.
+        let done = post_form(
+            &app,
+            &justice,
+            "/leads/new",
+            &format!("{fields}&intent=submit"),
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+        let loc = done.header("location").unwrap().to_string();
+        assert!(loc.ends_with("?status=created"), "{loc}");
+        let case_path = loc.split('?').next().unwrap().to_string();
+        let page = get(&app.url(&case_path), &[("Cookie", &justice)]);
+        assert!(page.body.contains("DZ-") && page.body.contains("R3"));
+        assert!(page
+            .body
+            .contains("重庆市大足区司法局 → 重庆市大足区人民法院 → 重庆市永川区人民法院"));
+        // Units not on the route (yet), and other roles, get the 404 page.
+        for other in [
+            "yc-court-officer",
+            "dz-procuratorate-officer",
+            "judge-zhang",
+            "admin",
+        ] {
+            let r = get(&app.url(&case_path), &[("Cookie", &cookie_of(&app, other))]);
+            assert_eq!(r.status, 404, "{other}");
+            assert!(!r.body.contains("赵某"));
+        }
+        assert_eq!(
+            get(&app.url(&case_path), &[]).status,
+            303,
+            "anonymous: sign in"
+        );
+        // The receiving unit sees it in its inbox and acknowledges.
+        let court = cookie_of(&app, "dz-court-officer");
+        let inbox = get(&app.url("/leads"), &[("Cookie", &court)]);
+        assert!(inbox.body.contains("my-turn") && inbox.body.contains("DZ-"));
+        let page = get(&app.url(&case_path), &[("Cookie", &court)]);
+        assert!(page.body.contains("do-acknowledge"));
+        let r = post_form(
+            &app,
+            &court,
+            &format!("{case_path}/action"),
+            "action=acknowledge",
+        );
+        assert_eq!(
+            r.header("location"),
+            Some(format!("{case_path}?status=done").as_str())
+        );
+        let page = get(&app.url(&case_path), &[("Cookie", &court)]);
+        assert!(page.body.contains("do-pass-on") && page.body.contains("重庆市永川区人民法院"));
+        // An empty findings text is refused with a reason, not a crash.
+        let r = post_form(
+            &app,
+            &court,
+            &format!("{case_path}/action"),
+            "action=findings&text=",
+        );
+        assert!(r.header("location").unwrap().contains("?error="));
+        // Members see an explanation instead of an inbox.
+        let member = get(
+            &app.url("/leads"),
+            &[("Cookie", &cookie_of(&app, "judge-zhang"))],
+        );
+        assert_eq!(member.status, 200);
+        assert!(member.body.contains("线索专员") && !member.body.contains("DZ-"));
+    }
 }

@@ -17,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::Section;
-use crate::pages::admin;
+use crate::pages::{admin, leads};
 use crate::pages::{
     AccountPage, ComingSoon, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage,
 };
@@ -65,7 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/regulations/dazu-2021-6/en") view=RegulationEnPage/>
                     <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>
                     <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
-                    <Route path=path!("/leads") view=|| view! { <ComingSoon section=Section::Leads/> }/>
+                    <Route path=path!("/leads") view=leads::LeadsInboxPage/>
+                    <Route path=path!("/leads/new") view=leads::LeadReportPage/>
+                    <Route path=path!("/leads/:id") view=leads::LeadCasePage/>
                 </Routes>
             </main>
             <layout::Footer/>

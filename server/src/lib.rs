@@ -7,6 +7,7 @@ pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod lead_pages;
 pub mod leads;
 pub mod pages;
 pub mod routes;

@@ -26,6 +26,9 @@ pub fn router(state: AppState) -> Router {
         "/admin/units",
         "/admin/import",
         "/admin/audit",
+        "/leads",
+        "/leads/new",
+        "/leads/{id}",
     ]
     .map(String::from)
     .to_vec();
@@ -44,6 +47,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/account/tokens/{id}/revoke",
             axum::routing::post(crate::pages::revoke_token),
+        )
+        .route("/leads", get(crate::lead_pages::inbox))
+        .route(
+            "/leads/new",
+            get(crate::lead_pages::report_form).post(crate::lead_pages::report_submit),
+        )
+        .route("/leads/{id}", get(crate::lead_pages::case_page))
+        .route(
+            "/leads/{id}/action",
+            axum::routing::post(crate::lead_pages::case_action),
         )
         .route("/admin", get(crate::pages::admin_home))
         .route(

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 mod home;
+pub mod leads;
 mod regulation;
 
 pub use account::{AccountPage, LoginPage};

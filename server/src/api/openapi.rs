@@ -41,6 +41,16 @@ pub async fn document() -> Json<Value> {
                     "routes": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
                     "reason": {"type": "string"}, "reason_en": {"type": "string"}
                 }},
+                "Report": {"type": "object", "required": ["subject", "summary", "details"], "properties": {
+                    "subject": {"type": "object", "required": ["type", "name"], "properties": {
+                        "type": {"type": "string", "enum": ["judicial_personnel", "lawyer"]}, "name": {"type": "string"}, "org": {"type": "string"},
+                        "duty": {"type": "string", "enum": ["adjudication", "enforcement", "procuratorial", "investigation", "supervision"]},
+                        "licence_no": {"type": "string"}, "firm": {"type": "string"}, "region": {"type": "string"}}},
+                    "summary": {"type": "string", "maxLength": 200}, "details": {"type": "string", "maxLength": 10000},
+                    "occurred_on": {"type": "string", "format": "date"}, "place": {"type": "string"},
+                    "conduct_kind": {"type": "string", "enum": ["leaking_secrets", "introducing_cases", "accepting_benefits", "borrowing_or_renting", "intermediary_fraud", "other_improper"]},
+                    "route": {"type": "integer", "minimum": 0}}},
+                "LeadSummary": {"type": "object", "properties": {"id": {"type": "integer"}, "reference": {"type": "string"}, "discoverer": {"type": "string"}, "status": {"type": "string"}, "rule": {"type": "string"}, "subject_name": {"type": "string"}, "summary": {"type": "string"}, "awaiting": {"type": "array", "items": {"type": "string"}}}},
                 "TokenInfo": {"type": "object", "required": ["id", "created_at", "expires_at"], "properties": {
                     "id": {"type": "string"}, "label": {"type": "string", "nullable": true},
                     "created_at": {"type": "integer"}, "expires_at": {"type": "integer"}
@@ -65,6 +75,23 @@ pub async fn document() -> Json<Value> {
             "/me/tokens/{id}/revoke": {"post": {"summary": "Revoke one of the caller's API tokens",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "Revoked"}, "401": error_response("Not signed in"), "404": error_response("No such token")}}},
+            "/leads": {
+                "get": {"summary": "Leads the caller's unit may see (lead handlers)", "responses": {"200": {"description": "Lead summaries", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/LeadSummary"}}}}}, "401": error_response("Not signed in"), "404": error_response("Not a lead handler")}},
+                "post": {"summary": "Report a lead for the caller's unit (the discoverer)",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
+                    "responses": {"200": {"description": "Created", "content": {"application/json": {"schema": {"type": "object", "required": ["id", "reference"], "properties": {"id": {"type": "integer"}, "reference": {"type": "string"}, "rule": {"type": "string"}, "manual": {"type": "boolean"}, "warnings": {"type": "array", "items": {"type": "string"}}}}}}},
+                        "400": error_response("Malformed request"), "401": error_response("Not signed in"), "404": error_response("Not a lead handler"), "422": error_response("Invalid report")}}
+            },
+            "/leads/{id}": {"get": {"summary": "A case file; 404 to anyone the rules do not allow",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "Case file with allowed actions and overdue deadlines", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": error_response("Not signed in"), "404": error_response("Not found")}}},
+            "/leads/{id}/actions": {"post": {"summary": "Acknowledge, pass on, record findings/outcome, feed back, close, reopen, message, or (joint office) route a manual case",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action"], "properties": {
+                    "action": {"type": "string", "enum": ["route", "acknowledge", "pass_on", "findings", "outcome", "feedback", "close", "reopen", "message"]},
+                    "text": {"type": "string"}, "outcomes": {"type": "array", "items": {"type": "string", "enum": ["not_substantiated", "discipline", "administrative_penalty", "industry_sanction", "criminal_referral"]}},
+                    "route": {"type": "array", "items": {"type": "string"}}}}}}},
+                "responses": {"200": {"description": "The updated case file", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": error_response("Not signed in"), "404": error_response("Not found"), "409": error_response("Not allowed now"), "422": error_response("Invalid input")}}},
             "/leads/route-preview": {"post": {
                 "summary": "Which rule of Articles 6–8 applies to a lead, and its route(s)", "security": [],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["discoverer", "subject"], "properties": {"discoverer": {"type": "string"}, "subject": {"$ref": "#/components/schemas/Subject"}}}}}},

@@ -1,0 +1,457 @@
+//! Lead pages: the inbox of a unit's lead handlers, the report form with its routing preview,
+//! and the case file with the actions the unit may take now. The server checks the caller,
+//! loads the data and provides it as context; forms post to server handlers (post/redirect/get).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{current_lang, Lang};
+
+/// A row of the inbox.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InboxRow {
+    pub id: i64,
+    pub reference: String,
+    pub status: String,
+    pub rule: String,
+    pub subject: String,
+    pub summary: String,
+    pub created: String,
+    pub waiting_for: String,
+    pub overdue: Vec<String>,
+    pub my_turn: bool,
+}
+
+/// Data of `/leads`.
+#[derive(Clone, Debug, Default)]
+pub struct InboxView {
+    /// False for signed-in users who do not handle leads.
+    pub handler: bool,
+    pub unit_name: String,
+    pub joint_office: bool,
+    pub rows: Vec<InboxRow>,
+}
+
+/// A unit choice in the form.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UnitChoice {
+    pub code: String,
+    pub name: String,
+}
+
+/// The values of the report form, kept when the form is shown again.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ReportValues {
+    pub subject_type: String,
+    pub name: String,
+    pub org: String,
+    pub duty: String,
+    pub licence_no: String,
+    pub firm: String,
+    pub region: String,
+    pub summary: String,
+    pub details: String,
+    pub occurred_on: String,
+    pub place: String,
+    pub conduct_kind: String,
+    pub route: String,
+}
+
+/// The routing preview shown before submitting.
+#[derive(Clone, Debug)]
+pub struct PreviewView {
+    pub rule: String,
+    pub basis: String,
+    pub manual: bool,
+    pub reason: String,
+    /// Each allowed route as unit names.
+    pub routes: Vec<Vec<String>>,
+}
+
+/// Data of `/leads/new`.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFormView {
+    pub unit_name: String,
+    pub organs: Vec<UnitChoice>,
+    pub firms: Vec<UnitChoice>,
+    pub values: ReportValues,
+    pub preview: Option<PreviewView>,
+    pub error: Option<String>,
+    pub duties: Vec<(String, String)>,
+    pub conduct_kinds: Vec<(String, String)>,
+}
+
+/// One hand-over on the case page.
+#[derive(Clone, Debug)]
+pub struct StepRow {
+    pub hop: i64,
+    pub from: String,
+    pub to: String,
+    pub sent: String,
+    pub acknowledged: String,
+    pub passed_on: String,
+}
+
+/// One case-file entry.
+#[derive(Clone, Debug)]
+pub struct EntryRow {
+    pub kind: String,
+    pub unit: String,
+    pub author: String,
+    pub at: String,
+    pub body: String,
+    pub outcomes: Vec<String>,
+}
+
+/// An action form the unit may use now.
+#[derive(Clone, Debug)]
+pub enum ActionForm {
+    Acknowledge,
+    PassOn(String),
+    Findings,
+    Outcome(Vec<(String, String)>),
+    Feedback,
+    Close,
+    Reopen,
+    Message,
+    Route(Vec<UnitChoice>),
+}
+
+/// Data of `/leads/{id}`.
+#[derive(Clone, Debug)]
+pub struct CaseView {
+    pub id: i64,
+    pub reference: String,
+    pub status: String,
+    pub rule: String,
+    pub basis: String,
+    pub routing_reason: String,
+    pub route: Vec<String>,
+    pub discoverer: String,
+    pub subject: Vec<(String, String)>,
+    pub facts: Vec<(String, String)>,
+    pub summary: String,
+    pub details: String,
+    pub warnings: Vec<String>,
+    pub steps: Vec<StepRow>,
+    pub entries: Vec<EntryRow>,
+    pub actions: Vec<ActionForm>,
+    pub overdue: Vec<String>,
+    pub deadlines_note: String,
+    pub linked: Vec<(i64, String)>,
+}
+
+/// Status label.
+pub fn status_label(lang: Lang, status: &str) -> String {
+    match status {
+        "manual" => lang.pick(
+            "待联合办公室人工确定接收单位",
+            "Awaiting manual routing by the joint office",
+        ),
+        "open" => lang.pick("办理中", "In progress"),
+        "closed" => lang.pick("已办结", "Closed"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn flash(lang: Lang) -> impl IntoView {
+    let q = use_query_map().get_untracked();
+    let ok = q.get("status").map(|s| match s.as_str() {
+        "created" => lang.pick(
+            "线索已登记并按规定通报。",
+            "The lead was recorded and notified as the rules require.",
+        ),
+        _ => lang.pick("已完成。", "Done."),
+    });
+    let err = q
+        .get("error")
+        .map(|e| e.chars().take(300).collect::<String>());
+    view! {
+        {ok.map(|m| view! { <p class="ok" role="status">{m}</p> })}
+        {err.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}
+    }
+}
+
+/// `/leads`: the unit's inbox.
+#[component]
+pub fn LeadsInboxPage() -> impl IntoView {
+    let lang = current_lang();
+    let data = use_context::<InboxView>().unwrap_or_default();
+    let title = lang.pick("线索通报", "Leads");
+    if !data.handler {
+        return view! {
+            <Title text=title/>
+            <h1>{title}</h1>
+            <p>{lang.pick("线索通报、移交与反馈由各单位线索专员办理。如需反映司法人员与律师不正当接触交往问题，请联系本单位线索专员。",
+                          "Leads are reported, transferred and fed back by each unit's lead handlers. To report improper contact between judicial personnel and lawyers, contact your unit's lead handler.")}</p>
+        }
+        .into_any();
+    }
+    let rows = data
+        .rows
+        .iter()
+        .map(|r| {
+            let class = if !r.overdue.is_empty() {
+                "overdue"
+            } else if r.my_turn {
+                "my-turn"
+            } else {
+                ""
+            };
+            view! {
+                <tr class=class>
+                    <td><a href=format!("/leads/{}", r.id)>{r.reference.clone()}</a></td>
+                    <td>{status_label(lang, &r.status)}</td>
+                    <td>{r.rule.clone()}</td>
+                    <td>{r.subject.clone()}</td>
+                    <td>{r.summary.clone()}</td>
+                    <td>{r.waiting_for.clone()}</td>
+                    <td>{r.overdue.join("；")}</td>
+                    <td>{r.created.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p>{data.unit_name.clone()}{data.joint_office.then(|| lang.pick("（联合办公室：可查看全部线索并人工确定接收单位）", " (joint office: sees every lead and routes manual cases)"))}</p>
+        <p><a class="button" href="/leads/new" id="new-lead">{lang.pick("登记新线索", "Report a lead")}</a></p>
+        {flash(lang)}
+        {if data.rows.is_empty() {
+            view! { <p id="inbox-empty">{lang.pick("暂无线索。", "No leads.")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data" id="inbox">
+                        <thead><tr>
+                            <th>{lang.pick("编号", "Reference")}</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("规则", "Rule")}</th>
+                            <th>{lang.pick("被反映人", "Subject")}</th><th>{lang.pick("摘要", "Summary")}</th><th>{lang.pick("待办单位", "Waiting for")}</th>
+                            <th>{lang.pick("逾期", "Overdue")}</th><th>{lang.pick("登记时间", "Reported")}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+fn options(list: &[UnitChoice], selected: &str) -> impl IntoView {
+    list.iter()
+        .map(|u| {
+            let sel = u.code == selected;
+            view! { <option value=u.code.clone() selected=sel>{u.name.clone()}</option> }
+        })
+        .collect_view()
+}
+
+fn pairs(list: &[(String, String)], selected: &str) -> impl IntoView {
+    list.iter()
+        .map(|(code, label)| {
+            let sel = code == selected;
+            view! { <option value=code.clone() selected=sel>{label.clone()}</option> }
+        })
+        .collect_view()
+}
+
+/// `/leads/new`: the report form; "预览移送路径" shows the route before submitting.
+#[component]
+pub fn LeadReportPage() -> impl IntoView {
+    let lang = current_lang();
+    let data = use_context::<ReportFormView>().unwrap_or_default();
+    let v = data.values.clone();
+    let title = lang.pick("登记线索", "Report a lead");
+    let preview = data.preview.clone().map(|p| {
+        let routes = p
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let checked = v.route == i.to_string() || (v.route.is_empty() && i == 0);
+                let id = format!("route-{i}");
+                let label_for = id.clone();
+                view! {
+                    <label class="check" for=label_for>
+                        <input type="radio" id=id name="route" value=i.to_string() checked=checked/>
+                        {r.join(" → ")}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="preview" id="route-preview" aria-live="polite">
+                <h2>{lang.pick("移送路径预览", "Routing preview")}</h2>
+                <p><strong>{p.rule.clone()}</strong>" · "{p.basis.clone()}</p>
+                <p id="route-reason">{p.reason.clone()}</p>
+                {p.manual.then(|| view! { <p class="alert">{lang.pick("本规定对此情形未作规定：线索登记后由联合办公室（大足区司法局）人工确定接收单位。", "The regulation does not say where this lead goes: once recorded, the joint office (Dazu District Justice Bureau) chooses the receivers by hand.")}</p> })}
+                {(p.routes.len() > 1).then(|| view! { <fieldset><legend>{lang.pick("请选择通报路径（第八条）", "Choose the route (Article 8)")}</legend>{routes}</fieldset> })}
+            </section>
+        }
+    });
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p>{lang.pick("发现线索的单位：", "Discovering unit: ")}{data.unit_name.clone()}</p>
+        {data.error.clone().map(|e| view! { <p class="alert" role="alert" id="report-error">{e}</p> })}
+        <form method="post" action="/leads/new" class="form report" id="report-form">
+            <fieldset>
+                <legend>{lang.pick("被反映人", "Subject")}</legend>
+                <label for="subject_type">{lang.pick("身份", "Who")}</label>
+                <select id="subject_type" name="subject_type">
+                    <option value="judicial_personnel" selected=v.subject_type != "lawyer">{lang.pick("司法人员", "Judicial personnel")}</option>
+                    <option value="lawyer" selected=v.subject_type == "lawyer">{lang.pick("律师", "Lawyer")}</option>
+                </select>
+                <label for="name">{lang.pick("姓名", "Name")}</label>
+                <input id="name" name="name" value=v.name.clone() maxlength="64"/>
+                <p class="hint">{lang.pick("司法人员填写：", "For judicial personnel:")}</p>
+                <label for="org">{lang.pick("所在单位", "Organ")}</label>
+                <select id="org" name="org"><option value="">"—"</option>{options(&data.organs, &v.org)}</select>
+                <label for="duty">{lang.pick("职责（第十四条）", "Duty (Article 14)")}</label>
+                <select id="duty" name="duty"><option value="">"—"</option>{pairs(&data.duties, &v.duty)}</select>
+                <p class="hint">{lang.pick("律师填写：", "For a lawyer:")}</p>
+                <label for="licence_no">{lang.pick("执业证号", "Licence number")}</label>
+                <input id="licence_no" name="licence_no" value=v.licence_no.clone() maxlength="64"/>
+                <label for="firm">{lang.pick("律师事务所", "Law firm")}</label>
+                <select id="firm" name="firm"><option value="">"—"</option>{options(&data.firms, &v.firm)}</select>
+                <label for="region">{lang.pick("执业登记地区", "Registration region")}</label>
+                <input id="region" name="region" value=v.region.clone() maxlength="64"/>
+            </fieldset>
+            <fieldset>
+                <legend>{lang.pick("反映的情况", "What happened")}</legend>
+                <label for="occurred_on">{lang.pick("发生日期", "Date")}</label>
+                <input id="occurred_on" name="occurred_on" type="date" value=v.occurred_on.clone()/>
+                <label for="place">{lang.pick("地点", "Place")}</label>
+                <input id="place" name="place" value=v.place.clone() maxlength="200"/>
+                <label for="conduct_kind">{lang.pick("行为类型", "Kind of conduct")}</label>
+                <select id="conduct_kind" name="conduct_kind"><option value="">"—"</option>{pairs(&data.conduct_kinds, &v.conduct_kind)}</select>
+                <label for="summary">{lang.pick("摘要", "Summary")}</label>
+                <input id="summary" name="summary" value=v.summary.clone() maxlength="200"/>
+                <label for="details">{lang.pick("详细情况", "Details")}</label>
+                <textarea id="details" name="details" rows="6" maxlength="10000">{v.details.clone()}</textarea>
+            </fieldset>
+            {preview}
+            <div class="buttons">
+                <button type="submit" name="intent" value="preview" id="preview-route">{lang.pick("预览移送路径", "Preview the route")}</button>
+                <button type="submit" name="intent" value="submit" id="submit-lead">{lang.pick("登记并通报", "Record and notify")}</button>
+            </div>
+        </form>
+    }
+}
+
+fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
+    let action = format!("/leads/{id}/action");
+    let text = |name: &'static str, label: &'static str, required: bool| {
+        view! {
+            <label>{label}<textarea name="text" rows="3" maxlength="10000" required=required data-for=name></textarea></label>
+        }
+    };
+    match form {
+        ActionForm::Acknowledge => view! {
+            <form method="post" action=action class="form inline"><input type="hidden" name="action" value="acknowledge"/>
+                <button type="submit" id="do-acknowledge">{lang.pick("签收", "Acknowledge receipt")}</button></form>
+        }.into_any(),
+        ActionForm::PassOn(to) => view! {
+            <form method="post" action=action class="form inline"><input type="hidden" name="action" value="pass_on"/>
+                <button type="submit" id="do-pass-on">{format!("{}{to}", lang.pick("移交/报送至 ", "Pass on to "))}</button></form>
+        }.into_any(),
+        ActionForm::Findings => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="findings"/>
+                {text("findings", lang.pick("调查核实情况", "Verification findings"), true)}
+                <button type="submit" id="do-findings">{lang.pick("记录核实情况", "Record findings")}</button></form>
+        }.into_any(),
+        ActionForm::Outcome(choices) => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="outcome"/>
+                <fieldset><legend>{lang.pick("处理结果（第十三条）", "Outcome (Article 13)")}</legend>
+                    {choices.into_iter().map(|(code, label)| view! { <label class="check"><input type="checkbox" name="outcome" value=code/>{label}</label> }).collect_view()}
+                </fieldset>
+                {text("outcome", lang.pick("处理依据和说明", "Basis and explanation"), true)}
+                <button type="submit" id="do-outcome">{lang.pick("记录处理结果", "Record the outcome")}</button></form>
+        }.into_any(),
+        ActionForm::Feedback => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="feedback"/>
+                {text("feedback", lang.pick("反馈给发现线索的单位（调查核实情况及查处结果）", "Feedback to the discovering unit (findings and result)"), true)}
+                <button type="submit" id="do-feedback">{lang.pick("反馈", "Send feedback")}</button></form>
+        }.into_any(),
+        ActionForm::Close => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="close"/>
+                {text("close", lang.pick("办结说明（可选）", "Closing note (optional)"), false)}
+                <button type="submit" id="do-close">{lang.pick("办结", "Close the case")}</button></form>
+        }.into_any(),
+        ActionForm::Reopen => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="reopen"/>
+                {text("reopen", lang.pick("重新打开的理由", "Reason for reopening"), true)}
+                <button type="submit" id="do-reopen">{lang.pick("重新打开", "Reopen")}</button></form>
+        }.into_any(),
+        ActionForm::Message => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="message"/>
+                {text("message", lang.pick("留言（路径上的单位可见）", "Message (seen by the units on the route)"), true)}
+                <button type="submit" id="do-message">{lang.pick("发送留言", "Send message")}</button></form>
+        }.into_any(),
+        ActionForm::Route(units) => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="route"/>
+                <label>{lang.pick("接收单位（按顺序选择，可多选）", "Receivers (in order; choose one or more)")}
+                    <select name="route" multiple size="8">{options(&units, "")}</select></label>
+                {text("route", lang.pick("人工确定的理由", "Reason for this routing"), true)}
+                <button type="submit" id="do-route">{lang.pick("确定接收单位并通报", "Route and notify")}</button></form>
+        }.into_any(),
+    }
+}
+
+/// `/leads/{id}`: the case file.
+#[component]
+pub fn LeadCasePage() -> impl IntoView {
+    let lang = current_lang();
+    let c = expect_context::<CaseView>();
+    let title = format!("{} {}", lang.pick("线索", "Lead"), c.reference);
+    let id = c.id;
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        {flash(lang)}
+        <dl class="doc-meta">
+            <dt>{lang.pick("状态", "Status")}</dt><dd id="case-status">{status_label(lang, &c.status)}</dd>
+            <dt>{lang.pick("发现线索的单位", "Discovering unit")}</dt><dd>{c.discoverer.clone()}</dd>
+            <dt>{lang.pick("适用规则", "Rule")}</dt><dd>{format!("{} · {}", c.rule, c.basis)}</dd>
+            <dt>{lang.pick("移送路径", "Route")}</dt><dd id="case-route">{if c.route.is_empty() { "—".to_string() } else { c.route.join(" → ") }}</dd>
+            <dt>{lang.pick("路径说明", "Why")}</dt><dd>{c.routing_reason.clone()}</dd>
+        </dl>
+        {(!c.warnings.is_empty()).then(|| view! { <div class="alert" role="note">{c.warnings.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}</div> })}
+        {(!c.overdue.is_empty()).then(|| view! { <div class="alert overdue" role="alert" id="case-overdue">{c.overdue.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}</div> })}
+        <p class="hint">{c.deadlines_note.clone()}</p>
+        <h2>{lang.pick("被反映人", "Subject")}</h2>
+        <dl class="doc-meta">{c.subject.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}</dl>
+        <h2>{lang.pick("反映的情况", "What happened")}</h2>
+        <dl class="doc-meta">{c.facts.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}</dl>
+        <p><strong>{c.summary.clone()}</strong></p>
+        <p class="pre">{c.details.clone()}</p>
+        {(!c.linked.is_empty()).then(|| view! {
+            <p>{lang.pick("同一被反映人的其他线索：", "Other leads about the same subject: ")}
+                {c.linked.iter().map(|(i, r)| view! { <a href=format!("/leads/{i}")>{r.clone()}</a>" " }).collect_view()}</p>
+        })}
+        <h2>{lang.pick("通报移交记录", "Hand-overs")}</h2>
+        <table class="data" id="steps">
+            <thead><tr><th>"#"</th><th>{lang.pick("通报单位", "From")}</th><th>{lang.pick("接收单位", "To")}</th><th>{lang.pick("通报时间", "Sent")}</th><th>{lang.pick("签收时间", "Acknowledged")}</th><th>{lang.pick("移交时间", "Passed on")}</th></tr></thead>
+            <tbody>{c.steps.iter().map(|s| view! { <tr><td>{s.hop}</td><td>{s.from.clone()}</td><td>{s.to.clone()}</td><td>{s.sent.clone()}</td><td>{s.acknowledged.clone()}</td><td>{s.passed_on.clone()}</td></tr> }).collect_view()}</tbody>
+        </table>
+        <h2>{lang.pick("案卷记录", "Case file")}</h2>
+        <ol class="entries" id="entries">
+            {c.entries.iter().map(|e| view! {
+                <li class=format!("entry entry-{}", e.kind)>
+                    <p class="entry-head"><strong>{e.kind.clone()}</strong>" · "{e.unit.clone()}" · "{e.author.clone()}" · "{e.at.clone()}</p>
+                    {(!e.outcomes.is_empty()).then(|| view! { <p>{e.outcomes.join("；")}</p> })}
+                    <p class="pre">{e.body.clone()}</p>
+                </li>
+            }).collect_view()}
+        </ol>
+        <h2>{lang.pick("可办理的事项", "What you can do")}</h2>
+        <div class="actions" id="actions">
+            {c.actions.into_iter().map(|a| action_form(lang, id, a)).collect_view()}
+        </div>
+        <p><a href="/leads">{lang.pick("返回线索列表", "Back to the leads")}</a></p>
+    }
+}
