@@ -101,6 +101,9 @@ fn openapi_document_lists_every_implemented_endpoint() {
         "/leads",
         "/leads/{id}",
         "/leads/{id}/actions",
+        "/tips",
+        "/tips/{receipt}",
+        "/tips/{receipt}/messages",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
@@ -879,5 +882,85 @@ fn lead_pages_report_preview_and_handle_a_case() {
         );
         assert_eq!(member.status, 200);
         assert!(member.body.contains("线索专员") && !member.body.contains("DZ-"));
+    }
+}
+
+#[test]
+fn the_dashboard_counts_what_each_unit_may_see_and_exports_it() {
+    for db in databases("dashboard") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let r3 = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
+        let r7 = json!({"subject": {"type": "lawyer", "name": "乙", "licence_no": "1", "firm": "dz-firm-1"}, "summary": "s", "details": "d"});
+        let a = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(r3),
+        )
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+        call(
+            &app,
+            t.of("dz-court-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(r7),
+        );
+        act(
+            &app,
+            &t,
+            "dz-court-officer",
+            a,
+            json!({"action": "acknowledge"}),
+        );
+        let figures = |who: &str| call(&app, t.of(who), "GET", "/api/v1/dashboard", None).json();
+        let jo = figures("dz-justice-officer");
+        assert_eq!(jo["total"], 2, "{}: {jo}", db.label);
+        assert_eq!(jo["by_rule"], json!({"R3": 1, "R7": 1}));
+        assert_eq!(figures("dz-court-officer")["total"], 2);
+        assert_eq!(figures("dz-psb-officer")["total"], 0);
+        assert_eq!(
+            figures("dz-bar-officer")["total"],
+            0,
+            "R7 went the default route, not through the bar"
+        );
+        assert!(jo["median_hours_to_acknowledge"].as_f64().unwrap() < 1.0);
+        assert_eq!(
+            call(&app, t.of("judge-zhang"), "GET", "/api/v1/dashboard", None).status,
+            404
+        );
+        let cookie = {
+            let r = send(
+                "POST",
+                &app.url("/login"),
+                &[("Content-Type", "application/x-www-form-urlencoded")],
+                format!("login=dz-justice-officer&password={PW}").as_bytes(),
+            );
+            r.header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let page = get(&app.url("/leads/dashboard"), &[("Cookie", &cookie)]);
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<svg") && page.body.contains(r#"id="fig-total">2<"#));
+        let csv = send(
+            "GET",
+            &app.url("/leads/dashboard.csv"),
+            &[("Cookie", &cookie)],
+            b"",
+        );
+        assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+        assert!(csv.body.starts_with('\u{feff}'), "BOM for Excel");
+        assert!(
+            csv.body.contains("figure,key,value")
+                && csv.body.contains("rule,R3,1")
+                && csv.body.contains("重庆市大足区人民法院")
+        );
     }
 }

@@ -65,7 +65,13 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn Footer() -> impl IntoView {
     let t = current_lang().t();
-    view! { <footer class="site-footer"><div class="container">{t.footer}</div></footer> }
+    let lang = current_lang();
+    view! {
+        <footer class="site-footer"><div class="container">
+            <p><a href="/tips" id="tips-link">{lang.pick("群众反映：不登录即可反映不正当接触交往问题", "Report a concern without an account")}</a></p>
+            <p>{t.footer}</p>
+        </div></footer>
+    }
 }
 
 /// Percent-encodes a string for use as a query value.

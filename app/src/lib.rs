@@ -17,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::Section;
-use crate::pages::{admin, leads};
+use crate::pages::{admin, leads, tips};
 use crate::pages::{
     AccountPage, ComingSoon, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage,
 };
@@ -63,10 +63,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage/>
                     <Route path=path!("/regulations/dazu-2021-6") view=RegulationPage/>
                     <Route path=path!("/regulations/dazu-2021-6/en") view=RegulationEnPage/>
+                    <Route path=path!("/regulations/dazu-2021-6/compare") view=crate::pages::library::ComparePage/>
+                    <Route path=path!("/regulations/dazu-2021-6/:article") view=crate::pages::library::ArticlePage/>
+                    <Route path=path!("/regulations/provisions-2015") view=crate::pages::library::ProvisionsPage/>
+                    <Route path=path!("/glossary") view=crate::pages::library::GlossaryPage/>
+                    <Route path=path!("/search") view=crate::pages::library::SearchPage/>
                     <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>
                     <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
                     <Route path=path!("/leads") view=leads::LeadsInboxPage/>
                     <Route path=path!("/leads/new") view=leads::LeadReportPage/>
+                    <Route path=path!("/leads/dashboard") view=crate::pages::dashboard::DashboardPage/>
+                    <Route path=path!("/leads/tips") view=tips::TipQueuePage/>
+                    <Route path=path!("/leads/tips/:id") view=tips::TipDetailPage/>
+                    <Route path=path!("/tips") view=tips::TipsPage/>
                     <Route path=path!("/leads/:id") view=leads::LeadCasePage/>
                 </Routes>
             </main>

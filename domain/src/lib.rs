@@ -3,6 +3,8 @@
 //! tested table by table and shared by the server and the browser build.
 
 pub mod case;
+pub mod dashboard;
 pub mod directory;
 pub mod regulation;
 pub mod routing;
+pub mod search;

@@ -200,6 +200,7 @@ fn form_view(dir: &Directory, lang: Lang, unit: &str, values: ReportValues) -> R
                 )
             })
             .collect(),
+        from_tip: None,
     }
 }
 
@@ -217,8 +218,37 @@ pub async fn report_form(
         return not_found(&state, req).await;
     };
     let lang = request_lang(&req);
-    let view = form_view(&dir, lang, &h.unit, ReportValues::default());
+    let mut view = form_view(&dir, lang, &h.unit, ReportValues::default());
+    let tip_id = crate::pages::query_pairs(&req)
+        .into_iter()
+        .find(|(k, _)| k == "tip")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    if let Some(tip_id) = tip_id {
+        match open_tip_for(&state, &h, tip_id).await {
+            Ok(Some(tip)) => {
+                view.values.details = tip.body;
+                view.from_tip = Some(tip_id);
+            }
+            Ok(None) => return not_found(&state, req).await,
+            Err(e) => return e.into_response(),
+        }
+    }
     render_with(&state, req, view).await
+}
+
+/// An open public tip, for the joint office only (a tip becomes a lead of the home justice
+/// bureau); `None` for anyone else or a tip already closed or converted.
+async fn open_tip_for(
+    state: &AppState,
+    h: &crate::leads::Handler<'_>,
+    tip_id: i64,
+) -> Result<Option<store::tips::Tip>, AppError> {
+    if !h.joint_office {
+        return Ok(None);
+    }
+    Ok(store::tips::find(&state.db, tip_id)
+        .await?
+        .filter(|t| t.status == "new" || t.status == "answered"))
 }
 
 fn to_report(v: &ReportValues) -> Report {
@@ -299,6 +329,14 @@ pub async fn report_submit(
     };
     let report = to_report(&values);
     let mut view = form_view(&dir, lang, &h.unit, values);
+    let tip_id = get("tip").parse::<i64>().ok();
+    if let Some(tip_id) = tip_id {
+        match open_tip_for(&state, &h, tip_id).await {
+            Ok(Some(_)) => view.from_tip = Some(tip_id),
+            Ok(None) => return not_found(&state, render_req).await,
+            Err(e) => return e.into_response(),
+        }
+    }
     match preview(&dir, &h.unit, &report.subject) {
         Ok(plan) => {
             view.preview = Some(PreviewView {
@@ -325,8 +363,16 @@ pub async fn report_submit(
             return render_with(&state, render_req, view).await;
         }
     };
-    match store::leads::create_lead(&state.db, &lead, &caller.actor()).await {
-        Ok((id, _)) => redirect(&format!("/leads/{id}?status=created")),
+    let created = async {
+        let (id, _) = store::leads::create_lead(&state.db, &lead, &caller.actor()).await?;
+        if let Some(tip_id) = tip_id {
+            store::tips::mark_converted(&state.db, tip_id, id, &caller.actor()).await?;
+        }
+        Ok::<_, store::StoreError>(id)
+    }
+    .await;
+    match created {
+        Ok(id) => redirect(&format!("/leads/{id}?status=created")),
         Err(e) => AppError::from(e).into_response(),
     }
 }

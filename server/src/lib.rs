@@ -6,14 +6,17 @@ pub mod api;
 pub mod auth;
 pub mod commands;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod lead_pages;
 pub mod leads;
+pub mod library;
 pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod state;
 pub mod time;
+pub mod tips;
 
 pub use routes::router;
 pub use state::AppState;

@@ -29,6 +29,11 @@ pub fn router(state: AppState) -> Router {
         "/leads",
         "/leads/new",
         "/leads/{id}",
+        "/leads/tips",
+        "/leads/dashboard",
+        "/leads/tips/{id}",
+        "/tips",
+        "/search",
     ]
     .map(String::from)
     .to_vec();
@@ -37,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
+        .route("/search", get(crate::library::search))
         .route("/login", axum::routing::post(crate::auth::sign_in_form))
         .route("/logout", axum::routing::post(crate::auth::sign_out_form))
         .route(
@@ -47,6 +53,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/account/tokens/{id}/revoke",
             axum::routing::post(crate::pages::revoke_token),
+        )
+        .route("/tips", get(crate::tips::page).post(crate::tips::submit))
+        .route("/tips/status", axum::routing::post(crate::tips::status))
+        .route("/tips/reply", axum::routing::post(crate::tips::reply))
+        .route("/leads/dashboard", get(crate::dashboard::page))
+        .route("/leads/dashboard.csv", get(crate::dashboard::csv))
+        .route("/leads/tips", get(crate::tips::queue))
+        .route("/leads/tips/{id}", get(crate::tips::detail))
+        .route(
+            "/leads/tips/{id}/action",
+            axum::routing::post(crate::tips::office_action),
         )
         .route("/leads", get(crate::lead_pages::inbox))
         .route(

@@ -18,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Local deadlines for lead hand-overs (policy, not regulation).
     pub deadlines: domain::case::Deadlines,
+    /// Glossary, 2015 provisions summary, citations and the search index.
+    pub library: std::sync::Arc<store::library::Library>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -31,6 +33,8 @@ impl AppState {
     /// data when asked). Each failure says what could not be opened and why.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
         let content = store::content::load(&config.content_dir).map_err(StartError::Content)?;
+        let library =
+            store::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
@@ -62,6 +66,7 @@ impl AppState {
             leptos,
             config: Arc::new(config),
             deadlines,
+            library: Arc::new(library),
         })
     }
 }

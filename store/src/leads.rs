@@ -566,6 +566,8 @@ pub struct LeadSummary {
     pub steps: Vec<Step>,
     pub route: Option<Vec<String>>,
     pub feedback_complete: bool,
+    /// When the discoverer first had the feedback.
+    pub feedback_at: Option<i64>,
 }
 
 /// The leads `unit` may see, newest first (at most `limit`), with their hand-overs loaded in
@@ -597,27 +599,29 @@ pub async fn list_visible(
         q = q.bind(*id);
     }
     let steps = q.fetch_all(&db.pool).await?;
-    let entry_sql = format!("SELECT lead_id, kind, unit FROM lead_entries WHERE lead_id IN ({}) AND kind IN ('findings', 'outcome', 'feedback')", ph.join(","));
+    let entry_sql = format!("SELECT lead_id, kind, unit, at FROM lead_entries WHERE lead_id IN ({}) AND kind IN ('findings', 'outcome', 'feedback') ORDER BY at", ph.join(","));
     let mut q = sqlx::query(&entry_sql);
     for id in &ids {
         q = q.bind(*id);
     }
     let entries = q.fetch_all(&db.pool).await?;
+    let index: std::collections::HashMap<i64, usize> =
+        cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for r in &steps {
         let (lead, step) = step_from_row(r)?;
-        if let Some(c) = cases.iter_mut().find(|c| c.id == lead) {
+        if let Some(c) = index.get(&lead).map(|i| &mut cases[*i]) {
             c.steps.push(step);
         }
     }
     for r in &entries {
         let lead: i64 = r.try_get("lead_id")?;
-        if let Some(c) = cases.iter_mut().find(|c| c.id == lead) {
+        if let Some(c) = index.get(&lead).map(|i| &mut cases[*i]) {
             c.entries.push(Entry {
                 id: 0,
                 kind: r.try_get("kind")?,
                 unit: r.try_get("unit")?,
                 author_name: String::new(),
-                at: 0,
+                at: r.try_get("at")?,
                 body: String::new(),
                 outcomes: Vec::new(),
             });
@@ -627,6 +631,18 @@ pub async fn list_visible(
         .into_iter()
         .map(|c| {
             let facts = c.facts();
+            let internal = c.route.as_ref().is_some_and(|r| r.len() == 1);
+            let feedback_kind = if internal { "outcome" } else { "feedback" };
+            let feedback_at = facts
+                .feedback_complete()
+                .then(|| {
+                    c.entries
+                        .iter()
+                        .filter(|e| e.kind == feedback_kind)
+                        .map(|e| e.at)
+                        .min()
+                })
+                .flatten();
             LeadSummary {
                 id: c.id,
                 reference: c.reference,
@@ -646,6 +662,7 @@ pub async fn list_visible(
                 steps: c.steps,
                 route: c.route,
                 feedback_complete: facts.feedback_complete(),
+                feedback_at,
             }
         })
         .collect())

@@ -8,9 +8,11 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod leads;
+pub mod library;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;
+pub mod tips;
 pub mod units;
 pub mod users;
 

@@ -88,3 +88,44 @@ pub async fn record_success(db: &Db, login: &str, addr: &str) -> Result<(), Stor
         .await?;
     Ok(())
 }
+
+/// Milliseconds until `key` may try again, or `None`.
+pub async fn key_locked_for(db: &Db, key: &str) -> Result<Option<i64>, StoreError> {
+    let now = now_ms();
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(until.filter(|u| *u > now).map(|u| u - now))
+}
+
+/// Counts a failure against `key` (for example receipt guesses from one address); returns the
+/// lock when this failure reaches `limit` within the window.
+pub async fn key_failure(db: &Db, key: &str, limit: i64) -> Result<Option<i64>, StoreError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
+           window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - WINDOW_MS)
+    .execute(&mut *tx)
+    .await?;
+    let failures: i64 = sqlx::query_scalar("SELECT failures FROM login_throttle WHERE key = $1")
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+    let lock = if failures >= limit {
+        sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3").bind(now + LOCK_MS).bind(now).bind(key).execute(&mut *tx).await?;
+        Some(LOCK_MS)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(lock)
+}

@@ -110,6 +110,9 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub db: TestDb,
+    /// One runtime for the test's own database calls, so a pool opened in one call stays
+    /// usable in the next.
+    rt: tokio::runtime::Runtime,
 }
 
 impl TestApp {
@@ -133,10 +136,16 @@ impl TestApp {
             });
         });
         let (addr, state) = rx.recv().expect("server started");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
         TestApp {
             base: format!("http://{addr}"),
             state,
             db: db.clone(),
+            rt,
         }
     }
 
@@ -150,13 +159,9 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    /// Runs `f` on a fresh runtime (for direct store calls from a sync test).
+    /// Runs `f` on the test's runtime (for direct store calls from a sync test).
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
+        self.rt.block_on(f)
     }
 }
 

@@ -81,6 +81,8 @@ pub struct ReportFormView {
     pub error: Option<String>,
     pub duties: Vec<(String, String)>,
     pub conduct_kinds: Vec<(String, String)>,
+    /// The public tip this report takes up, if any.
+    pub from_tip: Option<i64>,
 }
 
 /// One hand-over on the case page.
@@ -219,7 +221,9 @@ pub fn LeadsInboxPage() -> impl IntoView {
         <Title text=title/>
         <h1>{title}</h1>
         <p>{data.unit_name.clone()}{data.joint_office.then(|| lang.pick("（联合办公室：可查看全部线索并人工确定接收单位）", " (joint office: sees every lead and routes manual cases)"))}</p>
-        <p><a class="button" href="/leads/new" id="new-lead">{lang.pick("登记新线索", "Report a lead")}</a></p>
+        <p><a class="button" href="/leads/new" id="new-lead">{lang.pick("登记新线索", "Report a lead")}</a>
+            " " <a class="button" href="/leads/dashboard" id="dashboard-link">{lang.pick("数据平台", "Dashboard")}</a>
+            {data.joint_office.then(|| view! { " " <a class="button" href="/leads/tips" id="tip-queue-link">{lang.pick("群众反映受理", "Public tips")}</a> })}</p>
         {flash(lang)}
         {if data.rows.is_empty() {
             view! { <p id="inbox-empty">{lang.pick("暂无线索。", "No leads.")}</p> }.into_any()
@@ -299,6 +303,7 @@ pub fn LeadReportPage() -> impl IntoView {
         <p>{lang.pick("发现线索的单位：", "Discovering unit: ")}{data.unit_name.clone()}</p>
         {data.error.clone().map(|e| view! { <p class="alert" role="alert" id="report-error">{e}</p> })}
         <form method="post" action="/leads/new" class="form report" id="report-form">
+            {data.from_tip.map(|t| view! { <input type="hidden" name="tip" value=t.to_string()/> })}
             <fieldset>
                 <legend>{lang.pick("被反映人", "Subject")}</legend>
                 <label for="subject_type">{lang.pick("身份", "Who")}</label>

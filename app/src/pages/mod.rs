@@ -2,9 +2,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod dashboard;
 mod home;
 pub mod leads;
+pub mod library;
 mod regulation;
+pub mod tips;
 
 pub use account::{AccountPage, LoginPage};
 pub use home::{ComingSoon, HomePage, NotFound};

@@ -1,0 +1,223 @@
+//! Public tips (`/tips`) and the joint office's intake queue (`/leads/tips`).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::{current_lang, Lang};
+
+/// A tip message as shown.
+#[derive(Clone, Debug)]
+pub struct TipMessageRow {
+    pub from_office: bool,
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+/// What the public tips page shows.
+#[derive(Clone, Debug, Default)]
+pub enum TipPublicView {
+    /// The empty form (or the form again with an error and the text kept).
+    #[default]
+    Form,
+    FormError {
+        error: String,
+        text: String,
+    },
+    /// The receipt, shown once.
+    Created {
+        receipt: String,
+    },
+    /// The status of a tip, for its receipt holder.
+    Status {
+        receipt: String,
+        status: String,
+        created: String,
+        body: String,
+        messages: Vec<TipMessageRow>,
+        can_reply: bool,
+    },
+    /// A wrong receipt, or too many guesses.
+    Lookup {
+        error: String,
+    },
+}
+
+/// A tip in the intake queue.
+#[derive(Clone, Debug)]
+pub struct TipRow {
+    pub id: i64,
+    pub status: String,
+    pub created: String,
+    pub excerpt: String,
+    pub lead: Option<(i64, String)>,
+}
+
+/// Data of `/leads/tips`.
+#[derive(Clone, Debug)]
+pub struct TipQueueView {
+    pub tips: Vec<TipRow>,
+}
+
+/// Data of `/leads/tips/{id}`.
+#[derive(Clone, Debug)]
+pub struct TipDetailView {
+    pub id: i64,
+    pub status: String,
+    pub created: String,
+    pub body: String,
+    pub messages: Vec<TipMessageRow>,
+    pub open: bool,
+    pub lead: Option<(i64, String)>,
+}
+
+/// Label of a tip status.
+pub fn tip_status(lang: Lang, s: &str) -> String {
+    match s {
+        "new" => lang.pick("已收到，待处理", "Received, not yet handled"),
+        "answered" => lang.pick("已答复", "Answered"),
+        "closed" => lang.pick("已办结", "Closed"),
+        "converted" => lang.pick("已转为正式线索办理", "Taken up as a formal lead"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn messages_list(lang: Lang, messages: &[TipMessageRow]) -> impl IntoView {
+    view! {
+        <ol class="entries" id="tip-messages">
+            {messages.iter().map(|m| view! {
+                <li>
+                    <p class="entry-head">{if m.from_office { lang.pick("联合办公室", "Joint office").to_string() } else { lang.pick("反映人", "Reporter").to_string() }}
+                        " · "{m.author.clone()}" · "{m.at.clone()}</p>
+                    <p class="pre">{m.body.clone()}</p>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// `/tips`: anyone may report suspected improper contact, and later check with the receipt.
+#[component]
+pub fn TipsPage() -> impl IntoView {
+    let lang = current_lang();
+    let data = use_context::<TipPublicView>().unwrap_or_default();
+    let title = lang.pick("反映问题", "Report a concern");
+    let intro = lang.pick(
+        "任何人均可不登录反映司法人员与律师不正当接触交往问题。提交后将显示一个 16 位查询码，仅显示一次，请妥善保存，凭此查询办理情况并补充说明。本平台不记录您的网络地址。",
+        "Anyone can report suspected improper contact between judicial personnel and lawyers without an account. After you submit, a 16-digit receipt is shown once: keep it to check the progress and add information. The portal does not record your network address.",
+    );
+    let form = |error: Option<String>, text: String| {
+        view! {
+            {error.map(|e| view! { <p class="alert" role="alert" id="tip-error">{e}</p> })}
+            <form method="post" action="/tips" class="form" id="tip-form">
+                <label for="tip-text">{lang.pick("反映内容（10–5000 字）", "What happened (10–5000 characters)")}</label>
+                <textarea id="tip-text" name="text" rows="8" maxlength="5000" required>{text}</textarea>
+                <button type="submit" id="tip-submit">{lang.pick("提交", "Submit")}</button>
+            </form>
+        }
+    };
+    let lookup = view! {
+        <h2>{lang.pick("查询办理情况", "Check progress")}</h2>
+        <form method="post" action="/tips/status" class="form narrow">
+            <label for="receipt">{lang.pick("16 位查询码", "16-digit receipt")}</label>
+            <input id="receipt" name="receipt" inputmode="numeric" autocomplete="off" maxlength="24" required/>
+            <button type="submit" id="tip-lookup">{lang.pick("查询", "Check")}</button>
+        </form>
+    };
+    let body = match data {
+        TipPublicView::Form => view! { {form(None, String::new())} {lookup} }.into_any(),
+        TipPublicView::FormError { error, text } => view! { {form(Some(error), text)} {lookup} }.into_any(),
+        TipPublicView::Created { receipt } => view! {
+            <div class="ok" role="status">
+                <p>{lang.pick("已收到您反映的情况。您的查询码是：", "We have received your report. Your receipt is:")}</p>
+                <p class="receipt" id="tip-receipt">{receipt}</p>
+                <p>{lang.pick("查询码只显示这一次，本平台无法找回，请立即记下。", "The receipt is shown only this once and cannot be recovered: write it down now.")}</p>
+            </div>
+            {lookup}
+        }
+        .into_any(),
+        TipPublicView::Status { receipt, status, created, body, messages, can_reply } => view! {
+            <dl class="doc-meta">
+                <dt>{lang.pick("状态", "Status")}</dt><dd id="tip-status">{status}</dd>
+                <dt>{lang.pick("提交时间", "Submitted")}</dt><dd>{created}</dd>
+            </dl>
+            <p class="pre">{body}</p>
+            {messages_list(lang, &messages)}
+            {can_reply.then(|| view! {
+                <form method="post" action="/tips/reply" class="form">
+                    <input type="hidden" name="receipt" value=receipt.clone()/>
+                    <label for="reply">{lang.pick("补充说明", "Add information")}</label>
+                    <textarea id="reply" name="text" rows="4" maxlength="5000" required></textarea>
+                    <button type="submit" id="tip-reply">{lang.pick("发送", "Send")}</button>
+                </form>
+            })}
+        }
+        .into_any(),
+        TipPublicView::Lookup { error } => view! { <p class="alert" role="alert" id="tip-error">{error}</p> {lookup} }.into_any(),
+    };
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p>{intro}</p>
+        {body}
+    }
+}
+
+/// `/leads/tips`: the joint office's intake queue.
+#[component]
+pub fn TipQueuePage() -> impl IntoView {
+    let lang = current_lang();
+    let data = expect_context::<TipQueueView>();
+    let title = lang.pick("群众反映受理", "Public tips");
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p><a href="/leads">{lang.pick("返回线索列表", "Back to the leads")}</a></p>
+        <table class="data" id="tip-queue">
+            <thead><tr><th>"#"</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("提交时间", "Submitted")}</th><th>{lang.pick("内容", "Content")}</th><th>{lang.pick("线索", "Lead")}</th></tr></thead>
+            <tbody>
+                {data.tips.iter().map(|t| view! {
+                    <tr>
+                        <td><a href=format!("/leads/tips/{}", t.id)>{t.id}</a></td>
+                        <td>{tip_status(lang, &t.status)}</td><td>{t.created.clone()}</td><td>{t.excerpt.clone()}</td>
+                        <td>{t.lead.clone().map(|(i, r)| view! { <a href=format!("/leads/{i}")>{r}</a> })}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/leads/tips/{id}`: read, answer, close or convert a tip.
+#[component]
+pub fn TipDetailPage() -> impl IntoView {
+    let lang = current_lang();
+    let t = expect_context::<TipDetailView>();
+    let title = format!("{} #{}", lang.pick("群众反映", "Tip"), t.id);
+    let action = format!("/leads/tips/{}/action", t.id);
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <dl class="doc-meta">
+            <dt>{lang.pick("状态", "Status")}</dt><dd id="tip-status">{tip_status(lang, &t.status)}</dd>
+            <dt>{lang.pick("提交时间", "Submitted")}</dt><dd>{t.created.clone()}</dd>
+        </dl>
+        <p class="pre" id="tip-body">{t.body.clone()}</p>
+        {messages_list(lang, &t.messages)}
+        {t.lead.clone().map(|(i, r)| view! { <p>{lang.pick("已转为线索：", "Taken up as lead: ")}<a href=format!("/leads/{i}")>{r}</a></p> })}
+        {t.open.then(|| view! {
+            <form method="post" action=action.clone() class="form">
+                <input type="hidden" name="action" value="answer"/>
+                <label for="answer">{lang.pick("答复反映人", "Answer the reporter")}</label>
+                <textarea id="answer" name="text" rows="4" maxlength="5000" required></textarea>
+                <button type="submit" id="tip-answer">{lang.pick("答复", "Answer")}</button>
+            </form>
+            <form method="post" action=action.clone() class="form inline">
+                <input type="hidden" name="action" value="close"/>
+                <button type="submit" id="tip-close">{lang.pick("办结", "Close")}</button>
+            </form>
+            <a class="button" id="tip-convert" href=format!("/leads/new?tip={}", t.id)>{lang.pick("转为大足区司法局的正式线索", "Take up as a formal lead of the Dazu Justice Bureau")}</a>
+        })}
+    }
+}

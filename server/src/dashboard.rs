@@ -1,0 +1,201 @@
+//! The Article 9 dashboard and its exports: figures over the leads the caller's unit may see
+//! (the joint office sees all), as a page, CSV (UTF-8 with BOM, opens in Excel) and JSON.
+
+use app::i18n::Lang;
+use app::pages::dashboard::DashboardView;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use domain::dashboard::{figures, Figures, LeadFacts};
+use domain::directory::Directory;
+use store::sessions::Caller;
+
+use crate::error::AppError;
+use crate::leads::require_handler;
+use crate::pages::{not_found, redirect, render_with};
+use crate::state::AppState;
+
+async fn load(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<(Figures, Directory, String, bool), AppError> {
+    let dir = store::units::load_directory(&state.db).await?;
+    let h = require_handler(caller, &dir)?;
+    let leads = store::leads::list_visible(&state.db, &h.unit, h.joint_office, 100_000).await?;
+    let facts: Vec<LeadFacts> = leads
+        .into_iter()
+        .map(|l| LeadFacts {
+            created_at: l.created_at,
+            status: l.status,
+            rule: l.rule,
+            discoverer: l.discoverer,
+            route: l.route,
+            steps: l.steps,
+            feedback_at: l.feedback_at,
+        })
+        .collect();
+    store::audit::record(
+        &state.db,
+        &caller.actor(),
+        store::audit::Event {
+            action: "dashboard.viewed",
+            object_type: Some("dashboard"),
+            object_id: None,
+            detail: None,
+        },
+    )
+    .await?;
+    Ok((
+        figures(&facts, store::now_ms(), state.deadlines),
+        dir,
+        h.unit.clone(),
+        h.joint_office,
+    ))
+}
+
+fn lang_of(req: &Request) -> Lang {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+        .unwrap_or_default()
+}
+
+/// `GET /leads/dashboard`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    req: Request,
+) -> Response {
+    if caller.user().is_none() {
+        return redirect("/login?next=%2Fleads%2Fdashboard");
+    }
+    let lang = lang_of(&req);
+    let (f, dir, unit, jo) = match load(&state, &caller).await {
+        Ok(v) => v,
+        Err(AppError::NotFound) => return not_found(&state, req).await,
+        Err(e) => return e.into_response(),
+    };
+    let name = |c: &str| {
+        dir.get(c)
+            .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
+            .unwrap_or_else(|| c.to_string())
+    };
+    let status = |s: &str| app::pages::leads::status_label(lang, s);
+    let view = DashboardView {
+        scope: if jo {
+            lang.pick("全部线索（联合办公室）", "all leads (joint office)")
+                .to_string()
+        } else {
+            format!(
+                "{}{}",
+                name(&unit),
+                lang.pick("可查看的线索", ": the leads it may see")
+            )
+        },
+        total: f.total,
+        overdue: f.overdue_cases,
+        median_ack: f
+            .median_hours_to_acknowledge
+            .map(|h| format!("{h:.1} {}", lang.pick("小时", "hours")))
+            .unwrap_or_else(|| "—".into()),
+        median_feedback: f
+            .median_days_to_feedback
+            .map(|d| format!("{d:.1} {}", lang.pick("天", "days")))
+            .unwrap_or_else(|| "—".into()),
+        by_status: f.by_status.iter().map(|(k, v)| (status(k), *v)).collect(),
+        by_rule: f.by_rule.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        by_discoverer: f.by_discoverer.iter().map(|(k, v)| (name(k), *v)).collect(),
+        by_month: f.by_month.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        deadlines_note: lang
+            .pick(
+                "逾期按本地工作时限计算（非《暂行规定》内容）。",
+                "Overdue is measured against local deadlines (policy, not part of the regulation).",
+            )
+            .into(),
+    };
+    render_with(&state, req, view).await
+}
+
+/// `GET /api/v1/dashboard`: the figures as JSON.
+pub async fn json(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Figures>, AppError> {
+    Ok(Json(load(&state, &caller).await?.0))
+}
+
+/// `GET /leads/dashboard.csv`: one row per figure, UTF-8 with a BOM so Excel reads Chinese.
+pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
+    let (f, dir, _, _) = match load(&state, &caller).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<(String, String, String)> = vec![
+        ("total".into(), String::new(), f.total.to_string()),
+        (
+            "overdue_cases".into(),
+            String::new(),
+            f.overdue_cases.to_string(),
+        ),
+    ];
+    rows.push((
+        "median_hours_to_acknowledge".into(),
+        String::new(),
+        f.median_hours_to_acknowledge
+            .map(|v| format!("{v:.2}"))
+            .unwrap_or_default(),
+    ));
+    rows.push((
+        "median_days_to_feedback".into(),
+        String::new(),
+        f.median_days_to_feedback
+            .map(|v| format!("{v:.2}"))
+            .unwrap_or_default(),
+    ));
+    for (k, v) in &f.by_status {
+        rows.push(("status".into(), k.clone(), v.to_string()));
+    }
+    for (k, v) in &f.by_rule {
+        rows.push(("rule".into(), k.clone(), v.to_string()));
+    }
+    for (k, v) in &f.by_discoverer {
+        let label = dir
+            .get(k)
+            .map(|u| format!("{k} {}", u.name_zh))
+            .unwrap_or_else(|| k.clone());
+        rows.push(("discoverer".into(), label, v.to_string()));
+    }
+    for (k, v) in &f.by_month {
+        rows.push(("month".into(), k.clone(), v.to_string()));
+    }
+    let mut ok = w.write_record(["figure", "key", "value"]).is_ok();
+    for (a, b, c) in &rows {
+        ok &= w.write_record([a, b, c]).is_ok();
+    }
+    let Ok(bytes) = w.into_inner() else {
+        return AppError::BadRequest("export failed".into()).into_response();
+    };
+    if !ok {
+        return AppError::BadRequest("export failed".into()).into_response();
+    }
+    let mut body = vec![0xEF, 0xBB, 0xBF];
+    body.extend(bytes);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"dashboard.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
