@@ -166,3 +166,36 @@ fn a_lead_is_reported_with_its_route_preview_and_acknowledged_by_the_receiver() 
         "{steps}"
     );
 }
+
+#[test]
+fn search_finds_an_article_and_the_hit_is_highlighted() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-search")[0];
+    let app = TestApp::start(db);
+    let b = Browser::start();
+    b.goto(&app.url("/"));
+    b.type_text(&b.find("#header-q"), "同级相关司法机关\n");
+    b.wait_until(10, "search results", |b| {
+        b.current_url().contains("/search?q=")
+    });
+    let first = b.find(".hit .hit-link");
+    let href = b.attr(&first, "href").unwrap_or_default();
+    assert!(
+        href.ends_with("#art-7"),
+        "the phrase is in Article 7 only: {href}"
+    );
+    b.click(&first);
+    b.wait_until(10, "article anchor", |b| {
+        b.current_url().ends_with("#art-7")
+    });
+    assert_eq!(
+        b.script(
+            "return document.querySelector(':target') && document.querySelector(':target').id"
+        ),
+        "art-7"
+    );
+    let bg = b.script("return getComputedStyle(document.querySelector(':target')).backgroundColor");
+    assert_ne!(bg, "rgba(0, 0, 0, 0)", "the target article is highlighted");
+}

@@ -104,6 +104,9 @@ fn openapi_document_lists_every_implemented_endpoint() {
         "/tips",
         "/tips/{receipt}",
         "/tips/{receipt}/messages",
+        "/leads/{id}/attachments",
+        "/leads/{id}/attachments/{att}",
+        "/dashboard",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
@@ -963,4 +966,246 @@ fn the_dashboard_counts_what_each_unit_may_see_and_exports_it() {
                 && csv.body.contains("重庆市大足区人民法院")
         );
     }
+}
+
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "PORTALBOUNDARY7";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn attachments_respect_types_limits_and_confidentiality() {
+    for db in databases("attachments") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let report = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
+        let id = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report),
+        )
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+        let upload = |who: &str, name: &str, bytes: &[u8]| {
+            let (ct, body) = multipart(name, bytes);
+            send(
+                "POST",
+                &app.url(&format!("/api/v1/leads/{id}/attachments")),
+                &[("Authorization", t.of(who)), ("Content-Type", &ct)],
+                &body,
+            )
+        };
+        let pdf = b"%PDF-1.4\n% test evidence\n".to_vec();
+        let r = upload("dz-justice-officer", "../证据材料.pdf", &pdf);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let info = r.json();
+        assert_eq!(info["display_name"], "证据材料.pdf");
+        assert_eq!(info["content_type"], "application/pdf");
+        let att = info["id"].as_i64().unwrap();
+        // Refused types and sizes, with reasons.
+        for (name, bytes) in [
+            ("x.html", b"<html><script>alert(1)</script>".to_vec()),
+            ("x.exe", b"MZ\x90\x00".to_vec()),
+            ("x.svg", b"<svg onload=alert(1)>".to_vec()),
+        ] {
+            let r = upload("dz-justice-officer", name, &bytes);
+            assert_eq!(r.status, 422, "{name}");
+            assert!(r.json()["error"].as_str().unwrap().contains("PDF"));
+        }
+        let mut big = b"%PDF-".to_vec();
+        big.resize(10 * 1024 * 1024 + 1, b'x');
+        let r = upload("dz-justice-officer", "big.pdf", &big);
+        assert!(
+            r.status == 413 || r.status == 422,
+            "too large: {}",
+            r.status
+        );
+        // Units not on the route get 404 for upload and download.
+        assert_eq!(upload("dz-psb-officer", "a.pdf", &pdf).status, 404);
+        let path = format!("/api/v1/leads/{id}/attachments/{att}");
+        assert_eq!(
+            call(&app, t.of("dz-psb-officer"), "GET", &path, None).status,
+            404
+        );
+        assert_eq!(
+            call(&app, t.of("yc-court-officer"), "GET", &path, None).status,
+            404,
+            "not reached yet"
+        );
+        assert_eq!(call(&app, t.of("admin"), "GET", &path, None).status, 404);
+        let dl = call(&app, t.of("dz-court-officer"), "GET", &path, None);
+        assert_eq!(dl.status, 200);
+        assert_eq!(dl.header("content-type"), Some("application/pdf"));
+        assert!(dl
+            .header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;"));
+        assert_eq!(dl.body.as_bytes(), &pdf[..]);
+        assert_eq!(
+            call(
+                &app,
+                t.of("dz-court-officer"),
+                "GET",
+                &format!("/api/v1/leads/{id}/attachments/999999"),
+                None
+            )
+            .status,
+            404
+        );
+        // Downloads are audited.
+        let s = app.block_on(store::Db::open(&db.url)).unwrap();
+        let n = app
+            .block_on(store::audit::list(
+                &s,
+                &store::audit::Filter {
+                    action: Some("lead.attachment_downloaded".into()),
+                    limit: 10,
+                    ..Default::default()
+                },
+            ))
+            .unwrap()
+            .len();
+        assert_eq!(n, 1);
+        // The per-lead total (30 MiB) is enforced.
+        let mut chunk = b"%PDF-".to_vec();
+        chunk.resize(10_400_000, b'x');
+        for name in ["a.pdf", "b.pdf", "c.pdf"] {
+            assert_eq!(
+                upload("dz-justice-officer", name, &chunk).status,
+                200,
+                "{name}"
+            );
+        }
+        let mut small = b"%PDF-".to_vec();
+        small.resize(300_000, b'x');
+        assert_eq!(
+            upload("dz-justice-officer", "d.pdf", &small).status,
+            422,
+            "30 MiB per lead"
+        );
+    }
+}
+
+#[test]
+fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
+    for db in databases("overdue") {
+        let app = demo_app(&db);
+        let t = Tokens::new(&app);
+        let report = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
+        let id = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "POST",
+            "/api/v1/leads",
+            Some(report),
+        )
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+        let case = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "GET",
+            &format!("/api/v1/leads/{id}"),
+            None,
+        )
+        .json();
+        assert_eq!(case["overdue"], json!([]));
+        assert_eq!(case["deadlines"]["acknowledge_days"], 3);
+        // Four days pass without an acknowledgement.
+        let s = app.block_on(store::Db::open(&db.url)).unwrap();
+        app.block_on(async {
+            sqlx::query("UPDATE lead_steps SET sent_at = sent_at - 345600000")
+                .execute(&s.pool)
+                .await
+                .unwrap()
+        });
+        let case = call(
+            &app,
+            t.of("dz-justice-officer"),
+            "GET",
+            &format!("/api/v1/leads/{id}"),
+            None,
+        )
+        .json();
+        assert_eq!(case["overdue"][0]["what"], "acknowledge");
+        assert_eq!(case["overdue"][0]["unit"], "dz-court");
+        let cookie = {
+            let r = send(
+                "POST",
+                &app.url("/login"),
+                &[("Content-Type", "application/x-www-form-urlencoded")],
+                format!("login=dz-court-officer&password={PW}").as_bytes(),
+            );
+            r.header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let inbox = get(&app.url("/leads"), &[("Cookie", &cookie)]);
+        assert!(inbox.body.contains(r#"class="overdue""#) && inbox.body.contains("逾期未签收"));
+        assert_eq!(
+            call(
+                &app,
+                t.of("dz-justice-officer"),
+                "GET",
+                "/api/v1/dashboard",
+                None
+            )
+            .json()["overdue_cases"],
+            1
+        );
+    }
+}
+
+#[test]
+fn report_drafts_are_saved_and_restored() {
+    let db = &databases("drafts")[0];
+    let app = demo_app(db);
+    let r = send(
+        "POST",
+        &app.url("/login"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("login=dz-bar-officer&password={PW}").as_bytes(),
+    );
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let form = |body: &str| {
+        send(
+            "POST",
+            &app.url("/leads/new"),
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        )
+    };
+    let saved = form("subject_type=judicial_personnel&name=%E5%8D%8A%E6%88%90%E5%93%81&summary=%E8%8D%89%E7%A8%BF&intent=draft");
+    assert!(saved.body.contains("draft-notice"));
+    let again = get(&app.url("/leads/new"), &[("Cookie", &cookie)]);
+    assert!(
+        again.body.contains(r#"value="半成品""#) && again.body.contains("draft-notice"),
+        "draft restored"
+    );
+    let done = form("subject_type=judicial_personnel&name=%E5%8D%8A%E6%88%90%E5%93%81&org=dz-court&duty=adjudication&summary=s&details=d&intent=submit");
+    assert_eq!(done.status, 303);
+    let fresh = get(&app.url("/leads/new"), &[("Cookie", &cookie)]);
+    assert!(
+        !fresh.body.contains("半成品"),
+        "the draft is gone once the lead is recorded"
+    );
 }

@@ -46,6 +46,10 @@ pub fn Header() -> impl IntoView {
                     <span class="brand-sub">{t.site_subtitle}</span>
                 </a>
                 <div class="header-tools">
+                <form method="get" action="/search" role="search" class="header-search">
+                    <label for="header-q" class="visually-hidden">{lang.pick("搜索法规和课程", "Search the rules and courses")}</label>
+                    <input id="header-q" type="search" name="q" maxlength="200" placeholder=lang.pick("搜索", "Search")/>
+                </form>
                 {match crate::pages::account::current_user() {
                     Some(u) => view! { <a class="user" id="current-user" href="/account">{u.display_name}</a> }.into_any(),
                     None => view! { <a class="user" id="sign-in-link" href=format!("/login?next={}", encode_component(&here))>{lang.pick("登录", "Sign in")}</a> }.into_any(),

@@ -201,6 +201,7 @@ fn form_view(dir: &Directory, lang: Lang, unit: &str, values: ReportValues) -> R
             })
             .collect(),
         from_tip: None,
+        draft_saved: None,
     }
 }
 
@@ -223,6 +224,18 @@ pub async fn report_form(
         .into_iter()
         .find(|(k, _)| k == "tip")
         .and_then(|(_, v)| v.parse::<i64>().ok());
+    if tip_id.is_none() {
+        match store::leads::load_draft(&state.db, h.user.id).await {
+            Ok(Some((at, body))) => {
+                if let Ok(values) = serde_json::from_str::<ReportValues>(&body) {
+                    view.values = values;
+                    view.draft_saved = Some(format_beijing(at));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    }
     if let Some(tip_id) = tip_id {
         match open_tip_for(&state, &h, tip_id).await {
             Ok(Some(tip)) => {
@@ -328,7 +341,15 @@ pub async fn report_submit(
         route: get("route"),
     };
     let report = to_report(&values);
+    let saving_draft = get("intent") == "draft";
+    if saving_draft {
+        let json = serde_json::to_string(&values).unwrap_or_default();
+        if let Err(e) = store::leads::save_draft(&state.db, h.user.id, &json).await {
+            return AppError::from(e).into_response();
+        }
+    }
     let mut view = form_view(&dir, lang, &h.unit, values);
+    view.draft_saved = saving_draft.then(|| format_beijing(store::now_ms()));
     let tip_id = get("tip").parse::<i64>().ok();
     if let Some(tip_id) = tip_id {
         match open_tip_for(&state, &h, tip_id).await {
@@ -365,6 +386,7 @@ pub async fn report_submit(
     };
     let created = async {
         let (id, _) = store::leads::create_lead(&state.db, &lead, &caller.actor()).await?;
+        store::leads::delete_draft(&state.db, h.user.id).await?;
         if let Some(tip_id) = tip_id {
             store::tips::mark_converted(&state.db, tip_id, id, &caller.actor()).await?;
         }
@@ -407,6 +429,10 @@ pub async fn case_page(
     };
     let linked = match store::leads::linked_leads(&state.db, &case, &h.unit, h.joint_office).await {
         Ok(l) => l,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let attachments = match store::leads::list_attachments(&state.db, id).await {
+        Ok(a) => a,
         Err(e) => return AppError::from(e).into_response(),
     };
     let facts = case.facts();
@@ -553,6 +579,17 @@ pub async fn case_page(
             Lang::En => format!("Deadlines are local policy, not part of the regulation: acknowledge within {} days, pass on within {} days, feedback within {} days, counted from dispatch.", d.acknowledge_days, d.pass_on_days, d.feedback_days),
         },
         linked,
+        attachments: attachments
+            .iter()
+            .map(|a| app::pages::leads::AttachmentRow {
+                id: a.id,
+                name: a.display_name.clone(),
+                size: format!("{:.1} KB", a.size as f64 / 1024.0),
+                unit: name(&a.unit),
+                at: format_beijing(a.at),
+            })
+            .collect(),
+        can_upload: case.status != "closed",
     };
     render_with(&state, req, view).await
 }

@@ -39,7 +39,23 @@ pub fn router(state: AppState) -> Router {
     .to_vec();
     let routes = generate_route_list_with_exclusions(app::App, Some(loaded));
     let context = crate::pages::base_context(&state);
-    Router::new()
+    // Attachment uploads are the only requests allowed past the global body limit.
+    let uploads = Router::new()
+        .route(
+            "/leads/{id}/attachments",
+            axum::routing::post(crate::attachments::page_upload),
+        )
+        .route(
+            "/api/v1/leads/{id}/attachments",
+            axum::routing::post(crate::attachments::api_upload),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::attachments::UPLOAD_BODY_LIMIT,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            crate::attachments::UPLOAD_BODY_LIMIT,
+        ));
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
         .route("/search", get(crate::library::search))
@@ -75,6 +91,10 @@ pub fn router(state: AppState) -> Router {
             "/leads/{id}/action",
             axum::routing::post(crate::lead_pages::case_action),
         )
+        .route(
+            "/leads/{id}/attachments/{att}",
+            get(crate::attachments::download),
+        )
         .route("/admin", get(crate::pages::admin_home))
         .route(
             "/admin/users",
@@ -104,12 +124,15 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
+    Router::new()
+        .merge(uploads)
+        .merge(pages)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::resolve_caller,
         ))
         .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::security::security_headers,

@@ -83,6 +83,8 @@ pub struct ReportFormView {
     pub conduct_kinds: Vec<(String, String)>,
     /// The public tip this report takes up, if any.
     pub from_tip: Option<i64>,
+    /// When the draft shown was saved, if the form comes from a draft.
+    pub draft_saved: Option<String>,
 }
 
 /// One hand-over on the case page.
@@ -143,6 +145,18 @@ pub struct CaseView {
     pub overdue: Vec<String>,
     pub deadlines_note: String,
     pub linked: Vec<(i64, String)>,
+    pub attachments: Vec<AttachmentRow>,
+    pub can_upload: bool,
+}
+
+/// An attachment on the case page.
+#[derive(Clone, Debug)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub unit: String,
+    pub at: String,
 }
 
 /// Status label.
@@ -302,6 +316,7 @@ pub fn LeadReportPage() -> impl IntoView {
         <h1>{title}</h1>
         <p>{lang.pick("发现线索的单位：", "Discovering unit: ")}{data.unit_name.clone()}</p>
         {data.error.clone().map(|e| view! { <p class="alert" role="alert" id="report-error">{e}</p> })}
+        {data.draft_saved.clone().map(|t| view! { <p class="ok" role="status" id="draft-notice">{lang.pick("草稿保存于 ", "Draft saved at ")}{t}</p> })}
         <form method="post" action="/leads/new" class="form report" id="report-form">
             {data.from_tip.map(|t| view! { <input type="hidden" name="tip" value=t.to_string()/> })}
             <fieldset>
@@ -342,6 +357,7 @@ pub fn LeadReportPage() -> impl IntoView {
             {preview}
             <div class="buttons">
                 <button type="submit" name="intent" value="preview" id="preview-route">{lang.pick("预览移送路径", "Preview the route")}</button>
+                <button type="submit" name="intent" value="draft" id="save-draft">{lang.pick("保存草稿", "Save draft")}</button>
                 <button type="submit" name="intent" value="submit" id="submit-lead">{lang.pick("登记并通报", "Record and notify")}</button>
             </div>
         </form>
@@ -453,6 +469,19 @@ pub fn LeadCasePage() -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
+        <h2>{lang.pick("附件", "Attachments")}</h2>
+        <ul id="attachments">
+            {c.attachments.iter().map(|a| view! {
+                <li><a href=format!("/leads/{id}/attachments/{}", a.id)>{a.name.clone()}</a>" · "{a.size.clone()}" · "{a.unit.clone()}" · "{a.at.clone()}</li>
+            }).collect_view()}
+        </ul>
+        {c.can_upload.then(|| view! {
+            <form method="post" action=format!("/leads/{id}/attachments") enctype="multipart/form-data" class="form inline-upload">
+                <label for="file">{lang.pick("上传附件（PDF、PNG、JPEG、TXT、DOCX、XLSX，单个不超过 10 MB，每条线索合计不超过 30 MB）", "Upload (PDF, PNG, JPEG, TXT, DOCX, XLSX; at most 10 MB each, 30 MB per lead)")}</label>
+                <input type="file" id="file" name="file" required/>
+                <button type="submit" id="do-upload">{lang.pick("上传", "Upload")}</button>
+            </form>
+        })}
         <h2>{lang.pick("可办理的事项", "What you can do")}</h2>
         <div class="actions" id="actions">
             {c.actions.into_iter().map(|a| action_form(lang, id, a)).collect_view()}

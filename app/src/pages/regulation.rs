@@ -9,6 +9,8 @@ use leptos_meta::Title;
 
 use crate::i18n::{current_lang, Lang};
 use crate::islands::TocToggle;
+use crate::pages::library::LinkBase;
+use domain::search::DocLang;
 
 /// Table of contents: one link per article, collapsible.
 fn toc(lang: Lang, entries: Vec<(u32, String)>) -> impl IntoView {
@@ -60,7 +62,9 @@ pub fn RegulationPage() -> impl IntoView {
                     let id = b.item.map(|m| format!("art-{n}-{m}"));
                     let heading = (i == 0)
                         .then(|| view! { <strong class="art-no">{a.heading.clone()}</strong> " " });
-                    view! { <p id=id class:item=b.item.is_some()>{heading}{b.text.clone()}</p> }
+                    let text =
+                        crate::pages::library::linked_block(DocLang::Zh, n, i, LinkBase::SamePage);
+                    view! { <p id=id class:item=b.item.is_some()>{heading}{text}</p> }
                 })
                 .collect_view();
             let truncated = a
@@ -140,7 +144,7 @@ pub fn RegulationEnPage() -> impl IntoView {
                     let id = b.item.map(|m| format!("art-{n}-{m}"));
                     let heading = (i == 0).then(|| view! { <strong class="art-no">{format!("Article {n}")}</strong> " " });
                     let marker = b.item.map(|m| format!("({m}) "));
-                    view! { <p id=id class:item=b.item.is_some()>{heading}{marker}{b.text.clone()}</p> }
+                    view! { <p id=id class:item=b.item.is_some()>{heading}{marker}{crate::pages::library::linked_block(DocLang::En, n, i, LinkBase::SamePage)}</p> }
                 })
                 .collect_view();
             let note = (n == 15).then(|| view! { <p class="editor-note" role="note">{en.article15_note.clone()}</p> });

@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/{id}", get(leads::show))
         .route("/leads/{id}/actions", post(leads::act))
+        .route(
+            "/leads/{id}/attachments/{att}",
+            get(crate::attachments::download),
+        )
         .fallback(|| async { AppError::NotFound })
 }
 

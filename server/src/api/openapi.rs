@@ -51,6 +51,7 @@ pub async fn document() -> Json<Value> {
                     "conduct_kind": {"type": "string", "enum": ["leaking_secrets", "introducing_cases", "accepting_benefits", "borrowing_or_renting", "intermediary_fraud", "other_improper"]},
                     "route": {"type": "integer", "minimum": 0}}},
                 "LeadSummary": {"type": "object", "properties": {"id": {"type": "integer"}, "reference": {"type": "string"}, "discoverer": {"type": "string"}, "status": {"type": "string"}, "rule": {"type": "string"}, "subject_name": {"type": "string"}, "summary": {"type": "string"}, "awaiting": {"type": "array", "items": {"type": "string"}}}},
+                "Attachment": {"type": "object", "properties": {"id": {"type": "integer"}, "unit": {"type": "string"}, "at": {"type": "integer"}, "display_name": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"}, "sha256": {"type": "string"}}},
                 "TokenInfo": {"type": "object", "required": ["id", "created_at", "expires_at"], "properties": {
                     "id": {"type": "string"}, "label": {"type": "string", "nullable": true},
                     "created_at": {"type": "integer"}, "expires_at": {"type": "integer"}
@@ -92,6 +93,20 @@ pub async fn document() -> Json<Value> {
                     "text": {"type": "string"}, "outcomes": {"type": "array", "items": {"type": "string", "enum": ["not_substantiated", "discipline", "administrative_penalty", "industry_sanction", "criminal_referral"]}},
                     "route": {"type": "array", "items": {"type": "string"}}}}}}},
                 "responses": {"200": {"description": "The updated case file", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": error_response("Not signed in"), "404": error_response("Not found"), "409": error_response("Not allowed now"), "422": error_response("Invalid input")}}},
+            "/leads/{id}/attachments": {"post": {"summary": "Attach a file to a lead (multipart field `file`; PDF, PNG, JPEG, TXT, DOCX, XLSX; 10 MiB per file, 30 MiB per lead)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {"200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Attachment"}}}}, "401": error_response("Not signed in"), "404": error_response("Not found"), "413": error_response("Too large"), "422": error_response("Type or size refused")}}},
+            "/leads/{id}/attachments/{att}": {"get": {"summary": "Download an attachment (404 to anyone who may not see the lead)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "att", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "The file"}, "401": error_response("Not signed in"), "404": error_response("Not found")}}},
+            "/dashboard": {"get": {"summary": "Article 9 figures over the leads the caller's unit may see",
+                "responses": {"200": {"description": "Figures", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "overdue_cases": {"type": "integer"},
+                    "by_status": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_rule": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "by_discoverer": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_month": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "median_hours_to_acknowledge": {"type": "number", "nullable": true}, "median_days_to_feedback": {"type": "number", "nullable": true}}}}}},
+                    "401": error_response("Not signed in"), "404": error_response("Not a lead handler")}}},
             "/tips": {"post": {"summary": "Report a concern without signing in; the 16-digit receipt is shown once", "security": [],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 5000}}}}}},
                 "responses": {"200": {"description": "Receipt", "content": {"application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"type": "string", "pattern": "^[0-9]{16}$"}}}}}}, "400": error_response("Malformed request"), "422": error_response("Invalid text")}}},
