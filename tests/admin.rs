@@ -163,6 +163,76 @@ fn authorisation_matrix() {
             [Unauthorized, Ok, Ok, Ok, Ok, Ok],
         ),
         ("GET", "/api/v1/openapi.json", "", [Ok, Ok, Ok, Ok, Ok, Ok]),
+        (
+            "GET",
+            "/search?q=%E7%BA%BF%E7%B4%A2",
+            "",
+            [Ok, Ok, Ok, Ok, Ok, Ok],
+        ),
+        ("GET", "/glossary", "", [Ok, Ok, Ok, Ok, Ok, Ok]),
+        (
+            "GET",
+            "/regulations/dazu-2021-6/art-7",
+            "",
+            [Ok, Ok, Ok, Ok, Ok, Ok],
+        ),
+        ("GET", "/tips", "", [Ok, Ok, Ok, Ok, Ok, Ok]),
+        ("GET", "/leads", "", [Login, Ok, Ok, Ok, Ok, Ok]),
+        (
+            "GET",
+            "/leads/new",
+            "",
+            [Login, NotFound, Ok, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/leads/dashboard",
+            "",
+            [Login, NotFound, Ok, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/leads/tips",
+            "",
+            [Login, NotFound, Ok, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/leads/1",
+            "",
+            [Login, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
+        (
+            "POST",
+            "/leads/1/action",
+            "action=acknowledge",
+            [Login, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/api/v1/leads",
+            "",
+            [Unauthorized, NotFound, Ok, NotFound, NotFound, NotFound],
+        ),
+        (
+            "GET",
+            "/api/v1/leads/1",
+            "",
+            [
+                Unauthorized,
+                NotFound,
+                NotFound,
+                NotFound,
+                NotFound,
+                NotFound,
+            ],
+        ),
+        (
+            "GET",
+            "/api/v1/dashboard",
+            "",
+            [Unauthorized, NotFound, Ok, NotFound, NotFound, NotFound],
+        ),
     ];
     for db in databases("matrix") {
         let app = demo_app(&db);

@@ -1209,3 +1209,38 @@ fn report_drafts_are_saved_and_restored() {
         "the draft is gone once the lead is recorded"
     );
 }
+
+#[test]
+fn the_api_preview_matches_the_routing_rules_for_every_directory_code() {
+    let db = &databases("preview-all")[0];
+    let app = TestApp::start(db);
+    let dir = domain::directory::Directory::new(
+        domain::directory::seed_units(),
+        domain::directory::HOME_REGION,
+    );
+    let codes: Vec<String> = dir.units().iter().map(|u| u.code.clone()).collect();
+    let mut checked = 0;
+    for d in &codes {
+        let mut subjects: Vec<(Value, domain::routing::Subject)> = codes
+            .iter()
+            .map(|o| {
+                (
+                    json!({"type": "judicial_personnel", "org": o}),
+                    domain::routing::Subject::JudicialPersonnel { org: o },
+                )
+            })
+            .collect();
+        subjects.push((json!({"type": "lawyer"}), domain::routing::Subject::Lawyer));
+        for (body, subject) in subjects {
+            let want = domain::routing::route_lead(&dir, d, &subject).unwrap();
+            let got = preview(&app, json!({"discoverer": d, "subject": body})).json();
+            assert_eq!(got["rule"], want.rule.as_str(), "{d} {body}");
+            assert_eq!(got["basis"], want.rule.basis());
+            assert_eq!(got["manual"], want.manual);
+            assert_eq!(got["routes"], json!(want.routes));
+            assert_eq!(got["reason"], want.reason_zh);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 31 * 32);
+}
