@@ -533,3 +533,85 @@ fn provisions_and_glossary_pages_in_both_languages() {
     assert!(g_en.contains("Glossary"));
     assert!(text_of(&g_en).contains("Under Article 14 of the Dazu regulation"));
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
+    let dir = scratch_dir("versions");
+    copy_dir(&root().join("content"), &dir);
+    let reg = dir.join("regulations/dazu-2021-6");
+    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
+    // Article 9 changes in substance; Article 12 only in typesetting (an ideographic space and
+    // full-width letters), which is not a change.
+    let revised = original
+        .replace(
+            "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+            "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+        )
+        .replace("通过法官协会、检察官协会", "通过法官协会、　检察官协会");
+    assert_ne!(revised, original);
+    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
+    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("PORTAL_CONTENT_DIR", &dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let diff = run(&[
+        "regulation",
+        "diff",
+        "--from",
+        "2021-06-11",
+        "--to",
+        "2026-12-01",
+    ]);
+    let lines: Vec<&str> = diff.lines().collect();
+    assert_eq!(lines.len(), 1, "{diff}");
+    assert!(
+        lines[0].starts_with("art-9\tchanged\t第九条") && lines[0].contains("[-探索-]"),
+        "{diff}"
+    );
+    // Everything written against 2021-06-11 that cites Article 9 needs review, nothing else.
+    let review = run(&["regulation", "review"]);
+    let items: Vec<&str> = review.lines().collect();
+    assert!(
+        !items.is_empty()
+            && items
+                .iter()
+                .all(|l| l.starts_with("needs review") && l.contains('9')),
+        "{review}"
+    );
+    assert!(items.iter().any(|l| l.contains("lesson ")));
+    // The server serves the latest version.
+    let db = TestDb {
+        label: "sqlite",
+        url: format!("sqlite://{}/p.db", dir.display()),
+    };
+    let mut cfg = config(&db);
+    cfg.content_dir = dir.clone();
+    let app = TestApp::start_with(&db, cfg);
+    let page = get(&app.url("/regulations/dazu-2021-6"), &[]).body;
+    assert!(page.contains("司法机关与司法行政部门建立规范") && !page.contains("探索建立"));
+}

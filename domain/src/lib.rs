@@ -9,3 +9,4 @@ pub mod files;
 pub mod regulation;
 pub mod routing;
 pub mod search;
+pub mod versions;

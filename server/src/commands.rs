@@ -145,3 +145,127 @@ pub async fn audit_head(config: &Config) -> ExitCode {
         }
     }
 }
+
+/// `server regulation versions|diff|review`: reads the content only, no database.
+pub fn regulation(config: &Config, command: crate::config::RegulationCommand) -> ExitCode {
+    use crate::config::RegulationCommand;
+    use domain::versions::{diff_documents, needs_review, ChangeKind, Citing, Segment};
+    let content = match store::content::load(&config.content_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("server: content is invalid: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let versions = content.versions.clone();
+    let find = |id: &str| versions.iter().find(|v| v.id == id);
+    match command {
+        RegulationCommand::Versions => {
+            for v in versions.iter() {
+                println!(
+                    "{}\teffective {}\t{} articles\t{}",
+                    v.id,
+                    v.effective,
+                    v.document.articles.len(),
+                    v.note_zh
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        RegulationCommand::Diff { from, to } => {
+            let n = versions.len();
+            let to = to.unwrap_or_else(|| versions[n - 1].id.clone());
+            let from = from.unwrap_or_else(|| versions[n.saturating_sub(2)].id.clone());
+            let (Some(a), Some(b)) = (find(&from), find(&to)) else {
+                eprintln!(
+                    "server: unknown version (known: {})",
+                    versions
+                        .iter()
+                        .map(|v| v.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                return ExitCode::FAILURE;
+            };
+            let changes = diff_documents(&a.document, &b.document);
+            if changes.is_empty() {
+                println!("{from} → {to}: no article changed");
+            }
+            for c in changes {
+                let kind = match c.kind {
+                    ChangeKind::Added => "added",
+                    ChangeKind::Removed => "removed",
+                    ChangeKind::Changed => "changed",
+                };
+                let text: String = c
+                    .segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Same(t) => t.clone(),
+                        Segment::Deleted(t) => format!("[-{t}-]"),
+                        Segment::Inserted(t) => format!("{{+{t}+}}"),
+                    })
+                    .collect();
+                println!(
+                    "art-{}\t{kind}\t第{}条\t{text}",
+                    c.n,
+                    domain::regulation::cn_number(c.n)
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        RegulationCommand::Review => {
+            let library = match store::library::load(&config.content_dir, &content) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("server: content is invalid: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let latest = versions[versions.len() - 1].clone();
+            let mut items = Vec::new();
+            for course in &library.courses {
+                let version = course
+                    .regulation_version
+                    .strip_prefix("dazu-2021-6@")
+                    .unwrap_or(&course.regulation_version)
+                    .to_string();
+                for l in &course.lessons {
+                    items.push(Citing {
+                        id: format!("lesson {}", l.id),
+                        version: version.clone(),
+                        articles: l.cites.iter().filter_map(|c| c.article()).collect(),
+                    });
+                }
+                for q in &course.questions {
+                    items.push(Citing {
+                        id: format!("question {}", q.id),
+                        version: version.clone(),
+                        articles: q.cites.iter().filter_map(|c| c.article()).collect(),
+                    });
+                }
+            }
+            let changed = |v: &str| {
+                find(v)
+                    .map(|old| {
+                        diff_documents(&old.document, &latest.document)
+                            .iter()
+                            .map(|c| c.n)
+                            .collect()
+                    })
+                    .unwrap_or_else(|| (1..=latest.document.articles.len() as u32).collect())
+            };
+            let review = needs_review(&items, &latest.id, changed);
+            if review.is_empty() {
+                println!("nothing needs review against version {}", latest.id);
+            }
+            for c in review {
+                println!(
+                    "needs review\t{}\twritten against {}\tcites {:?}",
+                    c.id, c.version, c.articles
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

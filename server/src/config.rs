@@ -30,11 +30,34 @@ pub enum Command {
         #[arg(long, default_value = "系统管理员")]
         name: String,
     },
+    /// Regulation versions: what changed, and which content needs review.
+    Regulation {
+        #[command(subcommand)]
+        command: RegulationCommand,
+    },
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+/// `server regulation …`
+#[derive(Debug, Subcommand)]
+pub enum RegulationCommand {
+    /// List the versions.
+    Versions,
+    /// Show, article by article, what changed between two versions (default: the last two).
+    /// Full-width/half-width and whitespace variants are not changes.
+    Diff {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// List the lessons and questions written against an older version that cite an article
+    /// changed since.
+    Review,
 }
 
 /// `server audit …`

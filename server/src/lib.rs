@@ -1,6 +1,9 @@
 //! The portal's axum server: configuration, shared state, the router that joins the Leptos
 //! pages, server functions, the JSON API and static files.
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "1024"]
+
 pub mod admin;
 pub mod api;
 pub mod attachments;

@@ -20,6 +20,7 @@ async fn main() -> std::process::ExitCode {
         Command::CreateAdmin { login, name } => {
             commands::create_admin(&cli.config, &login, &name).await
         }
+        Command::Regulation { command } => commands::regulation(&cli.config, command),
         Command::Audit {
             command: AuditCommand::Verify { anchor },
         } => commands::audit_verify(&cli.config, anchor.as_deref()).await,

@@ -6,12 +6,114 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use domain::regulation::{parse_document, Document, Translation};
+use serde::Deserialize;
 
 /// Everything the pages serve from `content/`.
 #[derive(Clone, Debug)]
 pub struct Content {
+    /// The version in force (the latest).
     pub regulation: Arc<Document>,
     pub regulation_en: Arc<Translation>,
+    /// Every version, oldest first; the last is `regulation`.
+    pub versions: Arc<Vec<Version>>,
+}
+
+/// One version of the regulation.
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub id: String,
+    pub effective: String,
+    pub note_zh: String,
+    pub note_en: String,
+    pub document: Arc<Document>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionsFile {
+    #[serde(rename = "version")]
+    versions: Vec<VersionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionEntry {
+    id: String,
+    effective: String,
+    source: String,
+    #[serde(default)]
+    note_zh: String,
+    #[serde(default)]
+    note_en: String,
+}
+
+fn parse_source(path: &Path) -> Result<Document, ContentError> {
+    let source = read(path)?;
+    parse_document(&source).map_err(|e| ContentError {
+        file: path.into(),
+        line: Some(e.line),
+        message: e.message,
+    })
+}
+
+/// Reads `versions.toml` (or, without it, the single version in `source.txt`).
+fn load_versions(reg_dir: &Path) -> Result<Vec<Version>, ContentError> {
+    let path = reg_dir.join("versions.toml");
+    if !path.exists() {
+        let document = Arc::new(parse_source(&reg_dir.join("source.txt"))?);
+        return Ok(vec![Version {
+            id: "2021-06-11".into(),
+            effective: "2021-06-11".into(),
+            note_zh: String::new(),
+            note_en: String::new(),
+            document,
+        }]);
+    }
+    let text = read(&path)?;
+    let file: VersionsFile = parse_toml(&path, &text)?;
+    let mut out: Vec<Version> = Vec::new();
+    for v in file.versions {
+        if v.source.contains(['/', '\\']) || v.source.starts_with('.') {
+            return Err(ContentError {
+                file: path.clone(),
+                line: None,
+                message: format!(
+                    "version {}: source must be a file name in this folder",
+                    v.id
+                ),
+            });
+        }
+        if out.iter().any(|o| o.id == v.id) {
+            return Err(ContentError {
+                file: path.clone(),
+                line: None,
+                message: format!("duplicate version id {}", v.id),
+            });
+        }
+        if out.last().is_some_and(|o| o.effective >= v.effective) {
+            return Err(ContentError {
+                file: path.clone(),
+                line: None,
+                message: format!("version {}: versions must be listed oldest first", v.id),
+            });
+        }
+        let document = Arc::new(parse_source(&reg_dir.join(&v.source))?);
+        out.push(Version {
+            id: v.id,
+            effective: v.effective,
+            note_zh: v.note_zh,
+            note_en: v.note_en,
+            document,
+        });
+    }
+    if out.is_empty() {
+        return Err(ContentError {
+            file: path,
+            line: None,
+            message: "no version listed".into(),
+        });
+    }
+    Ok(out)
 }
 
 /// A content problem: which file, which line (when known), what.
@@ -51,13 +153,15 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
 /// Loads and validates everything under `dir`.
 pub fn load(dir: &Path) -> Result<Content, ContentError> {
     let reg_dir = dir.join("regulations/dazu-2021-6");
-    let source_path = reg_dir.join("source.txt");
-    let source = read(&source_path)?;
-    let regulation = parse_document(&source).map_err(|e| ContentError {
-        file: source_path.clone(),
-        line: Some(e.line),
-        message: e.message,
-    })?;
+    let versions = load_versions(&reg_dir)?;
+    let regulation = versions
+        .last()
+        .map(|v| (*v.document).clone())
+        .ok_or_else(|| ContentError {
+            file: reg_dir.clone(),
+            line: None,
+            message: "no version".into(),
+        })?;
     let en_path = reg_dir.join("en.toml");
     let en_text = read(&en_path)?;
     let en: Translation = parse_toml(&en_path, &en_text)?;
@@ -69,6 +173,7 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
     Ok(Content {
         regulation: Arc::new(regulation),
         regulation_en: Arc::new(en),
+        versions: Arc::new(versions),
     })
 }
 

@@ -233,6 +233,8 @@ pub struct Course {
     pub id: String,
     pub title_zh: String,
     pub title_en: String,
+    /// The regulation version the course was written against (`dazu-2021-6@<version id>`).
+    pub regulation_version: String,
     pub lessons: Vec<Lesson>,
     pub questions: Vec<QuestionRef>,
 }
@@ -259,6 +261,8 @@ struct CourseFile {
     id: String,
     title_zh: String,
     title_en: String,
+    #[serde(default)]
+    regulation_version: String,
     #[serde(default, rename = "lesson")]
     lessons: Vec<LessonFile>,
 }
@@ -773,6 +777,7 @@ fn load_courses(dir: &Path) -> Result<Vec<LoadedCourse>, ContentError> {
             id: file.id,
             title_zh: file.title_zh,
             title_en: file.title_en,
+            regulation_version: file.regulation_version,
         };
         out.push(LoadedCourse { course, texts });
     }
