@@ -68,7 +68,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/regulations/provisions-2015") view=crate::pages::library::ProvisionsPage/>
                     <Route path=path!("/glossary") view=crate::pages::library::GlossaryPage/>
                     <Route path=path!("/search") view=crate::pages::library::SearchPage/>
-                    <Route path=path!("/training") view=|| view! { <ComingSoon section=Section::Training/> }/>
+                    <Route path=path!("/training") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/training/:course") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/training/:course/:lesson") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/quizzes/:quiz") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/quizzes/:quiz/practice") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/quizzes/:quiz/stats") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/training-admin") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/attempts/:attempt") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
                     <Route path=path!("/leads") view=leads::LeadsInboxPage/>
                     <Route path=path!("/leads/new") view=leads::LeadReportPage/>

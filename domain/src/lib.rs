@@ -9,4 +9,5 @@ pub mod files;
 pub mod regulation;
 pub mod routing;
 pub mod search;
+pub mod training;
 pub mod versions;

@@ -214,6 +214,53 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
             }
             ExitCode::SUCCESS
         }
+        RegulationCommand::BenchSearch { rounds } => {
+            let library = match store::library::load(&config.content_dir, &content) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("server: content is invalid: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let queries = [
+                "线索",
+                "律师协会",
+                "司法行政部门",
+                "同级相关司法机关",
+                "第七条",
+                "律师协会 线索",
+                "feedback",
+                "lawyers' association",
+                "亲清",
+                "Ｆｅｅｄｂａｃｋ",
+                "不存在的词语组合",
+            ];
+            println!(
+                "query\thits\tp50_us\tp99_us\tmax_us\t({rounds} rounds, {} documents)",
+                library.index.len()
+            );
+            let mut worst = 0u128;
+            for q in queries {
+                let mut times = Vec::with_capacity(rounds.max(1));
+                let mut hits = 0;
+                for _ in 0..rounds.max(1) {
+                    let start = std::time::Instant::now();
+                    hits = library.search(q).map(|r| r.hits.len()).unwrap_or(0);
+                    times.push(start.elapsed().as_micros());
+                }
+                times.sort_unstable();
+                let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+                worst = worst.max(*times.last().unwrap_or(&0));
+                println!(
+                    "{q}\t{hits}\t{}\t{}\t{}",
+                    pct(0.5),
+                    pct(0.99),
+                    times.last().unwrap_or(&0)
+                );
+            }
+            println!("slowest single query: {worst} us (target: well under 50 ms = 50000 us)");
+            ExitCode::SUCCESS
+        }
         RegulationCommand::Review => {
             let library = match store::library::load(&config.content_dir, &content) {
                 Ok(l) => l,

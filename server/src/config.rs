@@ -58,6 +58,12 @@ pub enum RegulationCommand {
     /// List the lessons and questions written against an older version that cite an article
     /// changed since.
     Review,
+    /// Benchmark the full-text search over the loaded content: prints p50/p99/max per query.
+    BenchSearch {
+        /// Repetitions of each sample query.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
 }
 
 /// `server audit …`

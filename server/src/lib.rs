@@ -21,6 +21,7 @@ pub mod security;
 pub mod state;
 pub mod time;
 pub mod tips;
+pub mod training;
 
 pub use routes::router;
 pub use state::AppState;

@@ -22,11 +22,13 @@ pub fn base_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stat
         state.content.regulation_en.clone(),
     );
     let library = state.library.clone();
+    let courses = state.courses.clone();
     move || {
         provide_context(db.clone());
         provide_context(reg.clone());
         provide_context(reg_en.clone());
         provide_context(library.clone());
+        provide_context(courses.clone());
     }
 }
 

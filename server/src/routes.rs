@@ -34,6 +34,15 @@ pub fn router(state: AppState) -> Router {
         "/leads/tips/{id}",
         "/tips",
         "/search",
+        "/training",
+        "/training/{course}",
+        "/training/{course}/{lesson}",
+        "/quizzes/{quiz}",
+        "/quizzes/{quiz}/practice",
+        "/quizzes/{quiz}/stats",
+        "/training-admin",
+        "/attempts/{attempt}",
+        "/verify/{code}",
     ]
     .map(String::from)
     .to_vec();
@@ -59,6 +68,28 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
         .route("/search", get(crate::library::search))
+        .route("/training", get(crate::training::catalogue))
+        .route("/training/{course}", get(crate::training::course))
+        .route(
+            "/training/{course}/{lesson}",
+            get(crate::training::lesson).post(crate::training::complete),
+        )
+        .route("/quizzes/{quiz}", get(crate::training::quiz))
+        .route("/quizzes/{quiz}/practice", get(crate::training::practice))
+        .route("/quizzes/{quiz}/stats", get(crate::training::stats))
+        .route(
+            "/training-admin",
+            get(crate::training::admin_page).post(crate::training::admin_assign),
+        )
+        .route(
+            "/training-admin/report.csv",
+            get(crate::training::admin_csv),
+        )
+        .route(
+            "/attempts/{attempt}",
+            get(crate::training::attempt).post(crate::training::attempt_post),
+        )
+        .route("/verify/{code}", get(crate::training::verify))
         .route("/login", axum::routing::post(crate::auth::sign_in_form))
         .route("/logout", axum::routing::post(crate::auth::sign_out_form))
         .route(

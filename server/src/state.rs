@@ -20,6 +20,8 @@ pub struct AppState {
     pub deadlines: domain::case::Deadlines,
     /// Glossary, 2015 provisions summary, citations and the search index.
     pub library: std::sync::Arc<store::library::Library>,
+    /// Training courses, validated at start.
+    pub courses: std::sync::Arc<store::courses::Catalogue>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -35,6 +37,7 @@ impl AppState {
         let content = store::content::load(&config.content_dir).map_err(StartError::Content)?;
         let library =
             store::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
+        let courses = store::courses::load(&config.content_dir).map_err(StartError::Content)?;
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
@@ -67,6 +70,7 @@ impl AppState {
             config: Arc::new(config),
             deadlines,
             library: Arc::new(library),
+            courses: Arc::new(courses),
         })
     }
 }

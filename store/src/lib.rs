@@ -2,8 +2,10 @@
 //! `courses`, `events`), all on one [`Db`] handle that runs the same portable SQL on SQLite and
 //! PostgreSQL through sqlx's `Any` driver.
 
+pub mod attempts;
 pub mod audit;
 pub mod content;
+pub mod courses;
 pub mod db;
 pub mod error;
 pub mod import;

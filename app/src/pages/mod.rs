@@ -8,6 +8,7 @@ pub mod leads;
 pub mod library;
 mod regulation;
 pub mod tips;
+pub mod training;
 
 pub use account::{AccountPage, LoginPage};
 pub use home::{ComingSoon, HomePage, NotFound};

@@ -4,6 +4,7 @@
 mod auth;
 pub mod leads;
 mod openapi;
+pub mod training;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -27,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/tips", post(crate::tips::api_create))
         .route("/tips/{receipt}", get(crate::tips::api_status))
         .route("/tips/{receipt}/messages", post(crate::tips::api_message))
+        .route("/courses", get(training::courses))
+        .route("/quizzes/{id}/attempts", post(training::start))
+        .route("/quizzes/{id}/practice", post(training::practice))
+        .route("/attempts/{id}/answers", post(training::save))
+        .route("/attempts/{id}/submit", post(training::submit))
         .route("/leads/route-preview", post(leads::route_preview))
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/{id}", get(leads::show))

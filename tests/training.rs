@@ -1,0 +1,887 @@
+//! Training (issue 5): the catalogue, attempts that never reveal the right answers before
+//! submission, scoring of every question kind, a second submission refused without change,
+//! attempt limits, cool-down and the time limit, certificates and their public verification,
+//! lesson progress, and content errors that stop the server with the file and line.
+
+mod common;
+use common::*;
+
+use serde_json::{json, Value};
+
+const PW: &str = "demo-pass-2021";
+const QUIZ: &str = "regulation-guide-quiz";
+
+fn demo_app(db: &TestDb) -> TestApp {
+    let mut cfg = config(db);
+    cfg.demo = true;
+    TestApp::start_with(db, cfg)
+}
+
+fn login(app: &TestApp, who: &str) -> String {
+    let r = send(
+        "POST",
+        &app.url("/api/v1/auth/login"),
+        &[("Content-Type", "application/json")],
+        json!({"login": who, "password": PW}).to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    format!("Bearer {}", r.json()["token"].as_str().unwrap())
+}
+
+fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
+    let mut h = vec![("Content-Type", "application/json")];
+    if !auth.is_empty() {
+        h.push(("Authorization", auth));
+    }
+    send(
+        method,
+        &app.url(path),
+        &h,
+        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
+    )
+}
+
+fn page(app: &TestApp, auth: &str, path: &str) -> Reply {
+    get(&app.url(path), &[("Authorization", auth)])
+}
+
+fn start(app: &TestApp, auth: &str) -> Reply {
+    call(
+        app,
+        auth,
+        "POST",
+        &format!("/api/v1/quizzes/{QUIZ}/attempts"),
+        None,
+    )
+}
+
+fn submit(app: &TestApp, auth: &str, id: i64, answers: Value) -> Reply {
+    call(
+        app,
+        auth,
+        "POST",
+        &format!("/api/v1/attempts/{id}/submit"),
+        Some(json!({ "answers": answers })),
+    )
+}
+
+/// The right answers to the questions of an attempt reply, from the loaded catalogue.
+fn right_answers(app: &TestApp, attempt: &Value) -> Value {
+    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+    let mut m = serde_json::Map::new();
+    for q in attempt["questions"].as_array().unwrap() {
+        let id = q["id"].as_str().unwrap();
+        m.insert(id.into(), json!(course.question(id).unwrap().correct_ids()));
+    }
+    Value::Object(m)
+}
+
+/// Wrong answers: the first wrong option of each question.
+fn wrong_answers(app: &TestApp, attempt: &Value) -> Value {
+    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+    let mut m = serde_json::Map::new();
+    for q in attempt["questions"].as_array().unwrap() {
+        let id = q["id"].as_str().unwrap();
+        let wrong = course
+            .question(id)
+            .unwrap()
+            .options
+            .iter()
+            .find(|o| !o.correct)
+            .unwrap()
+            .id
+            .clone();
+        m.insert(id.into(), json!([wrong]));
+    }
+    Value::Object(m)
+}
+
+fn has_key(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, v)| k == key || has_key(v, key)),
+        Value::Array(a) => a.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
+}
+
+/// Runs SQL against the test database (to move times back instead of waiting).
+fn exec(app: &TestApp, sql: &str) {
+    let db = app.state.db.clone();
+    app.block_on(async move {
+        sqlx::query(sql).execute(&db.pool).await.unwrap();
+    });
+}
+
+#[test]
+fn catalogue_lists_four_courses() {
+    for db in databases("training-catalogue") {
+        let app = TestApp::start(&db);
+        let r = get(&app.url("/api/v1/courses"), &[]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), 4, "{}", db.label);
+        for c in list {
+            assert!(c["lessons"].as_u64().unwrap() >= 4);
+            assert_eq!(c["quiz"]["questions"], 10);
+            assert_eq!(c["quiz"]["pass_mark"], 80);
+            assert!(c["quiz"]["id"].as_str().unwrap().ends_with("-quiz"));
+        }
+        let html = get(&app.url("/training"), &[]);
+        assert_eq!(html.status, 200);
+        for c in list {
+            assert!(
+                html.body
+                    .contains(&html_escape(c["title_zh"].as_str().unwrap())),
+                "{}",
+                c["id"]
+            );
+        }
+        let doc = get(&app.url("/api/v1/openapi.json"), &[]).json();
+        for p in [
+            "/courses",
+            "/quizzes/{id}/attempts",
+            "/attempts/{attempt_id}/submit",
+        ] {
+            assert!(doc["paths"][p].is_object(), "{p}");
+        }
+        // Anonymous callers may read but not take a quiz.
+        assert_eq!(start(&app, "").status, 401);
+        assert_eq!(
+            call(&app, "", "POST", "/api/v1/quizzes/nope/attempts", None).status,
+            401
+        );
+    }
+}
+
+#[test]
+fn scoring_every_kind_with_shipped_questions() {
+    use domain::training::{score_question, QuestionKind};
+    let db = &databases("training-scoring")[0];
+    let app = TestApp::start(db);
+    let all: Vec<_> = app
+        .state
+        .courses
+        .courses
+        .iter()
+        .flat_map(|c| c.course.questions.iter())
+        .collect();
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for kind in [
+        QuestionKind::Single,
+        QuestionKind::TrueFalse,
+        QuestionKind::Scenario,
+        QuestionKind::Multiple,
+    ] {
+        let q = all.iter().find(|q| q.kind == kind).unwrap();
+        let right = q.correct_ids();
+        let wrong: Vec<&str> = q
+            .options
+            .iter()
+            .filter(|o| !o.correct)
+            .map(|o| o.id.as_str())
+            .collect();
+        assert_eq!(score_question(q, &ids(&right)), 1.0, "{kind:?}");
+        assert_eq!(score_question(q, &ids(&wrong[..1])), 0.0, "{kind:?}");
+        assert_eq!(score_question(q, &[]), 0.0, "{kind:?}");
+        let mut both = right.clone();
+        both.push(wrong[0]);
+        let got = score_question(q, &ids(&both));
+        if kind == QuestionKind::Multiple && q.partial_credit {
+            let n = right.len() as f64;
+            assert!((got - (n - 1.0) / n).abs() < 1e-9, "{got}");
+            let part = score_question(q, &ids(&right[..right.len() - 1]));
+            assert!((part - (n - 1.0) / n).abs() < 1e-9, "{part}");
+        } else {
+            assert_eq!(got, 0.0, "{kind:?}");
+        }
+    }
+}
+
+#[test]
+fn attempts_never_reveal_answers_and_resume() {
+    for db in databases("training-hidden") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let r = start(&app, &judge);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let a = r.json();
+        let qs = a["questions"].as_array().unwrap();
+        assert_eq!(qs.len(), 10);
+        assert!(!has_key(&a, "correct"), "{}", r.body);
+        assert!(!has_key(&a, "explanation"), "{}", r.body);
+        let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+        let id = a["attempt_id"].as_i64().unwrap();
+        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains(&format!("action=\"/attempts/{id}\"")));
+        for q in qs {
+            let q = course.question(q["id"].as_str().unwrap()).unwrap();
+            for text in [&q.explanation_zh, &q.explanation_en] {
+                assert!(!r.body.contains(text.as_str()));
+                assert!(!form.body.contains(&html_escape(text)));
+            }
+            assert!(form.body.contains(&html_escape(&q.prompt_zh)));
+        }
+        assert!(!form.body.contains("correct"));
+        // A reload resumes the same attempt, with the answers saved so far.
+        let first = qs[0]["id"].as_str().unwrap();
+        let opt = qs[0]["options"][0]["id"].as_str().unwrap();
+        let s = call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/attempts/{id}/answers"),
+            Some(json!({"answers": {first: [opt]}})),
+        );
+        assert_eq!(s.status, 200, "{}", s.body);
+        let again = start(&app, &judge).json();
+        assert_eq!(again["attempt_id"], id);
+        assert_eq!(again["resumed"], true);
+        assert_eq!(again["answers"][first], json!([opt]));
+        assert_eq!(again["questions"], a["questions"]);
+        // Bad input is a JSON 4xx.
+        let bad = submit(&app, &judge, id, json!({"nope": ["a"]}));
+        assert_eq!(bad.status, 422);
+        assert!(bad.json()["error"].is_string());
+        let bad = call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/attempts/{id}/submit"),
+            Some(json!({"answers": 5})),
+        );
+        assert_eq!(bad.status, 422);
+        assert_eq!(
+            call(&app, &judge, "POST", "/api/v1/quizzes/nope/attempts", None).status,
+            404
+        );
+    }
+}
+
+#[test]
+fn submit_once_certificate_and_verification() {
+    for db in databases("training-submit") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let li = login(&app, "prosecutor-li");
+        let a = start(&app, &judge).json();
+        let id = a["attempt_id"].as_i64().unwrap();
+        // Someone else's attempt does not exist for them.
+        let other = submit(&app, &li, id, right_answers(&app, &a));
+        assert_eq!(other.status, 404);
+        assert_eq!(page(&app, &li, &format!("/attempts/{id}")).status, 404);
+
+        let r = submit(&app, &judge, id, right_answers(&app, &a));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        assert_eq!(v["score"], 10.0);
+        assert_eq!(v["max_score"], 10.0);
+        assert_eq!(v["passed"], true);
+        let review = v["review"].as_array().unwrap();
+        assert_eq!(review.len(), 10);
+        assert!(review.iter().all(|q| q["correct"] == true
+            && q["explanation"].is_string()
+            && !q["correct_options"].as_array().unwrap().is_empty()
+            && !q["citations"].as_array().unwrap().is_empty()));
+        let code = v["certificate"].as_str().unwrap().to_string();
+        assert_eq!(code.len(), 12);
+
+        // A second submission is a 409 and changes nothing.
+        let again = submit(&app, &judge, id, wrong_answers(&app, &a));
+        assert_eq!(again.status, 409, "{}", again.body);
+        let stored = {
+            let db = app.state.db.clone();
+            let uid: i64 = app.block_on(async move {
+                sqlx::query_scalar("SELECT id FROM users WHERE login = 'judge-zhang'")
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap()
+            });
+            let db = app.state.db.clone();
+            app.block_on(async move { store::attempts::load(&db, id, uid).await.unwrap().unwrap() })
+        };
+        assert_eq!(stored.score, Some(10.0));
+        assert!(stored.passed);
+
+        // The review page shows the right answers and links to the cited articles.
+        let rp = page(&app, &judge, &format!("/attempts/{id}"));
+        assert_eq!(rp.status, 200);
+        assert!(rp.body.contains("/regulations/dazu-2021-6/art-"));
+        assert!(rp.body.contains(&code));
+
+        // Verification is public.
+        let ver = get(&app.url(&format!("/verify/{code}")), &[]);
+        assert_eq!(ver.status, 200);
+        assert!(ver.body.contains("张法官"), "{}", ver.body);
+        assert!(ver.body.contains(&html_escape("《暂行规定》逐条导读")));
+        assert!(ver.body.contains("id=\"cert-status\" class=\"ok\""));
+        assert_eq!(get(&app.url("/verify/AAAAAAAAAAAA"), &[]).status, 404);
+        // After expiry it shows as expired, and the course is due again.
+        exec(
+            &app,
+            &format!("UPDATE certificates SET expires_at = 1000 WHERE code = '{code}'"),
+        );
+        let ver = get(&app.url(&format!("/verify/{code}")), &[]);
+        assert!(ver.body.contains("id=\"cert-status\" class=\"due\""));
+    }
+}
+
+#[test]
+fn attempt_limit_cooldown_and_time_limit() {
+    for db in databases("training-limits") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        // Attempt 1: wrong answers, not passed.
+        let a = start(&app, &judge).json();
+        let id1 = a["attempt_id"].as_i64().unwrap();
+        let r = submit(&app, &judge, id1, wrong_answers(&app, &a)).json();
+        assert_eq!(r["passed"], false);
+        assert_eq!(r["certificate"], Value::Null);
+        // Cool-down: ten minutes before the next attempt.
+        let cool = start(&app, &judge);
+        assert_eq!(cool.status, 429, "{}", cool.body);
+        let cool_page = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        assert!(cool_page.body.contains("quiz-refused"));
+        exec(
+            &app,
+            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        );
+        // Attempt 2: past its time limit, only the answers saved in time count.
+        let b = start(&app, &judge);
+        assert_eq!(b.status, 200, "{}", b.body);
+        let b = b.json();
+        let id2 = b["attempt_id"].as_i64().unwrap();
+        assert_ne!(id1, id2);
+        let right = right_answers(&app, &b);
+        let (q0, a0) = right.as_object().unwrap().iter().next().unwrap();
+        let saved = call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/attempts/{id2}/answers"),
+            Some(json!({"answers": {q0.clone(): a0.clone()}})),
+        );
+        assert_eq!(saved.status, 200);
+        exec(
+            &app,
+            &format!("UPDATE quiz_attempts SET started_at = started_at - 1500000 WHERE id = {id2}"),
+        );
+        let late = submit(&app, &judge, id2, right).json();
+        assert_eq!(late["late"], true);
+        assert_eq!(late["score"], 1.0);
+        assert_eq!(late["passed"], false);
+        exec(
+            &app,
+            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        );
+        // Attempt 3, then the limit.
+        let c = start(&app, &judge).json();
+        let id3 = c["attempt_id"].as_i64().unwrap();
+        assert_eq!(submit(&app, &judge, id3, json!({})).status, 200);
+        exec(
+            &app,
+            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        );
+        let over = start(&app, &judge);
+        assert_eq!(over.status, 409, "{}", over.body);
+        assert!(over.json()["error"].as_str().unwrap().contains('3'));
+        // Another learner is unaffected.
+        let li = login(&app, "prosecutor-li");
+        assert_eq!(start(&app, &li).status, 200);
+    }
+}
+
+#[test]
+fn lesson_completion_moves_progress() {
+    for db in databases("training-progress") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let course = page(&app, &judge, "/training/regulation-guide");
+        assert_eq!(course.status, 200);
+        assert!(course.body.contains("0/6"), "{}", course.body);
+        assert!(course
+            .body
+            .contains("href=\"/training/regulation-guide/rg-01-purpose-scope\""));
+        let lesson = page(
+            &app,
+            &judge,
+            "/training/regulation-guide/rg-01-purpose-scope",
+        );
+        assert_eq!(lesson.status, 200);
+        assert!(lesson.body.contains("<h2>"));
+        assert!(lesson.body.contains("complete-lesson"));
+        let done = send(
+            "POST",
+            &app.url("/training/regulation-guide/rg-01-purpose-scope"),
+            &[("Authorization", &judge)],
+            b"",
+        );
+        assert_eq!(done.status, 303);
+        assert_eq!(
+            done.header("location"),
+            Some("/training/regulation-guide/rg-02-principles-cooperation")
+        );
+        let course = page(&app, &judge, "/training/regulation-guide");
+        assert!(course.body.contains("1/6"));
+        assert!(course.body.contains(
+            "id=\"continue\" href=\"/training/regulation-guide/rg-02-principles-cooperation\""
+        ));
+        let cat = page(&app, &judge, "/training");
+        assert!(cat.body.contains("1/6"));
+        // Anonymous readers see the lesson but cannot record progress.
+        let anon = get(
+            &app.url("/training/regulation-guide/rg-01-purpose-scope"),
+            &[],
+        );
+        assert_eq!(anon.status, 200);
+        assert!(!anon.body.contains("complete-lesson"));
+        let anon_post = send(
+            "POST",
+            &app.url("/training/regulation-guide/rg-01-purpose-scope"),
+            &[],
+            b"",
+        );
+        assert_eq!(anon_post.status, 303);
+        assert!(anon_post.header("location").unwrap().starts_with("/login"));
+        assert_eq!(get(&app.url("/training/nope"), &[]).status, 404);
+        assert_eq!(
+            get(&app.url("/training/regulation-guide/nope"), &[]).status,
+            404
+        );
+    }
+}
+
+#[test]
+fn quiz_form_works_without_javascript() {
+    let db = &databases("training-form")[0];
+    let app = demo_app(db);
+    let judge = login(&app, "judge-zhang");
+    let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+    assert_eq!(form.status, 200);
+    let a = start(&app, &judge).json();
+    let id = a["attempt_id"].as_i64().unwrap();
+    let right = right_answers(&app, &a);
+    let mut body = Vec::new();
+    for (q, opts) in right.as_object().unwrap() {
+        for o in opts.as_array().unwrap() {
+            body.push(format!("{q}={}", o.as_str().unwrap()));
+        }
+    }
+    body.push("do=submit".into());
+    let r = send(
+        "POST",
+        &app.url(&format!("/attempts/{id}")),
+        &[
+            ("Authorization", &judge),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body.join("&").as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let review = page(&app, &judge, &format!("/attempts/{id}"));
+    assert!(
+        review.body.contains("certificate-issued"),
+        "{}",
+        review.body
+    );
+    assert!(review.body.contains("10.0 / 10"));
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn invalid_course_content_stops_the_server() {
+    let db = &databases("training-content")[0];
+    let dir = scratch_dir("training-content-files");
+    copy_dir(&root().join("content"), &dir);
+    let q = dir.join("courses/03-lead-routing/questions.toml");
+    let text = std::fs::read_to_string(&q).unwrap();
+    let broken = text.replacen("dazu-2021-6/art-7-1\"", "dazu-2021-6/art-16\"", 1);
+    let line = broken[..broken.find("art-16").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    std::fs::write(&q, broken).unwrap();
+    let mut cfg = config(db);
+    cfg.content_dir = dir.clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let err = match rt.block_on(server::AppState::build(cfg)) {
+        Ok(_) => panic!("the server started with a citation of Article 16"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains(&format!("03-lead-routing/questions.toml:{line}:")),
+        "{err}"
+    );
+    assert!(err.contains("art-16"), "{err}");
+}
+
+#[test]
+fn concurrent_submissions_are_neither_lost_nor_duplicated() {
+    use store::attempts::{self, Answers, SubmitRefused};
+    for db in databases("training-concurrent") {
+        let app = TestApp::start(&db);
+        let (pool_db, cat) = (app.state.db.clone(), app.state.courses.clone());
+        // 50 learners × 4 quizzes = 200 attempts, each submitted twice at the same time.
+        let results = app.block_on(async move {
+            let now = store::now_ms();
+            let mut users = Vec::new();
+            for i in 0..50 {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (login, display_name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(format!("learner-{i}"))
+                .bind(format!("学员{i}"))
+                .bind(now)
+                .fetch_one(&pool_db.pool)
+                .await
+                .unwrap();
+                users.push(id);
+            }
+            let mut started = Vec::new();
+            for &u in &users {
+                for lc in &cat.courses {
+                    let actor = store::audit::Actor::default();
+                    let (a, _) = attempts::start_or_resume(&pool_db, &cat, &lc.course.quiz.id, &actor, u, now)
+                        .await
+                        .unwrap();
+                    started.push(a);
+                }
+            }
+            assert_eq!(started.len(), 200);
+            let mut tasks = Vec::new();
+            for (n, a) in started.iter().enumerate() {
+                let course = &cat.by_quiz(&a.quiz_id).unwrap().course;
+                let answers: Answers = a
+                    .question_ids
+                    .iter()
+                    .map(|q| {
+                        let q = course.question(q).unwrap();
+                        let chosen = if n % 2 == 0 {
+                            q.correct_ids().into_iter().map(String::from).collect()
+                        } else {
+                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+                        };
+                        (q.id.clone(), chosen)
+                    })
+                    .collect();
+                for _ in 0..2 {
+                    let (db, cat, answers, id, user) =
+                        (pool_db.clone(), cat.clone(), answers.clone(), a.id, a.user_id);
+                    tasks.push(tokio::spawn(async move {
+                        let actor = store::audit::Actor::default();
+                        attempts::submit(&db, &cat, id, user, &answers, &actor, store::now_ms())
+                            .await
+                            .map(|o| (o.passed, o.certificate.is_some()))
+                    }));
+                }
+            }
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            let count = |sql: &'static str| {
+                let db = pool_db.clone();
+                async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db.pool).await.unwrap() }
+            };
+            let submitted = count("SELECT COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL").await;
+            let certs = count("SELECT COUNT(*) FROM certificates").await;
+            let audited = count("SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.submitted'").await;
+            (out, submitted, certs, audited)
+        });
+        let (out, submitted, certs, audited) = results;
+        let ok: Vec<_> = out.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let again = out
+            .iter()
+            .filter(|r| matches!(r, Err(SubmitRefused::AlreadySubmitted)))
+            .count();
+        let other: Vec<_> = out
+            .iter()
+            .filter(|r| !matches!(r, Ok(_) | Err(SubmitRefused::AlreadySubmitted)))
+            .collect();
+        assert!(other.is_empty(), "{}: {other:?}", db.label);
+        assert_eq!(ok.len(), 200, "{}", db.label);
+        assert_eq!(again, 200, "{}", db.label);
+        assert_eq!(submitted, 200);
+        assert_eq!(ok.iter().filter(|(passed, _)| *passed).count(), 100);
+        assert_eq!(certs, 100);
+        assert_eq!(ok.iter().filter(|(_, c)| *c).count(), 100);
+        assert_eq!(audited, 200);
+    }
+}
+
+#[test]
+fn practise_my_mistakes() {
+    for db in databases("training-practice") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let practise = |auth: &str| {
+            call(
+                &app,
+                auth,
+                "POST",
+                &format!("/api/v1/quizzes/{QUIZ}/practice"),
+                None,
+            )
+        };
+        assert_eq!(practise(&judge).status, 409);
+        let a = start(&app, &judge).json();
+        let id = a["attempt_id"].as_i64().unwrap();
+        // Half right, half wrong.
+        let right = right_answers(&app, &a);
+        let wrong = wrong_answers(&app, &a);
+        let mut mixed = serde_json::Map::new();
+        let mut wrong_ids = Vec::new();
+        for (i, q) in a["questions"].as_array().unwrap().iter().enumerate() {
+            let qid = q["id"].as_str().unwrap();
+            if i % 2 == 0 {
+                mixed.insert(qid.into(), right[qid].clone());
+            } else {
+                mixed.insert(qid.into(), wrong[qid].clone());
+                wrong_ids.push(qid.to_string());
+            }
+        }
+        let r = submit(&app, &judge, id, Value::Object(mixed)).json();
+        assert_eq!(r["score"], 5.0);
+        let course = page(&app, &judge, "/training/regulation-guide");
+        assert!(course.body.contains("id=\"practise\""));
+
+        let p = practise(&judge);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let pv = p.json();
+        assert!(!has_key(&pv, "correct"));
+        let mut got: Vec<String> = pv["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].as_str().unwrap().to_string())
+            .collect();
+        got.sort();
+        wrong_ids.sort();
+        assert_eq!(got, wrong_ids);
+        // Resumed on reload, also as a page.
+        let pid = pv["attempt_id"].as_i64().unwrap();
+        assert_eq!(practise(&judge).json()["attempt_id"], pid);
+        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        assert!(form.body.contains(&format!("action=\"/attempts/{pid}\"")));
+        // Practice during the exam cool-down, no certificate, and the mistakes are cleared.
+        let done = submit(&app, &judge, pid, right_answers(&app, &pv)).json();
+        assert_eq!(done["passed"], true);
+        assert_eq!(done["certificate"], Value::Null);
+        assert_eq!(practise(&judge).status, 409);
+        // Practice does not use up exam attempts.
+        let course = page(&app, &judge, "/training/regulation-guide");
+        assert!(course.body.contains("1/3"), "{}", course.body);
+    }
+}
+
+#[test]
+fn a_changed_cited_article_marks_the_course_for_review() {
+    let db = &databases("training-review")[0];
+    let dir = scratch_dir("training-review-files");
+    copy_dir(&root().join("content"), &dir);
+    let reg = dir.join("regulations/dazu-2021-6");
+    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
+    let revised = original.replace(
+        "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+        "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+    );
+    assert_ne!(revised, original);
+    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
+    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    let mut cfg = config(db);
+    cfg.content_dir = dir;
+    let app = TestApp::start_with(db, cfg);
+    // Course 1 cites Article 9; course 4 (lawyers) does not.
+    let c1 = get(&app.url("/training/regulation-guide"), &[]);
+    assert!(c1.body.contains("id=\"needs-review\""), "{}", c1.body);
+    assert!(c1.body.contains("第9条"));
+    let c4 = get(&app.url("/training/lawyer-discipline"), &[]);
+    let cites_9 = app
+        .state
+        .courses
+        .course("lawyer-discipline")
+        .unwrap()
+        .course
+        .questions
+        .iter()
+        .flat_map(|q| q.cites.iter())
+        .chain(
+            app.state
+                .courses
+                .course("lawyer-discipline")
+                .unwrap()
+                .course
+                .lessons
+                .iter()
+                .flat_map(|l| l.cites.iter()),
+        )
+        .any(|c| c == "dazu-2021-6/art-9");
+    assert_eq!(c4.body.contains("id=\"needs-review\""), cites_9);
+    // With the shipped content nothing needs review.
+    let db2 = &databases("training-review-none")[0];
+    let app2 = TestApp::start(db2);
+    let c1 = get(&app2.url("/training/regulation-guide"), &[]);
+    assert!(!c1.body.contains("needs-review"));
+}
+
+#[test]
+fn question_statistics_for_training_administrators() {
+    let db = &databases("training-stats")[0];
+    let app = demo_app(db);
+    let judge = login(&app, "judge-zhang");
+    let admin = login(&app, "dz-court-training");
+    let a = start(&app, &judge).json();
+    let id = a["attempt_id"].as_i64().unwrap();
+    let wrong = wrong_answers(&app, &a);
+    assert_eq!(submit(&app, &judge, id, wrong.clone()).status, 200);
+    let path = format!("/quizzes/{QUIZ}/stats");
+    assert_eq!(page(&app, &judge, &path).status, 404);
+    assert_eq!(get(&app.url(&path), &[]).status, 303);
+    let st = page(&app, &admin, &path);
+    assert_eq!(st.status, 200, "{}", st.body);
+    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+    let (qid, chosen) = wrong.as_object().unwrap().iter().next().unwrap();
+    let q = course.question(qid).unwrap();
+    let text = &q.option(chosen[0].as_str().unwrap()).unwrap().text_zh;
+    let row_start = st.body.find(&format!("id=\"stat-{qid}\"")).unwrap();
+    let row = &st.body[row_start..row_start + st.body[row_start..].find("</tr>").unwrap()];
+    assert!(row.contains("0%"), "{row}");
+    assert!(
+        row.contains(&format!("{}（1）", html_escape(text))),
+        "{row}"
+    );
+}
+
+fn user_id(app: &TestApp, login: &str) -> i64 {
+    let db = app.state.db.clone();
+    let login = login.to_string();
+    app.block_on(async move {
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+            .bind(login)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// The "my required courses" list of a catalogue page.
+fn required_list(body: &str) -> &str {
+    match body.find("id=\"required-courses\"") {
+        Some(i) => &body[i..i + body[i..].find("</ul>").unwrap()],
+        None => "",
+    }
+}
+
+#[test]
+fn assignments_due_dates_and_completion_report() {
+    for db in databases("training-assign") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let trainer = login(&app, "dz-court-training");
+        let officer = login(&app, "dz-court-officer");
+        let li = login(&app, "prosecutor-li");
+        let form = |auth: &str, body: &str| {
+            send(
+                "POST",
+                &app.url("/training-admin"),
+                &[
+                    ("Authorization", auth),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                body.as_bytes(),
+            )
+        };
+        assert_eq!(page(&app, &judge, "/training-admin").status, 404);
+        assert_eq!(get(&app.url("/training-admin"), &[]).status, 303);
+        assert_eq!(
+            form(&judge, "course=regulation-guide&target=unit&due=2099-01-01").status,
+            404
+        );
+        // The whole unit, already overdue; the judge alone, due later.
+        let r = form(
+            &trainer,
+            "course=regulation-guide&target=unit&due=2020-01-31",
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let judge_id = user_id(&app, "judge-zhang");
+        let r = form(
+            &trainer,
+            &format!("course=proper-boundaries&target=people&person={judge_id}&due=2099-12-31"),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        // Bad input: the form again with the reason.
+        for bad in [
+            "course=nope&target=unit&due=2099-12-31".to_string(),
+            "course=regulation-guide&target=unit&due=31.12.2099".to_string(),
+            "course=regulation-guide&target=people&due=2099-12-31".to_string(),
+            format!(
+                "course=regulation-guide&target=people&person={}&due=2099-12-31",
+                user_id(&app, "prosecutor-li")
+            ),
+        ] {
+            let r = form(&trainer, &bad);
+            assert_eq!(r.status, 422, "{bad}");
+            assert!(r.body.contains("assign-error"), "{bad}");
+        }
+        // Learners see their required courses, overdue ones marked.
+        let mine = page(&app, &judge, "/training").body;
+        let list = required_list(&mine);
+        assert!(
+            list.contains("class=\"overdue\"><a href=\"/training/regulation-guide\""),
+            "{list}"
+        );
+        assert!(list.contains("class=\"pending\"><a href=\"/training/proper-boundaries\""));
+        assert!(list.contains("2099-12-31"));
+        let theirs = page(&app, &officer, "/training").body;
+        let list = required_list(&theirs);
+        assert!(list.contains("/training/regulation-guide") && !list.contains("proper-boundaries"));
+        assert_eq!(required_list(&page(&app, &li, "/training").body), "");
+        // The report follows completion.
+        let report = page(&app, &trainer, "/training-admin").body;
+        let at = report.find("judge-zhang").unwrap_or(0);
+        assert!(
+            report.contains("data-login=\"judge-zhang\" class=\"overdue\""),
+            "{}",
+            &report[at.saturating_sub(200)..(at + 200).min(report.len())]
+        );
+        let a = start(&app, &judge).json();
+        let id = a["attempt_id"].as_i64().unwrap();
+        assert_eq!(
+            submit(&app, &judge, id, right_answers(&app, &a)).json()["passed"],
+            true
+        );
+        let list_after = page(&app, &judge, "/training").body;
+        assert!(required_list(&list_after)
+            .contains("class=\"done\"><a href=\"/training/regulation-guide\""));
+        let report = page(&app, &trainer, "/training-admin").body;
+        assert!(
+            report.contains("data-login=\"judge-zhang\" class=\"done\""),
+            "{report}"
+        );
+        assert!(report.contains("data-login=\"dz-court-officer\" class=\"overdue\""));
+        assert!(report.contains("data-login=\"judge-zhang\" class=\"pending\""));
+        // CSV for Excel: UTF-8 with BOM, Chinese text intact.
+        let csv = page(&app, &trainer, "/training-admin/report.csv");
+        assert_eq!(csv.status, 200);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(csv.body.contains("张法官,judge-zhang,《暂行规定》逐条导读"));
+        assert!(csv.body.contains("已完成") && csv.body.contains("已逾期"));
+        assert_eq!(page(&app, &judge, "/training-admin/report.csv").status, 404);
+    }
+}
