@@ -150,6 +150,10 @@ fn a_lead_is_reported_with_its_route_preview_and_acknowledged_by_the_receiver() 
     // The receiving unit signs in, finds it, and acknowledges it.
     b.click(&b.find("#current-user"));
     b.click(&b.find("#sign-out"));
+    // Let the sign-out navigation finish before starting another one.
+    b.wait_until(10, "signed out", |b| {
+        b.script("return !!document.querySelector('#sign-in-link')") == true
+    });
     sign_in(&b, "dz-court-officer");
     b.goto(&app.url("/leads"));
     let row = b.find("#inbox tr.my-turn a");
