@@ -604,6 +604,31 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
         "{review}"
     );
     assert!(items.iter().any(|l| l.contains("lesson ")));
+    assert!(
+        !review.contains("lead-routing rules"),
+        "the rules do not apply Article 9: {review}"
+    );
+    // A later version that also changes Article 7 puts the routing rules up for review.
+    let third = std::fs::read_to_string(reg.join("source-2026.txt"))
+        .unwrap()
+        .replace("应当按照以下方式通报", "应当按照下列方式通报");
+    std::fs::write(reg.join("source-2027.txt"), third).unwrap();
+    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+    versions.push_str("\n[[version]]\nid = \"2027-01-01\"\neffective = \"2027-01-01\"\nsource = \"source-2027.txt\"\n");
+    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    let diff = run(&["regulation", "diff"]);
+    assert_eq!(
+        diff.lines()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["art-7"],
+        "{diff}"
+    );
+    let review = run(&["regulation", "review"]);
+    assert!(
+        review.contains("needs review\tlead-routing rules R1–R10"),
+        "{review}"
+    );
     // The server serves the latest version.
     let db = TestDb {
         label: "sqlite",
@@ -614,4 +639,8 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
     let app = TestApp::start_with(&db, cfg);
     let page = get(&app.url("/regulations/dazu-2021-6"), &[]).body;
     assert!(page.contains("司法机关与司法行政部门建立规范") && !page.contains("探索建立"));
+    assert!(
+        page.contains("应当按照下列方式"),
+        "the latest version is served"
+    );
 }

@@ -168,6 +168,13 @@ impl std::error::Error for RouteError {}
 
 /// Routes a lead found by the unit `discoverer` about `subject`, trying R1–R10 in order.
 ///
+/// The regulation version the rules R1–R10 were written against (lead-routing.md); when a newer
+/// version changes one of [`RULE_ARTICLES`], the rules are listed as needing review.
+pub const WRITTEN_AGAINST: &str = "2021-06-11";
+
+/// The articles the routing rules apply.
+pub const RULE_ARTICLES: [u32; 6] = [6, 7, 8, 10, 11, 13];
+
 /// An unknown discoverer or subject unit is an error (checked in that order); every other input
 /// yields a plan, manual where the regulation is silent or the directory lacks a home unit the
 /// route would pass through.

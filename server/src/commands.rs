@@ -206,6 +206,8 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
                         Segment::Inserted(t) => format!("{{+{t}+}}"),
                     })
                     .collect();
+                // One line per article: paragraph breaks are shown as ¶.
+                let text = text.replace('\n', " ¶ ");
                 println!(
                     "art-{}\t{kind}\t第{}条\t{text}",
                     c.n,
@@ -271,6 +273,11 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
             };
             let latest = versions[versions.len() - 1].clone();
             let mut items = Vec::new();
+            items.push(Citing {
+                id: "lead-routing rules R1–R10".into(),
+                version: domain::routing::WRITTEN_AGAINST.into(),
+                articles: domain::routing::RULE_ARTICLES.to_vec(),
+            });
             for course in &library.courses {
                 let version = course
                     .regulation_version
