@@ -1,7 +1,6 @@
 //! The Article 9 dashboard and its exports: figures over the leads the caller's unit may see
 //! (the joint office sees all), as a page, CSV (UTF-8 with BOM, opens in Excel) and JSON.
 
-use app::i18n::Lang;
 use app::pages::dashboard::DashboardView;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -54,18 +53,6 @@ async fn load(
     ))
 }
 
-fn lang_of(req: &Request) -> Lang {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .and_then(|(_, v)| Lang::parse(v))
-        .unwrap_or_default()
-}
-
 /// `GET /leads/dashboard`.
 pub async fn page(
     State(state): State<AppState>,
@@ -75,7 +62,7 @@ pub async fn page(
     if caller.user().is_none() {
         return redirect("/login?next=%2Fleads%2Fdashboard");
     }
-    let lang = lang_of(&req);
+    let lang = crate::pages::request_lang(&req);
     let (f, dir, unit, jo) = match load(&state, &caller).await {
         Ok(v) => v,
         Err(AppError::NotFound) => return not_found(&state, req).await,

@@ -17,21 +17,9 @@ use store::sessions::Caller;
 use crate::api::leads::run_action;
 use crate::error::AppError;
 use crate::leads::{build_lead, preview, require_handler, Report, ReportSubject};
-use crate::pages::{not_found, redirect, render_with};
+use crate::pages::{not_found, redirect, render_with, request_lang};
 use crate::state::AppState;
 use crate::time::format_beijing;
-
-fn request_lang(req: &Request) -> Lang {
-    req.headers()
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .and_then(|(_, v)| Lang::parse(v))
-        .unwrap_or_default()
-}
 
 fn path_of(req: &Request) -> String {
     req.uri()

@@ -111,6 +111,13 @@ pub fn redirect(to: &str) -> Response {
         .unwrap_or_default()
 }
 
+/// The interface language chosen by the `lang` cookie (Chinese by default).
+pub fn request_lang(req: &Request) -> app::i18n::Lang {
+    crate::auth::cookie_value(req.headers(), "lang")
+        .and_then(|v| app::i18n::Lang::parse(&v))
+        .unwrap_or_default()
+}
+
 /// Query parameters of `req` as pairs.
 pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
     req.uri()

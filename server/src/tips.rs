@@ -81,18 +81,6 @@ async fn render_tips(state: &AppState, req: Request, view: TipPublicView) -> Res
     .await
 }
 
-fn lang_of(req: &Request) -> app::i18n::Lang {
-    req.headers()
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .and_then(|(_, v)| app::i18n::Lang::parse(v))
-        .unwrap_or_default()
-}
-
 /// `GET /tips`.
 pub async fn page(State(state): State<AppState>, req: Request) -> Response {
     render_with(&state, req, TipPublicView::Form).await
@@ -185,7 +173,7 @@ pub async fn status(
     Extension(caller): Extension<Caller>,
     req: Request,
 ) -> Response {
-    let lang = lang_of(&req);
+    let lang = crate::pages::request_lang(&req);
     let (req, form) = read_form(&state, req).await;
     let view = status_view(&state, &caller, &form.receipt, lang).await;
     render_tips(&state, req, view).await
@@ -197,7 +185,7 @@ pub async fn reply(
     Extension(caller): Extension<Caller>,
     req: Request,
 ) -> Response {
-    let lang = lang_of(&req);
+    let lang = crate::pages::request_lang(&req);
     let (req, form) = read_form(&state, req).await;
     if let Ok(tip) = lookup(&state, &caller, &form.receipt).await {
         match check_tip_text(&form.text) {
