@@ -5,30 +5,7 @@
 mod common;
 use common::*;
 
-const PW: &str = "demo-pass-2021";
-
-fn demo_app(db: &TestDb) -> TestApp {
-    let mut cfg = config(db);
-    cfg.demo = true;
-    TestApp::start_with(db, cfg)
-}
-
-fn login_cookie(app: &TestApp, login: &str, password: &str) -> String {
-    let body = format!("login={login}&password={password}");
-    let r = send(
-        "POST",
-        &app.url("/login"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 303, "{login}");
-    r.header("set-cookie")
-        .unwrap_or_else(|| panic!("{login} did not sign in: {:?}", r.header("location")))
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
+const PW: &str = DEMO_PASSWORD;
 
 fn form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
     let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];

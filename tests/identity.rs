@@ -8,13 +8,7 @@ use common::*;
 use serde_json::json;
 use store::audit::{verify_chain, Verdict};
 
-const PW: &str = "demo-pass-2021";
-
-fn demo_app(db: &TestDb) -> TestApp {
-    let mut cfg = config(db);
-    cfg.demo = true;
-    TestApp::start_with(db, cfg)
-}
+const PW: &str = DEMO_PASSWORD;
 
 fn api_login(app: &TestApp, login: &str, password: &str) -> Reply {
     send(

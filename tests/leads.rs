@@ -112,13 +112,7 @@ fn openapi_document_lists_every_implemented_endpoint() {
     }
 }
 
-const PW: &str = "demo-pass-2021";
-
-fn demo_app(db: &TestDb) -> TestApp {
-    let mut cfg = config(db);
-    cfg.demo = true;
-    TestApp::start_with(db, cfg)
-}
+const PW: &str = DEMO_PASSWORD;
 
 /// Bearer tokens for every demo account, by login.
 struct Tokens(Vec<(&'static str, String)>);
@@ -760,21 +754,6 @@ fn bad_reports_get_clear_errors_and_warnings() {
     );
 }
 
-fn cookie_of(app: &TestApp, login: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/login"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        format!("login={login}&password={PW}").as_bytes(),
-    );
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 fn post_form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
     send(
         "POST",
@@ -791,7 +770,7 @@ fn post_form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
 fn lead_pages_report_preview_and_handle_a_case() {
     for db in databases("lead-pages") {
         let app = demo_app(&db);
-        let justice = cookie_of(&app, "dz-justice-officer");
+        let justice = demo_cookie(&app, "dz-justice-officer");
         let form = get(&app.url("/leads/new"), &[("Cookie", &justice)]);
         assert_eq!(form.status, 200);
         assert!(form.body.contains("重庆市大足区司法局") && form.body.contains("preview-route"));
@@ -843,7 +822,10 @@ fn lead_pages_report_preview_and_handle_a_case() {
             "judge-zhang",
             "admin",
         ] {
-            let r = get(&app.url(&case_path), &[("Cookie", &cookie_of(&app, other))]);
+            let r = get(
+                &app.url(&case_path),
+                &[("Cookie", &demo_cookie(&app, other))],
+            );
             assert_eq!(r.status, 404, "{other}");
             assert!(!r.body.contains("赵某"));
         }
@@ -853,7 +835,7 @@ fn lead_pages_report_preview_and_handle_a_case() {
             "anonymous: sign in"
         );
         // The receiving unit sees it in its inbox and acknowledges.
-        let court = cookie_of(&app, "dz-court-officer");
+        let court = demo_cookie(&app, "dz-court-officer");
         let inbox = get(&app.url("/leads"), &[("Cookie", &court)]);
         assert!(inbox.body.contains("my-turn") && inbox.body.contains("DZ-"));
         let page = get(&app.url(&case_path), &[("Cookie", &court)]);
@@ -881,7 +863,7 @@ fn lead_pages_report_preview_and_handle_a_case() {
         // Members see an explanation instead of an inbox.
         let member = get(
             &app.url("/leads"),
-            &[("Cookie", &cookie_of(&app, "judge-zhang"))],
+            &[("Cookie", &demo_cookie(&app, "judge-zhang"))],
         );
         assert_eq!(member.status, 200);
         assert!(member.body.contains("线索专员") && !member.body.contains("DZ-"));
@@ -935,20 +917,7 @@ fn the_dashboard_counts_what_each_unit_may_see_and_exports_it() {
             call(&app, t.of("judge-zhang"), "GET", "/api/v1/dashboard", None).status,
             404
         );
-        let cookie = {
-            let r = send(
-                "POST",
-                &app.url("/login"),
-                &[("Content-Type", "application/x-www-form-urlencoded")],
-                format!("login=dz-justice-officer&password={PW}").as_bytes(),
-            );
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        };
+        let cookie = demo_cookie(&app, "dz-justice-officer");
         let page = get(&app.url("/leads/dashboard"), &[("Cookie", &cookie)]);
         assert_eq!(page.status, 200);
         assert!(page.body.contains("<svg") && page.body.contains(r#"id="fig-total">2<"#));
@@ -1136,20 +1105,7 @@ fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
         .json();
         assert_eq!(case["overdue"][0]["what"], "acknowledge");
         assert_eq!(case["overdue"][0]["unit"], "dz-court");
-        let cookie = {
-            let r = send(
-                "POST",
-                &app.url("/login"),
-                &[("Content-Type", "application/x-www-form-urlencoded")],
-                format!("login=dz-court-officer&password={PW}").as_bytes(),
-            );
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        };
+        let cookie = demo_cookie(&app, "dz-court-officer");
         let inbox = get(&app.url("/leads"), &[("Cookie", &cookie)]);
         assert!(inbox.body.contains(r#"class="overdue""#) && inbox.body.contains("逾期未签收"));
         assert_eq!(
@@ -1170,19 +1126,7 @@ fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
 fn report_drafts_are_saved_and_restored() {
     let db = &databases("drafts")[0];
     let app = demo_app(db);
-    let r = send(
-        "POST",
-        &app.url("/login"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        format!("login=dz-bar-officer&password={PW}").as_bytes(),
-    );
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = demo_cookie(&app, "dz-bar-officer");
     let form = |body: &str| {
         send(
             "POST",

@@ -7,14 +7,6 @@ use common::*;
 
 use serde_json::json;
 
-const PW: &str = "demo-pass-2021";
-
-fn demo_app(db: &TestDb) -> TestApp {
-    let mut cfg = config(db);
-    cfg.demo = true;
-    TestApp::start_with(db, cfg)
-}
-
 fn new_tip(app: &TestApp, text: &str) -> Reply {
     send(
         "POST",
@@ -22,21 +14,6 @@ fn new_tip(app: &TestApp, text: &str) -> Reply {
         &[("Content-Type", "application/json")],
         json!({ "text": text }).to_string().as_bytes(),
     )
-}
-
-fn cookie_of(app: &TestApp, login: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/login"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        format!("login={login}&password={PW}").as_bytes(),
-    );
-    r.header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 fn form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
@@ -94,7 +71,7 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
             "no address with the tip"
         );
         // The joint office answers; the reporter sees it and adds information.
-        let office = cookie_of(&app, "dz-justice-officer");
+        let office = demo_cookie(&app, "dz-justice-officer");
         let queue = get(&app.url("/leads/tips"), &[("Cookie", &office)]);
         assert_eq!(queue.status, 200);
         assert!(queue.body.contains("饭店"));
@@ -105,7 +82,7 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
                 .unwrap()
         });
         for other in ["dz-court-officer", "judge-zhang", "admin"] {
-            let c = cookie_of(&app, other);
+            let c = demo_cookie(&app, other);
             assert_eq!(
                 get(&app.url("/leads/tips"), &[("Cookie", &c)]).status,
                 404,
@@ -152,7 +129,7 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
         assert_eq!(
             get(
                 &app.url(&format!("/leads/new?tip={id}")),
-                &[("Cookie", &cookie_of(&app, "dz-court-officer"))]
+                &[("Cookie", &demo_cookie(&app, "dz-court-officer"))]
             )
             .status,
             404

@@ -8,14 +8,8 @@ use common::*;
 
 use serde_json::{json, Value};
 
-const PW: &str = "demo-pass-2021";
+const PW: &str = DEMO_PASSWORD;
 const QUIZ: &str = "regulation-guide-quiz";
-
-fn demo_app(db: &TestDb) -> TestApp {
-    let mut cfg = config(db);
-    cfg.demo = true;
-    TestApp::start_with(db, cfg)
-}
 
 fn login(app: &TestApp, who: &str) -> String {
     let r = send(

@@ -161,6 +161,26 @@ pub async fn list(db: &Db, user_id: i64, quiz_id: &str) -> Result<Vec<Attempt>, 
     rows.iter().map(row_to_attempt).collect()
 }
 
+/// Takes the user's row lock first (a write: row lock on PostgreSQL, write lock on SQLite), so
+/// two tabs cannot both start an attempt, then lists the user's attempts at `quiz_id`, newest
+/// first.
+async fn lock_and_list(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    quiz_id: &str,
+) -> Result<Vec<Attempt>, StoreError> {
+    sqlx::query("UPDATE users SET disabled = disabled WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at DESC, id DESC"))
+        .bind(user_id)
+        .bind(quiz_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter().map(row_to_attempt).collect()
+}
+
 /// Resumes the user's open attempt at `quiz_id` (within its time limit), or starts a new one
 /// with a random draw and shuffled options, within the attempt limit and after the cool-down.
 /// An open attempt past its time limit is first scored with the answers saved in time.
@@ -178,24 +198,11 @@ pub async fn start_or_resume(
         .ok_or(StartRefused::UnknownQuiz)?
         .course;
     let mut tx = db.pool.begin().await?;
-    // A write first: serialises this user's starts (row lock on PostgreSQL, write lock on
-    // SQLite), so two tabs cannot both start a new attempt.
-    sqlx::query("UPDATE users SET disabled = disabled WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at DESC, id DESC"
-    ))
-    .bind(user_id)
-    .bind(quiz_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let attempts = rows
-        .iter()
-        .map(row_to_attempt)
-        .filter(|a| !matches!(a, Ok(a) if a.practice))
-        .collect::<Result<Vec<_>, _>>()?;
+    let attempts: Vec<Attempt> = lock_and_list(&mut tx, user_id, quiz_id)
+        .await?
+        .into_iter()
+        .filter(|a| !a.practice)
+        .collect();
     let mut last_submitted = attempts.iter().filter_map(|a| a.submitted_at).max();
     for open in attempts.iter().filter(|a| a.submitted_at.is_none()) {
         match open.deadline(course) {
@@ -358,21 +365,7 @@ pub async fn start_practice(
         .ok_or(StartRefused::UnknownQuiz)?
         .course;
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE users SET disabled = disabled WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at DESC, id DESC"
-    ))
-    .bind(user_id)
-    .bind(quiz_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let attempts = rows
-        .iter()
-        .map(row_to_attempt)
-        .collect::<Result<Vec<_>, _>>()?;
+    let attempts = lock_and_list(&mut tx, user_id, quiz_id).await?;
     if let Some(open) = attempts
         .iter()
         .find(|a| a.practice && a.submitted_at.is_none())

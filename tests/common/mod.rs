@@ -239,6 +239,39 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> R
     reply(req.send_bytes(body))
 }
 
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-pass-2021";
+
+/// A server with the demo directory and accounts on a fresh `db`.
+pub fn demo_app(db: &TestDb) -> TestApp {
+    let mut cfg = config(db);
+    cfg.demo = true;
+    TestApp::start_with(db, cfg)
+}
+
+/// Signs in through the page form and returns the session cookie (`name=value`).
+pub fn login_cookie(app: &TestApp, login: &str, password: &str) -> String {
+    let body = format!("login={login}&password={password}");
+    let r = send(
+        "POST",
+        &app.url("/login"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{login}");
+    r.header("set-cookie")
+        .unwrap_or_else(|| panic!("{login} did not sign in: {:?}", r.header("location")))
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The session cookie of a demo account.
+pub fn demo_cookie(app: &TestApp, login: &str) -> String {
+    login_cookie(app, login, DEMO_PASSWORD)
+}
+
 /// Escapes text the way the server's HTML renderer does, to look for it in a page.
 pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
