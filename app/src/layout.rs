@@ -50,6 +50,12 @@ pub fn Header() -> impl IntoView {
                     <label for="header-q" class="visually-hidden">{lang.pick("搜索法规和课程", "Search the rules and courses")}</label>
                     <input id="header-q" type="search" name="q" maxlength="200" placeholder=lang.pick("搜索", "Search")/>
                 </form>
+                {unread_count().map(|n| view! {
+                    <a class="bell" id="bell" href="/notifications" title=lang.pick("通知", "Notifications")>
+                        {lang.pick("通知", "Notices")}
+                        {(n > 0).then(|| view! { " "<span class="tag" id="unread-count">{n.to_string()}</span> })}
+                    </a>
+                })}
                 {match crate::pages::account::current_user() {
                     Some(u) => view! { <a class="user" id="current-user" href="/account">{u.display_name}</a> }.into_any(),
                     None => view! { <a class="user" id="sign-in-link" href=format!("/login?next={}", encode_component(&here))>{lang.pick("登录", "Sign in")}</a> }.into_any(),
@@ -62,6 +68,23 @@ pub fn Header() -> impl IntoView {
                 <ul class="nav">{nav}</ul>
             </nav>
         </header>
+    }
+}
+
+/// The signed-in user's unread notifications, put into the request by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct Unread(pub i64);
+
+/// Unread notifications of the request being rendered (`None` when nobody is signed in).
+fn unread_count() -> Option<i64> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        parts.extensions.get::<Unread>().map(|u| u.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

@@ -16,11 +16,8 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::Section;
 use crate::pages::{admin, leads, tips};
-use crate::pages::{
-    AccountPage, ComingSoon, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage,
-};
+use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, RegulationEnPage, RegulationPage};
 
 /// The whole HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,7 +74,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/training-admin") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/attempts/:attempt") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
-                    <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
+                    <Route path=path!("/events") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/new") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/mine") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/:id") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/:id/edit") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/notifications") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/exchanges") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/admin/venues") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/leads") view=leads::LeadsInboxPage/>
                     <Route path=path!("/leads/new") view=leads::LeadReportPage/>
                     <Route path=path!("/leads/dashboard") view=crate::pages::dashboard::DashboardPage/>

@@ -5,6 +5,7 @@
 pub mod case;
 pub mod dashboard;
 pub mod directory;
+pub mod events;
 pub mod files;
 pub mod regulation;
 pub mod routing;

@@ -109,6 +109,10 @@ pub struct Config {
     /// Local policy: days from dispatch until the discoverer must have the feedback.
     #[arg(long, env = "PORTAL_DEADLINE_FEEDBACK_DAYS", default_value_t = 30)]
     pub feedback_days: i64,
+    /// Working hours of Monday to Friday (Beijing time) for the exchange events' compliance
+    /// hints: an event outside them needs an approval record before it is published.
+    #[arg(long, env = "PORTAL_WORKING_HOURS", value_parser = parse_hours, default_value = "08:30-12:00,14:00-18:00")]
+    pub working_hours: domain::events::WorkingHours,
 }
 
 impl Config {
@@ -119,6 +123,10 @@ impl Config {
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "sqlite://data/portal.db".into())
     }
+}
+
+fn parse_hours(s: &str) -> Result<domain::events::WorkingHours, String> {
+    domain::events::WorkingHours::parse_periods(s)
 }
 
 /// Accepts 1/0, true/false, yes/no, on/off.

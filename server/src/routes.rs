@@ -43,6 +43,14 @@ pub fn router(state: AppState) -> Router {
         "/training-admin",
         "/attempts/{attempt}",
         "/verify/{code}",
+        "/events",
+        "/events/new",
+        "/events/mine",
+        "/events/{id}",
+        "/events/{id}/edit",
+        "/notifications",
+        "/exchanges",
+        "/admin/venues",
     ]
     .map(String::from)
     .to_vec();
@@ -90,6 +98,39 @@ pub fn router(state: AppState) -> Router {
             get(crate::training::attempt).post(crate::training::attempt_post),
         )
         .route("/verify/{code}", get(crate::training::verify))
+        .route("/events", get(crate::events::list))
+        .route(
+            "/events/new",
+            get(crate::events::new_form).post(crate::events::create),
+        )
+        .route("/events/mine", get(crate::events::mine))
+        .route("/events/feed", axum::routing::post(crate::events::feed))
+        .route("/events.ics", get(crate::events::public_ics))
+        .route("/calendar/{file}", get(crate::events::private_ics))
+        .route("/events/{id}", get(crate::events::detail))
+        .route(
+            "/events/{id}/edit",
+            get(crate::events::edit_form).post(crate::events::update),
+        )
+        .route(
+            "/events/{id}/action",
+            axum::routing::post(crate::events::action),
+        )
+        .route("/notifications", get(crate::events::notifications))
+        .route(
+            "/notifications/read",
+            axum::routing::post(crate::events::notifications_read),
+        )
+        .route("/exchanges", get(crate::events::register))
+        .route("/exchanges.csv", get(crate::events::register_csv))
+        .route(
+            "/admin/venues",
+            get(crate::events::venues_page).post(crate::events::add_venue),
+        )
+        .route(
+            "/admin/venues/{id}",
+            axum::routing::post(crate::events::update_venue),
+        )
         .route("/login", axum::routing::post(crate::auth::sign_in_form))
         .route("/logout", axum::routing::post(crate::auth::sign_out_form))
         .route(
@@ -159,6 +200,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(uploads)
         .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::events::attach_unread,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::resolve_caller,

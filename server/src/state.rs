@@ -51,6 +51,9 @@ impl AppState {
             if n > 0 {
                 tracing::info!(accounts = n, "demo accounts created");
             }
+            store::events::seed_demo_venues(&db)
+                .await
+                .map_err(StartError::Database)?;
         }
         let leptos = LeptosOptions::builder()
             .output_name("portal")

@@ -8,6 +8,7 @@ pub mod content;
 pub mod courses;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod import;
 pub mod leads;
 pub mod library;

@@ -2,6 +2,7 @@
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
 mod auth;
+pub mod events;
 pub mod leads;
 mod openapi;
 pub mod training;
@@ -33,6 +34,26 @@ pub fn routes() -> Router<AppState> {
         .route("/quizzes/{id}/practice", post(training::practice))
         .route("/attempts/{id}/answers", post(training::save))
         .route("/attempts/{id}/submit", post(training::submit))
+        .route("/events", get(events::list).post(events::create))
+        .route("/events/{id}", get(events::show).put(events::update))
+        .route("/events/{id}/publish", post(events::publish))
+        .route("/events/{id}/approval", post(events::approval))
+        .route("/events/{id}/cancel", post(events::cancel))
+        .route("/events/{id}/held", post(events::held))
+        .route("/events/{id}/summary", post(events::summary))
+        .route(
+            "/events/{id}/registrations",
+            get(events::registrations)
+                .post(events::register)
+                .delete(events::unregister),
+        )
+        .route("/events/{id}/checkin", post(events::checkin))
+        .route("/events/{id}/attendance", post(events::attendance))
+        .route("/events/{id}/invitation", post(events::invitation))
+        .route("/events/{id}/invitations/remind", post(events::remind))
+        .route("/notifications", get(events::notifications))
+        .route("/notifications/read", post(events::notifications_read))
+        .route("/exchanges", get(events::exchanges))
         .route("/leads/route-preview", post(leads::route_preview))
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/{id}", get(leads::show))

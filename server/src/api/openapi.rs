@@ -9,7 +9,7 @@ fn error_response(description: &str) -> Value {
 
 /// The document. Every endpoint of `/api/v1` is listed; it grows with each feature.
 pub async fn document() -> Json<Value> {
-    Json(json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "大足区司法人员与律师交往规范平台 API",
@@ -131,5 +131,16 @@ pub async fn document() -> Json<Value> {
                 }
             }}
         }
-    }))
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in super::events::openapi_paths() {
+            paths.insert(path.to_string(), item);
+        }
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in super::events::openapi_schemas() {
+            schemas.insert(name.to_string(), schema);
+        }
+    }
+    Json(doc)
 }

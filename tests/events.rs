@@ -1,0 +1,1357 @@
+//! Exchange events (issue 6): scheduling with compliance flags and approvals, invitations,
+//! registration within capacity under concurrency, the waitlist in order, the registration
+//! deadline, cancellation notices, attendance feeding exchange hours, the iCalendar feeds parsed
+//! back with an independent parser, the public register and its CSV, and privacy of drafts and
+//! declarations. Every test runs on SQLite and, when configured, on PostgreSQL.
+
+mod common;
+use common::*;
+
+use chrono::{Datelike, Duration, FixedOffset, TimeZone, Weekday};
+use serde_json::{json, Value};
+
+fn login(app: &TestApp, who: &str) -> String {
+    let r = send(
+        "POST",
+        &app.url("/api/v1/auth/login"),
+        &[("Content-Type", "application/json")],
+        json!({"login": who, "password": DEMO_PASSWORD})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    format!("Bearer {}", r.json()["token"].as_str().unwrap())
+}
+
+fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
+    let mut h = vec![("Content-Type", "application/json")];
+    if !auth.is_empty() {
+        h.push(("Authorization", auth));
+    }
+    send(
+        method,
+        &app.url(path),
+        &h,
+        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
+    )
+}
+
+fn page(app: &TestApp, auth: &str, path: &str) -> Reply {
+    get(&app.url(path), &[("Authorization", auth)])
+}
+
+fn bj() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap()
+}
+
+/// RFC 3339 (+08:00) of the Tuesday at least `weeks` weeks ahead, at `h:m` Beijing time.
+fn tuesday(weeks: i64, h: u32, m: u32) -> String {
+    let mut d = (chrono::Utc::now().with_timezone(&bj()) + Duration::weeks(weeks)).date_naive();
+    while d.weekday() != Weekday::Tue {
+        d += Duration::days(1);
+    }
+    bj().from_local_datetime(&d.and_hms_opt(h, m, 0).unwrap())
+        .unwrap()
+        .to_rfc3339()
+}
+
+/// A time `minutes` from now, as RFC 3339 (+08:00).
+fn from_now(minutes: i64) -> String {
+    (chrono::Utc::now() + Duration::minutes(minutes))
+        .with_timezone(&bj())
+        .to_rfc3339()
+}
+
+fn event_body(title: &str, starts: &str, ends: &str, venue: &str, capacity: i64) -> Value {
+    json!({
+        "title": title, "kind": "symposium", "starts_at": starts, "ends_at": ends,
+        "venue": venue, "capacity": capacity,
+        "registration_deadline": starts,
+        "open_to": ["dz-court", "dz-procuratorate", "dz-firm-1"],
+        "agenda": "## 议题\n- 规范司法人员与律师正常交往\n- 第十二条交流机制"
+    })
+}
+
+const COURT_ROOM: &str = "大足区人民法院第一会议室";
+const JUSTICE_ROOM: &str = "大足区司法局会议室";
+
+/// Creates and publishes an event in working hours at an official venue; returns its id.
+fn published(app: &TestApp, coord: &str, title: &str, capacity: i64) -> i64 {
+    let r = call(
+        app,
+        coord,
+        "POST",
+        "/api/v1/events",
+        Some(event_body(
+            title,
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            capacity,
+        )),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let p = call(
+        app,
+        coord,
+        "POST",
+        &format!("/api/v1/events/{id}/publish"),
+        None,
+    );
+    assert_eq!(p.status, 200, "{}", p.body);
+    id
+}
+
+fn sql_i64(app: &TestApp, sql: &str, id: i64) -> i64 {
+    let db = app.state.db.clone();
+    let sql = sql.to_string();
+    app.block_on(async move {
+        sqlx::query_scalar::<_, i64>(&sql)
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    })
+}
+
+fn exec(app: &TestApp, sql: &str, a: i64, b: i64) {
+    let db = app.state.db.clone();
+    let sql = sql.to_string();
+    app.block_on(async move {
+        sqlx::query(&sql)
+            .bind(a)
+            .bind(b)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    });
+}
+
+fn notifications(app: &TestApp, auth: &str) -> Vec<Value> {
+    let r = call(app, auth, "GET", "/api/v1/notifications", None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["notifications"].as_array().unwrap().clone()
+}
+
+#[test]
+fn coordinator_publishes_and_members_register() {
+    for db in databases("events-flow") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        let judge = login(&app, "judge-zhang");
+        let body = event_body(
+            "法官与律师座谈会",
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            20,
+        );
+        // Only coordinators of an association create events; anonymous callers are 401.
+        assert_eq!(
+            call(&app, "", "POST", "/api/v1/events", Some(body.clone())).status,
+            401
+        );
+        assert_eq!(
+            call(&app, &judge, "POST", "/api/v1/events", Some(body.clone())).status,
+            404
+        );
+        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let created = r.json();
+        assert_eq!(
+            created["flags"],
+            json!([]),
+            "{}: in hours at an official venue",
+            db.label
+        );
+        let id = created["id"].as_i64().unwrap();
+        // A draft is the host's alone.
+        assert_eq!(
+            call(&app, &judge, "GET", &format!("/api/v1/events/{id}"), None).status,
+            404
+        );
+        assert_eq!(page(&app, &judge, &format!("/events/{id}")).status, 404);
+        assert_eq!(
+            call(
+                &app,
+                &judge,
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                None
+            )
+            .status,
+            404
+        );
+        let listed = call(&app, "", "GET", "/api/v1/events", None).json();
+        assert!(listed.as_array().unwrap().is_empty());
+        // A member cannot publish it.
+        assert_eq!(
+            call(
+                &app,
+                &judge,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None
+            )
+            .status,
+            404
+        );
+        let p = call(
+            &app,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{id}/publish"),
+            None,
+        );
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert_eq!(p.json()["status"], "published");
+        // Publishing twice is refused.
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None
+            )
+            .status,
+            409
+        );
+        let listed = call(&app, "", "GET", "/api/v1/events", None).json();
+        assert_eq!(listed[0]["id"], id);
+        assert_eq!(listed[0]["hosts"], json!(["dz-judges-assoc"]));
+        assert!(listed[0].get("flags").is_none(), "flags are for the hosts");
+        // The judge registers, twice without effect.
+        for _ in 0..2 {
+            let r = call(
+                &app,
+                &judge,
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                None,
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert_eq!(r.json()["status"], "registered");
+        }
+        assert_eq!(
+            sql_i64(
+                &app,
+                "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1",
+                id
+            ),
+            1
+        );
+        // Someone from a unit the event is not open to is refused with the reason.
+        let wang = login(&app, "officer-wang");
+        let r = call(
+            &app,
+            &wang,
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        );
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("not open to your unit"), "{}", r.body);
+        assert_eq!(
+            call(
+                &app,
+                "",
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                None
+            )
+            .status,
+            401
+        );
+        // Pages: the list, the event, "my events" with the registration.
+        let list = page(&app, "", "/events");
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains("法官与律师座谈会"));
+        let mine = page(&app, &judge, "/events/mine");
+        assert_eq!(mine.status, 200);
+        assert!(
+            mine.body.contains("法官与律师座谈会") && mine.body.contains("已报名"),
+            "{}",
+            db.label
+        );
+        let ev = page(&app, &judge, &format!("/events/{id}"));
+        assert!(ev.body.contains("id=\"unregister\""));
+        assert!(
+            !ev.body.contains("checkin-code-shown"),
+            "the code is for the host"
+        );
+        // The agenda is rendered Markdown.
+        assert!(ev.body.contains("<h2>议题</h2>"), "{}", ev.body);
+        let month = page(
+            &app,
+            "",
+            &format!("/events?view=month&month={}", &tuesday(2, 9, 0)[..7]),
+        );
+        assert!(
+            month.body.contains("id=\"month-grid\"") && month.body.contains("法官与律师座谈会")
+        );
+        // The API shows the caller's registration.
+        let one = call(&app, &judge, "GET", &format!("/api/v1/events/{id}"), None).json();
+        assert_eq!(one["my_registration"]["status"], "registered");
+        assert_eq!(one["registered"], 1);
+    }
+}
+
+#[test]
+fn compliance_flags_need_an_approval_before_publishing() {
+    for db in databases("events-flags") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        // Evening at an official venue: outside working hours.
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            "/api/v1/events",
+            Some(event_body(
+                "晚间座谈",
+                &tuesday(2, 19, 0),
+                &tuesday(2, 21, 0),
+                COURT_ROOM,
+                10,
+            )),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            r.json()["flags"],
+            json!(["outside_working_hours"]),
+            "{}",
+            db.label
+        );
+        let evening = r.json()["id"].as_i64().unwrap();
+        // A Saturday morning is outside working hours too.
+        let sat = {
+            let t = chrono::DateTime::parse_from_rfc3339(&tuesday(2, 9, 0)).unwrap()
+                + Duration::days(4);
+            (t.to_rfc3339(), (t + Duration::hours(2)).to_rfc3339())
+        };
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            "/api/v1/events",
+            Some(event_body("周六研讨", &sat.0, &sat.1, COURT_ROOM, 10)),
+        );
+        assert_eq!(r.json()["flags"], json!(["outside_working_hours"]));
+        // A teahouse is not an official venue.
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            "/api/v1/events",
+            Some(event_body(
+                "茶楼交流",
+                &tuesday(2, 14, 0),
+                &tuesday(2, 16, 0),
+                "某茶楼包间",
+                10,
+            )),
+        );
+        assert_eq!(r.json()["flags"], json!(["non_official_venue"]));
+        let teahouse = r.json()["id"].as_i64().unwrap();
+        for id in [evening, teahouse] {
+            let p = call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None,
+            );
+            assert_eq!(p.status, 409, "{}", p.body);
+            assert!(
+                p.json()["error"].as_str().unwrap().contains("approval"),
+                "{}",
+                p.body
+            );
+            // An incomplete approval record is refused.
+            let bad = call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/approval"),
+                Some(json!({"approved_by": "", "reference": "x", "approved_on": "2026-11-20"})),
+            );
+            assert_eq!(bad.status, 422);
+            let bad = call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/approval"),
+                Some(json!({"approved_by": "院长", "reference": "x", "approved_on": "20/11/2026"})),
+            );
+            assert_eq!(bad.status, 422);
+            let ok = call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/approval"),
+                Some(
+                    json!({"approved_by": "大足区人民法院 院长 王某", "reference": "大法审〔2026〕12号", "approved_on": "2026-11-20"}),
+                ),
+            );
+            assert_eq!(ok.status, 200, "{}", ok.body);
+            let p = call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None,
+            );
+            assert_eq!(p.status, 200, "{}", p.body);
+        }
+        // The host's page shows the flag and the approval.
+        let host_page = page(&app, &coord, &format!("/events/{teahouse}"));
+        assert!(
+            host_page.body.contains("不是官方场所")
+                && host_page.body.contains("大法审〔2026〕12号")
+        );
+        // An overlapping event at the same venue is flagged (a warning, not a blocker).
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            "/api/v1/events",
+            Some(event_body(
+                "同场地研讨",
+                &tuesday(2, 19, 30),
+                &tuesday(2, 20, 30),
+                COURT_ROOM,
+                10,
+            )),
+        );
+        let flags = r.json()["flags"].clone();
+        assert!(
+            flags.as_array().unwrap().contains(&json!("venue_overlap")),
+            "{flags}"
+        );
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            "/api/v1/events",
+            Some(event_body(
+                "另一场地",
+                &tuesday(2, 9, 0),
+                &tuesday(2, 10, 0),
+                JUSTICE_ROOM,
+                10,
+            )),
+        );
+        assert_eq!(r.json()["flags"], json!([]));
+        // Invalid input gets a clear message in both languages.
+        let mut bad = event_body(
+            "结束早于开始",
+            &tuesday(2, 11, 0),
+            &tuesday(2, 9, 0),
+            COURT_ROOM,
+            10,
+        );
+        let r = call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone()));
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("结束时间须晚于开始时间") && r.body.contains("must end after"));
+        bad["ends_at"] = json!(tuesday(2, 12, 0));
+        bad["capacity"] = json!(0);
+        assert_eq!(
+            call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone())).status,
+            422
+        );
+        bad["capacity"] = json!(5);
+        bad["open_to"] = json!(["no-such-unit"]);
+        assert!(
+            call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone()))
+                .body
+                .contains("no-such-unit")
+        );
+        bad["open_to"] = json!(["dz-court"]);
+        bad["starts_at"] = json!("next tuesday");
+        assert_eq!(
+            call(&app, &coord, "POST", "/api/v1/events", Some(bad)).status,
+            422
+        );
+    }
+}
+
+#[test]
+fn capacity_holds_under_100_simultaneous_registrations() {
+    for db in databases("events-capacity") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        let id = published(&app, &coord, "十个名额的研讨会", 10);
+        // 100 members of the court, each with an API token.
+        let pool = app.state.db.clone();
+        let tokens: Vec<String> = app.block_on(async move {
+            let mut out = Vec::new();
+            for i in 0..100 {
+                let mut tx = pool.pool.begin().await.unwrap();
+                let uid = store::users::insert_user(
+                    &mut tx,
+                    &store::users::NewUser {
+                        login: format!("member-{i}"),
+                        display_name: format!("法官{i}"),
+                        unit_code: Some("dz-court".into()),
+                        roles: vec![store::users::Role::Member],
+                        must_change_password: false,
+                    },
+                    None,
+                )
+                .await
+                .unwrap();
+                let secret =
+                    store::sessions::create(&mut tx, uid, store::sessions::Kind::Api, Some("test"))
+                        .await
+                        .unwrap();
+                tx.commit().await.unwrap();
+                out.push(format!("Bearer {}", secret.0));
+            }
+            out
+        });
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(tokens.len()));
+        let url = app.url(&format!("/api/v1/events/{id}/registrations"));
+        let handles: Vec<_> = tokens
+            .into_iter()
+            .map(|t| {
+                let (barrier, url) = (barrier.clone(), url.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    send("POST", &url, &[("Authorization", t.as_str())], b"")
+                })
+            })
+            .collect();
+        let replies: Vec<Reply> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let failed: Vec<_> = replies
+            .iter()
+            .filter(|r| r.status != 200)
+            .map(|r| (r.status, r.body.clone()))
+            .collect();
+        assert!(failed.is_empty(), "{}: {failed:?}", db.label);
+        let placed = |s: &str| replies.iter().filter(|r| r.json()["status"] == s).count();
+        assert_eq!(placed("registered"), 10, "{}", db.label);
+        assert_eq!(placed("waitlisted"), 90, "{}", db.label);
+        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'registered'", id), 10);
+        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'waitlisted'", id), 90);
+        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'event.registered' AND object_id = CAST($1 AS TEXT)", id), 100);
+    }
+}
+
+#[test]
+fn the_waitlist_moves_up_in_order_and_is_told() {
+    for db in databases("events-waitlist") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        let id = published(&app, &coord, "两个名额", 2);
+        let who = [
+            "judge-zhang",
+            "prosecutor-li",
+            "lawyer-chen",
+            "dz-court-training",
+        ];
+        let tokens: Vec<String> = who.iter().map(|w| login(&app, w)).collect();
+        let reg = |t: &str| {
+            call(
+                &app,
+                t,
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                Some(json!({"has_case": false})),
+            )
+        };
+        let statuses: Vec<String> = tokens
+            .iter()
+            .map(|t| reg(t).json()["status"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            statuses,
+            ["registered", "registered", "waitlisted", "waitlisted"],
+            "{}",
+            db.label
+        );
+        // The first registered cancels: the first on the waitlist (lawyer-chen) moves up.
+        let r = call(
+            &app,
+            &tokens[0],
+            "DELETE",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let status_of = |t: &str| {
+            call(&app, t, "GET", &format!("/api/v1/events/{id}"), None).json()["my_registration"]
+                ["status"]
+                .clone()
+        };
+        assert_eq!(status_of(&tokens[2]), "registered");
+        assert_eq!(status_of(&tokens[3]), "waitlisted");
+        assert_eq!(status_of(&tokens[0]), Value::Null);
+        let n = notifications(&app, &tokens[2]);
+        assert_eq!(n[0]["kind"], "promoted", "{n:?}");
+        assert!(notifications(&app, &tokens[3]).is_empty());
+        // The page bell shows the unread count.
+        let p = page(&app, &tokens[2], "/events");
+        let bell = p
+            .body
+            .find("id=\"unread-count\"")
+            .expect("unread count shown");
+        assert!(
+            p.body[bell..].starts_with("id=\"unread-count\" class=\"tag\">1<"),
+            "{}",
+            db.label
+        );
+        // Cancelling again is refused; registering again goes to the end of the queue.
+        assert_eq!(
+            call(
+                &app,
+                &tokens[0],
+                "DELETE",
+                &format!("/api/v1/events/{id}/registrations"),
+                None
+            )
+            .status,
+            409
+        );
+        assert_eq!(reg(&tokens[0]).json()["status"], "waitlisted");
+        call(
+            &app,
+            &tokens[1],
+            "DELETE",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        );
+        assert_eq!(
+            status_of(&tokens[3]),
+            "registered",
+            "dz-court-training waited longer"
+        );
+        assert_eq!(status_of(&tokens[0]), "waitlisted");
+        // Raising the capacity moves the rest up.
+        let mut body = event_body(
+            "两个名额",
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            3,
+        );
+        body["title"] = json!("三个名额");
+        let r = call(
+            &app,
+            &coord,
+            "PUT",
+            &format!("/api/v1/events/{id}"),
+            Some(body),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(status_of(&tokens[0]), "registered");
+        // The host sees the list in order with declarations.
+        let regs = call(
+            &app,
+            &coord,
+            "GET",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        )
+        .json();
+        assert_eq!(regs["registered"], 3);
+        assert_eq!(
+            call(
+                &app,
+                &tokens[0],
+                "GET",
+                &format!("/api/v1/events/{id}/registrations"),
+                None
+            )
+            .status,
+            404
+        );
+    }
+}
+
+#[test]
+fn registration_closes_at_the_deadline() {
+    for db in databases("events-deadline") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        let id = published(&app, &coord, "截止测试", 5);
+        let judge = login(&app, "judge-zhang");
+        let li = login(&app, "prosecutor-li");
+        assert_eq!(
+            call(
+                &app,
+                &judge,
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                None
+            )
+            .status,
+            200
+        );
+        exec(
+            &app,
+            "UPDATE events SET registration_deadline = $1 WHERE id = $2",
+            store::now_ms() - 1000,
+            id,
+        );
+        let r = call(
+            &app,
+            &li,
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        );
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("registration has closed"), "{}", r.body);
+        let p = page(&app, &li, &format!("/events/{id}"));
+        assert!(p.body.contains("报名已截止"), "{}", db.label);
+        // A deadline after the start is refused when editing.
+        let mut body = event_body(
+            "截止测试",
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            5,
+        );
+        body["registration_deadline"] = json!(tuesday(2, 10, 0));
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "PUT",
+                &format!("/api/v1/events/{id}"),
+                Some(body)
+            )
+            .status,
+            422
+        );
+    }
+}
+
+#[test]
+fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
+    for db in databases("events-invite") {
+        let app = demo_app(&db);
+        let judges = login(&app, "dz-judges-coordinator");
+        let bar = login(&app, "dz-bar-coordinator");
+        let mut body = event_body(
+            "联合研讨",
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 0),
+            JUSTICE_ROOM,
+            30,
+        );
+        body["cohosts"] = json!(["dz-bar", "dz-prosecutors-assoc"]);
+        let r = call(&app, &judges, "POST", "/api/v1/events", Some(body));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        // The invited coordinator is told and may see the draft.
+        let n = notifications(&app, &bar);
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0]["kind"], "invitation");
+        assert_eq!(page(&app, &bar, &format!("/events/{id}")).status, 200);
+        let mine = page(&app, &bar, "/events/mine");
+        assert!(mine.body.contains("pending-invitations") && mine.body.contains("联合研讨"));
+        // Published while invitations are pending: only the host is listed.
+        assert_eq!(
+            call(
+                &app,
+                &judges,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None
+            )
+            .status,
+            200
+        );
+        let hosts = |app: &TestApp| {
+            call(app, "", "GET", &format!("/api/v1/events/{id}"), None).json()["hosts"].clone()
+        };
+        assert_eq!(hosts(&app), json!(["dz-judges-assoc"]));
+        let invites = call(&app, &judges, "GET", &format!("/api/v1/events/{id}"), None).json()
+            ["invitations"]
+            .clone();
+        assert_eq!(invites.as_array().unwrap().len(), 2);
+        // A reminder reaches the invited coordinator again.
+        let r = call(
+            &app,
+            &judges,
+            "POST",
+            &format!("/api/v1/events/{id}/invitations/remind"),
+            Some(json!({"unit": "dz-bar"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(notifications(&app, &bar).len(), 2);
+        // A member cannot answer an invitation; the invited coordinator can, once.
+        let judge = login(&app, "judge-zhang");
+        assert_eq!(
+            call(
+                &app,
+                &judge,
+                "POST",
+                &format!("/api/v1/events/{id}/invitation"),
+                Some(json!({"accept": true}))
+            )
+            .status,
+            404
+        );
+        let r = call(
+            &app,
+            &bar,
+            "POST",
+            &format!("/api/v1/events/{id}/invitation"),
+            Some(json!({"accept": true})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            call(
+                &app,
+                &bar,
+                "POST",
+                &format!("/api/v1/events/{id}/invitation"),
+                Some(json!({"accept": false}))
+            )
+            .status,
+            409
+        );
+        assert_eq!(
+            hosts(&app),
+            json!(["dz-judges-assoc", "dz-bar"]),
+            "{}",
+            db.label
+        );
+        // The host is told of the answer.
+        let n = notifications(&app, &judges);
+        assert_eq!(n[0]["kind"], "invitation_answered");
+        // The invited coordinator cannot manage the event.
+        assert_eq!(
+            call(
+                &app,
+                &bar,
+                "POST",
+                &format!("/api/v1/events/{id}/cancel"),
+                Some(json!({"reason": "x"}))
+            )
+            .status,
+            404
+        );
+        let p = page(&app, "", &format!("/events/{id}"));
+        assert!(p.body.contains("大足区律师协会"), "accepted co-host listed");
+        assert!(!p.body.contains("检察官协会"), "pending co-host not listed");
+    }
+}
+
+/// The VEVENTs of a calendar, parsed with the `ical` crate: property name → value (params
+/// dropped), per event.
+fn parse_ics(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let mut out = Vec::new();
+    for cal in reader {
+        let cal = cal.expect("valid iCalendar");
+        for ev in cal.events {
+            out.push(
+                ev.properties
+                    .into_iter()
+                    .map(|p| (p.name, p.value.unwrap_or_default()))
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+/// RFC 5545 TEXT unescaping (the parser leaves values escaped).
+fn unescape(s: &str) -> String {
+    s.replace("\\n", "\n")
+        .replace("\\N", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
+}
+
+fn utc_stamp(rfc: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string()
+}
+
+#[test]
+fn calendars_are_valid_rfc5545_with_stable_uids() {
+    for db in databases("events-ics") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        let title = "法官、检察官与律师座谈会；第十二条\\交流";
+        let mut body = event_body(
+            title,
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            20,
+        );
+        body["agenda"] = json!("一、通报情况，交流意见；\n二、签订《交流备忘录》");
+        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body.clone()));
+        let id = r.json()["id"].as_i64().unwrap();
+        call(
+            &app,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{id}/publish"),
+            None,
+        );
+        let other = published(&app, &coord, "将取消的活动", 5);
+        let judge = login(&app, "judge-zhang");
+        call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/events/{other}/registrations"),
+            None,
+        );
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{other}/cancel"),
+            Some(json!({"reason": "场地检修"})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        // The registrant is told of the cancellation.
+        let n = notifications(&app, &judge);
+        assert_eq!(n[0]["kind"], "cancelled");
+        assert!(n[0]["text_zh"].as_str().unwrap().contains("场地检修"));
+
+        let ics = get(&app.url("/events.ics"), &[]);
+        assert_eq!(ics.status, 200);
+        assert!(ics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/calendar"));
+        assert!(ics.body.contains("\r\n"), "CRLF line ends");
+        assert!(
+            ics.body
+                .lines()
+                .all(|l| l.trim_end_matches('\r').len() <= 75),
+            "folded at 75 octets"
+        );
+        let events = parse_ics(&ics.body);
+        assert_eq!(events.len(), 2, "{}", ics.body);
+        let uid_of = |id: i64| {
+            call(&app, &coord, "GET", &format!("/api/v1/events/{id}"), None).json()["uid"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let first = events
+            .iter()
+            .find(|e| e["UID"] == uid_of(id))
+            .expect("event by UID");
+        assert_eq!(unescape(&first["SUMMARY"]), title);
+        assert_eq!(first["SEQUENCE"], "0");
+        assert_eq!(first["DTSTART"], utc_stamp(&tuesday(2, 9, 0)));
+        assert_eq!(first["DTEND"], utc_stamp(&tuesday(2, 11, 30)));
+        assert_eq!(unescape(&first["LOCATION"]), COURT_ROOM);
+        assert!(unescape(&first["DESCRIPTION"])
+            .contains("一、通报情况，交流意见；\n二、签订《交流备忘录》"));
+        assert_eq!(first["STATUS"], "CONFIRMED");
+        assert!(first.contains_key("DTSTAMP"));
+        let cancelled = events.iter().find(|e| e["UID"] == uid_of(other)).unwrap();
+        assert_eq!(cancelled["STATUS"], "CANCELLED");
+        assert_eq!(cancelled["SEQUENCE"], "1");
+        // Moving the event keeps its UID and raises SEQUENCE; registrants are told.
+        call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/events/{id}/registrations"),
+            None,
+        );
+        body["starts_at"] = json!(tuesday(2, 14, 30));
+        body["ends_at"] = json!(tuesday(2, 16, 0));
+        body["registration_deadline"] = json!(tuesday(2, 12, 0));
+        let r = call(
+            &app,
+            &coord,
+            "PUT",
+            &format!("/api/v1/events/{id}"),
+            Some(body),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let again = parse_ics(&get(&app.url("/events.ics"), &[]).body);
+        let moved = again.iter().find(|e| e["UID"] == uid_of(id)).unwrap();
+        assert_eq!(moved["SEQUENCE"], "1", "{}", db.label);
+        assert_eq!(moved["DTSTART"], utc_stamp(&tuesday(2, 14, 30)));
+        assert_eq!(notifications(&app, &judge)[0]["kind"], "changed");
+
+        // The private feed: made on "my events", shown once, revocable.
+        let cookie = demo_cookie(&app, "judge-zhang");
+        let made = send(
+            "POST",
+            &app.url("/events/feed"),
+            &[
+                ("Cookie", cookie.as_str()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            b"action=create",
+        );
+        assert_eq!(made.status, 200);
+        let shown = made
+            .body
+            .find("id=\"feed-url\"")
+            .expect("feed address shown");
+        let start = shown + made.body[shown..].find("webcal://").unwrap();
+        let addr = &made.body[start..];
+        let addr = &addr[..addr.find('<').unwrap()];
+        let path = &addr[addr.find("/calendar/").unwrap()..];
+        let feed = get(&app.url(path), &[]);
+        assert_eq!(feed.status, 200);
+        let mine = parse_ics(&feed.body);
+        assert!(
+            mine.iter().any(|e| e["UID"] == uid_of(id)),
+            "registered event in the feed"
+        );
+        assert!(mine
+            .iter()
+            .any(|e| e["UID"] == uid_of(other) && e["STATUS"] == "CANCELLED"));
+        let revoke = send(
+            "POST",
+            &app.url("/events/feed"),
+            &[
+                ("Cookie", cookie.as_str()),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            b"action=revoke",
+        );
+        assert_eq!(revoke.status, 303);
+        assert_eq!(get(&app.url(path), &[]).status, 404);
+        assert_eq!(get(&app.url("/calendar/0123.ics"), &[]).status, 404);
+    }
+}
+
+#[test]
+fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
+    for db in databases("events-attendance") {
+        let app = demo_app(&db);
+        let coord = login(&app, "dz-judges-coordinator");
+        // Starts in 30 minutes (check-in opens an hour before), lasts two hours.
+        let mut body = event_body(
+            "律师执业座谈会",
+            &from_now(30),
+            &from_now(150),
+            COURT_ROOM,
+            10,
+        );
+        body["registration_deadline"] = json!(from_now(20));
+        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        if !r.json()["flags"].as_array().unwrap().is_empty() {
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/approval"),
+                Some(
+                    json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
+                ),
+            );
+        }
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/publish"),
+                None
+            )
+            .status,
+            200
+        );
+        let judge = login(&app, "judge-zhang");
+        let lawyer = login(&app, "lawyer-chen");
+        let li = login(&app, "prosecutor-li");
+        for t in [&judge, &lawyer, &li] {
+            let r = call(
+                &app,
+                t,
+                "POST",
+                &format!("/api/v1/events/{id}/registrations"),
+                Some(json!({"has_case": true, "case_note": "代理（2026）渝0111民初123号案件"})),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        // The check-in code is on the host's page only.
+        let host_page = page(&app, &coord, &format!("/events/{id}"));
+        let shown = host_page.body.find("id=\"checkin-code-shown\"").unwrap();
+        let at = shown + host_page.body[shown..].find('>').unwrap() + 1;
+        let code = &host_page.body[at..at + 6];
+        assert!(code.chars().all(|c| c.is_ascii_digit()));
+        assert!(
+            host_page.body.contains("代理（2026）渝0111民初123号案件"),
+            "declarations for the host"
+        );
+        let member_page = page(&app, &judge, &format!("/events/{id}"));
+        assert!(!member_page.body.contains(code) && !member_page.body.contains("民初123号"));
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let r = call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/events/{id}/checkin"),
+            Some(json!({"code": wrong})),
+        );
+        assert_eq!(r.status, 409);
+        let r = call(
+            &app,
+            &judge,
+            "POST",
+            &format!("/api/v1/events/{id}/checkin"),
+            Some(json!({"code": code})),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        // The coordinator marks the lawyer; a member cannot mark anyone.
+        let lawyer_id = sql_i64(
+            &app,
+            "SELECT id FROM users WHERE login = 'lawyer-chen' AND id > $1",
+            0,
+        );
+        assert_eq!(
+            call(
+                &app,
+                &li,
+                "POST",
+                &format!("/api/v1/events/{id}/attendance"),
+                Some(json!({"user_id": lawyer_id, "attended": true}))
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/attendance"),
+                Some(json!({"user_id": lawyer_id, "attended": true}))
+            )
+            .status,
+            200
+        );
+        // Two hours on each attendee's record; none for the absent prosecutor.
+        assert!(
+            page(&app, &judge, "/events/mine")
+                .body
+                .contains("计 2 学时"),
+            "{}",
+            db.label
+        );
+        assert!(page(&app, &lawyer, "/events/mine")
+            .body
+            .contains("计 2 学时"));
+        let li_page = page(&app, &li, "/events/mine").body;
+        assert!(li_page.contains("计 0 学时"), "{}", db.label);
+        // Held once started; then the summary and closing put it in the public register.
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/held"),
+                None
+            )
+            .status,
+            409,
+            "not started yet"
+        );
+        exec(
+            &app,
+            "UPDATE events SET starts_at = $1 WHERE id = $2",
+            store::now_ms() - 60_000,
+            id,
+        );
+        assert_eq!(
+            call(
+                &app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{id}/held"),
+                None
+            )
+            .status,
+            200
+        );
+        let r = call(
+            &app,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{id}/summary"),
+            Some(
+                json!({"summary": "=HYPERLINK(\"x\") 与会人员就规范交往进行了交流。", "close": true}),
+            ),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let reg = page(&app, "", "/exchanges");
+        assert!(reg.body.contains("律师执业座谈会"));
+        assert!(
+            reg.body.contains("共 2 人（人民法院 1，律师事务所 1）"),
+            "{}",
+            db.label
+        );
+        assert!(
+            !reg.body.contains("张法官") && !reg.body.contains("陈律师"),
+            "no names in public"
+        );
+        let csv = get(&app.url("/exchanges.csv"), &[]);
+        assert!(csv.body.starts_with('\u{feff}'), "BOM for Excel");
+        assert!(csv.body.contains("律师执业座谈会"));
+        assert!(csv.body.contains("'=HYPERLINK"), "formulas neutralised");
+        let year = &from_now(0)[..4];
+        assert!(get(
+            &app.url(&format!("/exchanges?association=dz-bar&year={year}")),
+            &[]
+        )
+        .body
+        .contains("register-empty"));
+        assert!(get(
+            &app.url(&format!(
+                "/exchanges?association=dz-judges-assoc&year={year}"
+            )),
+            &[]
+        )
+        .body
+        .contains("律师执业座谈会"));
+        let api = call(&app, "", "GET", "/api/v1/exchanges", None).json();
+        assert_eq!(api[0]["participants"]["court"], 1);
+        assert_eq!(api[0]["participants"]["law_firm"], 1);
+    }
+}
+
+#[test]
+fn pages_work_without_script_and_refuse_outsiders() {
+    for db in databases("events-pages") {
+        let app = demo_app(&db);
+        let coord = demo_cookie(&app, "dz-judges-coordinator");
+        let form = |path: &str, cookie: &str, body: String| {
+            send(
+                "POST",
+                &app.url(path),
+                &[
+                    ("Cookie", cookie),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                body.as_bytes(),
+            )
+        };
+        let start = &tuesday(2, 9, 0)[..16];
+        let end = &tuesday(2, 11, 0)[..16];
+        let venue_id = sql_i64(
+            &app,
+            "SELECT id FROM venues WHERE id > $1 ORDER BY id LIMIT 1",
+            0,
+        );
+        let body = format!(
+            "title=%E5%BA%A7%E8%B0%88%E4%BC%9A&kind=seminar&agenda=%3Cscript%3Ealert(1)%3C%2Fscript%3E%5Bx%5D(javascript%3Aalert(1))&venue={venue_id}&venue_other=&starts_at={start}&ends_at={end}&capacity=5&deadline={start}&open_to=dz-court&open_to=dz-psb&cohost=dz-bar"
+        );
+        let r = form("/events/new", &coord, body.clone());
+        assert_eq!(r.status, 303, "{}", r.body);
+        let loc = r.header("location").unwrap().to_string();
+        let id: i64 = loc
+            .trim_start_matches("/events/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let p = get(&app.url(&loc), &[("Cookie", coord.as_str())]);
+        assert!(p.body.contains("活动草稿已保存"));
+        assert!(
+            !p.body.contains("<script>alert") && !p.body.contains("href=\"javascript"),
+            "agenda sanitised"
+        );
+        // A form error keeps what was typed.
+        let bad = body.replace("capacity=5", "capacity=0");
+        let r = form("/events/new", &coord, bad);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("名额须为 1 至 10000") && r.body.contains("座谈会"));
+        // Publish through the page.
+        let r = form(
+            &format!("/events/{id}/action"),
+            &coord,
+            "action=publish".into(),
+        );
+        assert_eq!(r.status, 303);
+        let member = demo_cookie(&app, "officer-wang");
+        let r = form(
+            &format!("/events/{id}/action"),
+            &member,
+            "action=register&has_case=0&case_note=".into(),
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/events/{id}?status=registered").as_str())
+        );
+        // A member trying a host action gets the 404 page; anonymous is sent to sign in.
+        let r = form(
+            &format!("/events/{id}/action"),
+            &member,
+            "action=cancel&reason=x".into(),
+        );
+        assert_eq!(r.status, 404);
+        let r = send(
+            "POST",
+            &app.url(&format!("/events/{id}/action")),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            b"action=register",
+        );
+        assert_eq!(r.status, 303);
+        assert!(r.header("location").unwrap().starts_with("/login"));
+        assert_eq!(
+            get(&app.url("/events/new"), &[("Cookie", member.as_str())]).status,
+            404
+        );
+        assert_eq!(
+            get(
+                &app.url(&format!("/events/{id}/edit")),
+                &[("Cookie", member.as_str())]
+            )
+            .status,
+            404
+        );
+        assert_eq!(get(&app.url("/events/999999"), &[]).status, 404);
+        // The edit form round-trips the values.
+        let edit = get(
+            &app.url(&format!("/events/{id}/edit")),
+            &[("Cookie", coord.as_str())],
+        );
+        assert!(
+            edit.body.contains(&format!("value=\"{start}\"")),
+            "{}",
+            db.label
+        );
+        // Venues are the administrator's.
+        assert_eq!(
+            get(&app.url("/admin/venues"), &[("Cookie", coord.as_str())]).status,
+            404
+        );
+        let admin = demo_cookie(&app, "admin");
+        let r = form("/admin/venues", &admin, "name=%E5%A4%A7%E8%B6%B3%E5%8C%BA%E6%A3%80%E5%AF%9F%E9%99%A2%E4%BC%9A%E8%AE%AE%E5%AE%A4&official=1".into());
+        assert_eq!(r.status, 303);
+        assert!(
+            get(&app.url("/admin/venues"), &[("Cookie", admin.as_str())])
+                .body
+                .contains("大足区检察院会议室")
+        );
+        // The OpenAPI document lists the event endpoints of interfaces.md.
+        let doc = get(&app.url("/api/v1/openapi.json"), &[]).json();
+        for p in [
+            "/events",
+            "/events/{id}/publish",
+            "/events/{id}/registrations",
+        ] {
+            assert!(doc["paths"].get(p).is_some(), "{p}");
+        }
+    }
+}
