@@ -203,3 +203,84 @@ fn search_finds_an_article_and_the_hit_is_highlighted() {
     let bg = b.script("return getComputedStyle(document.querySelector(':target')).backgroundColor");
     assert_ne!(bg, "rgba(0, 0, 0, 0)", "the target article is highlighted");
 }
+
+#[test]
+fn a_coordinator_publishes_an_event_and_a_member_registers() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-events")[0];
+    let app = demo_app(db);
+    let sign_in = |b: &Browser, login: &str| {
+        b.goto(&app.url("/login"));
+        b.type_text(&b.find("#login"), login);
+        b.type_text(&b.find("#password"), DEMO_PASSWORD);
+        b.click(&b.find("#sign-in"));
+        b.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
+    };
+    let sign_out = |b: &Browser| {
+        b.click(&b.find("#current-user"));
+        b.click(&b.find("#sign-out"));
+        b.wait_until(10, "signed out", |b| {
+            b.script("return !!document.querySelector('#sign-in-link')") == true
+        });
+    };
+    // A Tuesday two weeks ahead, 09:00–11:00 Beijing time.
+    let bj = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let mut day = (chrono::Utc::now().with_timezone(&bj) + chrono::Duration::weeks(2)).date_naive();
+    while chrono::Datelike::weekday(&day) != chrono::Weekday::Tue {
+        day += chrono::Duration::days(1);
+    }
+    let b = Browser::start();
+    sign_in(&b, "dz-judges-coordinator");
+    b.goto(&app.url("/events"));
+    b.click(&b.find("#new-event-link"));
+    b.wait_until(10, "event form", |b| {
+        b.current_url().ends_with("/events/new")
+    });
+    b.type_text(&b.find("#title"), "法官与律师工作交流座谈会");
+    b.type_text(&b.find("#agenda"), "- 通报第十二条交流机制运行情况");
+    b.click(&b.find("#venue option:nth-child(2)"));
+    // datetime-local inputs take their value from script in every locale.
+    b.script(&format!(
+        "document.querySelector('#starts-at').value='{day}T09:00';\
+         document.querySelector('#ends-at').value='{day}T11:00';\
+         document.querySelector('#deadline').value='{day}T08:00';\
+         document.querySelector('#capacity').value='12';\
+         document.querySelectorAll('#open-to input').forEach(i => {{ if (i.value === 'dz-firm-1') i.checked = true; }}); return true;"
+    ));
+    b.click(&b.find("#save-event"));
+    b.wait_until(10, "draft saved", |b| {
+        b.current_url().contains("status=created")
+    });
+    assert!(
+        b.script("return document.querySelector('#event-flags') === null") == true,
+        "no flags in hours at an official venue"
+    );
+    b.click(&b.find("#publish"));
+    b.wait_until(10, "published", |b| {
+        b.current_url().contains("status=published")
+    });
+    let event_url = b.current_url().split('?').next().unwrap().to_string();
+    assert!(b.text(&b.find("#event-status")).contains("已发布"));
+    sign_out(&b);
+    // A lawyer of an invited unit registers with a declaration and finds it in "my events".
+    sign_in(&b, "lawyer-chen");
+    b.goto(&event_url);
+    b.click(&b.find("#has-case-yes"));
+    b.type_text(&b.find("#case-note"), "代理一起民事案件");
+    b.click(&b.find("#register"));
+    b.wait_until(10, "registered", |b| {
+        b.current_url().contains("status=registered")
+    });
+    assert!(b.text(&b.find("#my-registration")).contains("已报名"));
+    b.click(&b.find("#my-events-link"));
+    b.wait_until(10, "my events", |b| {
+        b.current_url().ends_with("/events/mine")
+    });
+    let mine = b.text(&b.find("#my-registrations"));
+    assert!(
+        mine.contains("法官与律师工作交流座谈会") && mine.contains("已报名"),
+        "{mine}"
+    );
+}

@@ -450,6 +450,37 @@ async fn form_view(
     })
 }
 
+/// The event form again, with what was typed and why it was refused (422).
+async fn form_again(
+    state: &AppState,
+    req: Request,
+    dir: &Directory,
+    host: &str,
+    id: Option<i64>,
+    pairs: &[(String, String)],
+    error: String,
+) -> Response {
+    let lang = request_lang(&req);
+    match form_view(
+        state,
+        dir,
+        lang,
+        host,
+        id,
+        values_from_pairs(pairs),
+        Some(error),
+    )
+    .await
+    {
+        Ok(v) => {
+            let mut res = render_with(state, req, EventsView::Form(Box::new(v))).await;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The coordinator gate for the create and edit pages: anonymous → sign in; others → 404.
 async fn coordinator_gate(
     state: &AppState,
@@ -629,7 +660,6 @@ pub async fn create(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let lang = request_lang(&req);
     let user_id = caller.user().map(|u| u.id).unwrap_or_default();
     let fields = fields_from_pairs(&pairs);
     let result = match check_fields(&fields, &host, &dir, store::now_ms(), true) {
@@ -648,24 +678,7 @@ pub async fn create(
     match result {
         Ok((id, _)) => redirect(&format!("/events/{id}?status=created")),
         Err(AppError::Unprocessable(m) | AppError::Conflict(m)) => {
-            match form_view(
-                &state,
-                &dir,
-                lang,
-                &host,
-                None,
-                values_from_pairs(&pairs),
-                Some(m),
-            )
-            .await
-            {
-                Ok(v) => {
-                    let mut res = render_with(&state, req, EventsView::Form(Box::new(v))).await;
-                    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    res
-                }
-                Err(e) => e.into_response(),
-            }
+            form_again(&state, req, &dir, &host, None, &pairs, m).await
         }
         Err(e) => e.into_response(),
     }
@@ -758,7 +771,6 @@ pub async fn update(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let lang = request_lang(&req);
     let fields = fields_from_pairs(&pairs);
     let result = match check_fields(&fields, &ev.host_unit, &dir, store::now_ms(), false) {
         Ok(input) => events::update_event(
@@ -775,24 +787,7 @@ pub async fn update(
     match result {
         Ok(_) => redirect(&format!("/events/{id}?status=saved")),
         Err(AppError::Unprocessable(m) | AppError::Conflict(m)) => {
-            match form_view(
-                &state,
-                &dir,
-                lang,
-                &ev.host_unit,
-                Some(id),
-                values_from_pairs(&pairs),
-                Some(m),
-            )
-            .await
-            {
-                Ok(v) => {
-                    let mut res = render_with(&state, req, EventsView::Form(Box::new(v))).await;
-                    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    res
-                }
-                Err(e) => e.into_response(),
-            }
+            form_again(&state, req, &dir, &ev.host_unit, Some(id), &pairs, m).await
         }
         Err(e) => e.into_response(),
     }

@@ -803,6 +803,27 @@ pub async fn create_event(
     Ok((id, flags))
 }
 
+/// Appends the audit entry of a change to event `id` inside its transaction.
+async fn log_event(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    detail: Option<String>,
+) -> Result<i64, StoreError> {
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            action,
+            object_type: Some("event"),
+            object_id: Some(id.to_string()),
+            detail,
+        },
+    )
+    .await
+}
+
 /// Locks the event row (a write first) and reads it back inside `tx`.
 async fn lock_event(tx: &mut Transaction<'static, Any>, id: i64) -> Result<EventRecord, Refused> {
     let n = sqlx::query("UPDATE events SET sequence = sequence WHERE id = $1")
@@ -1024,17 +1045,7 @@ pub async fn publish(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        AuditEvent {
-            action: "event.published",
-            object_type: Some("event"),
-            object_id: Some(id.to_string()),
-            detail: None,
-        },
-    )
-    .await?;
+    log_event(&mut tx, actor, "event.published", id, None).await?;
     tx.commit().await?;
     Ok(flags)
 }
@@ -1065,15 +1076,12 @@ pub async fn cancel_event(db: &Db, actor: &Actor, id: i64, reason: &str) -> Resu
         },
     )
     .await?;
-    audit::append(
+    log_event(
         &mut tx,
         actor,
-        AuditEvent {
-            action: "event.cancelled",
-            object_type: Some("event"),
-            object_id: Some(id.to_string()),
-            detail: Some(reason.to_string()),
-        },
+        "event.cancelled",
+        id,
+        Some(reason.to_string()),
     )
     .await?;
     tx.commit().await?;
@@ -1103,17 +1111,7 @@ pub async fn mark_held(db: &Db, actor: &Actor, id: i64, now: i64) -> Result<(), 
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::append(
-        &mut tx,
-        actor,
-        AuditEvent {
-            action: "event.held",
-            object_type: Some("event"),
-            object_id: Some(id.to_string()),
-            detail: None,
-        },
-    )
-    .await?;
+    log_event(&mut tx, actor, "event.held", id, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1259,15 +1257,12 @@ pub async fn remind_invitation(db: &Db, actor: &Actor, id: i64, unit: &str) -> R
         },
     )
     .await?;
-    audit::append(
+    log_event(
         &mut tx,
         actor,
-        AuditEvent {
-            action: "event.invitation_reminded",
-            object_type: Some("event"),
-            object_id: Some(id.to_string()),
-            detail: Some(unit.to_string()),
-        },
+        "event.invitation_reminded",
+        id,
+        Some(unit.to_string()),
     )
     .await?;
     tx.commit().await?;
@@ -1389,15 +1384,12 @@ pub async fn register(
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
+    log_event(
         &mut tx,
         actor,
-        AuditEvent {
-            action: "event.registered",
-            object_type: Some("event"),
-            object_id: Some(event_id.to_string()),
-            detail: Some(placement.as_str().to_string()),
-        },
+        "event.registered",
+        event_id,
+        Some(placement.as_str().to_string()),
     )
     .await?;
     tx.commit().await?;
@@ -1481,17 +1473,7 @@ pub async fn check_in(
             "您没有该活动的名额 / you do not hold a place at this event",
         ));
     }
-    audit::append(
-        &mut tx,
-        actor,
-        AuditEvent {
-            action: "event.checked_in",
-            object_type: Some("event"),
-            object_id: Some(event_id.to_string()),
-            detail: None,
-        },
-    )
-    .await?;
+    log_event(&mut tx, actor, "event.checked_in", event_id, None).await?;
     tx.commit().await?;
     Ok(())
 }

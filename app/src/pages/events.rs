@@ -336,6 +336,7 @@ fn detail_page(d: EventDetail) -> impl IntoView {
         <Title text=title/>
         <p class="breadcrumb"><a href="/events">{lang.pick("交流活动", "Exchange events")}</a></p>
         <h1 id="event-title">{d.card.title.clone()}</h1>
+        {subnav(false, d.signed_in)}
         {d.message.clone().map(|m| view! { <p class="ok" role="status" id="event-message">{m}</p> })}
         {d.error.clone().map(|e| view! { <p class="alert" role="alert" id="event-error">{e}</p> })}
         <dl class="doc-meta" id="event-facts">
