@@ -35,6 +35,18 @@ pub enum Command {
         #[command(subcommand)]
         command: RegulationCommand,
     },
+    /// Write a consistent backup of the database to a new file (SQLite: an online copy;
+    /// PostgreSQL: `pg_dump --format=custom`).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the (empty) database of `DATABASE_URL`, check it and its audit
+    /// chain (SQLite: the file is checked and moved into place; PostgreSQL: `pg_restore`).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]

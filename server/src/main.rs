@@ -20,6 +20,8 @@ async fn main() -> std::process::ExitCode {
         Command::CreateAdmin { login, name } => {
             commands::create_admin(&cli.config, &login, &name).await
         }
+        Command::Backup { out } => commands::backup(&cli.config, &out).await,
+        Command::Restore { from } => commands::restore(&cli.config, &from).await,
         Command::Regulation { command } => commands::regulation(&cli.config, command),
         Command::Audit {
             command: AuditCommand::Verify { anchor },

@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod audit;
+pub mod backup;
 pub mod content;
 pub mod courses;
 pub mod db;

@@ -56,6 +56,23 @@ pub fn databases(tag: &str) -> Vec<TestDb> {
     v
 }
 
+/// Another fresh, empty database on the same backend as `db`.
+pub fn fresh_like(db: &TestDb, tag: &str) -> TestDb {
+    match db.label {
+        "postgres" => TestDb {
+            label: "postgres",
+            url: fresh_pg_database(
+                &std::env::var("PORTAL_TEST_PG").expect("PORTAL_TEST_PG"),
+                tag,
+            ),
+        },
+        _ => TestDb {
+            label: "sqlite",
+            url: format!("sqlite://{}/portal.db", scratch_dir(tag).display()),
+        },
+    }
+}
+
 fn fresh_pg_database(base: &str, tag: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!(
