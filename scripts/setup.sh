@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
+SCHEMATHESIS_VERSION=4.32.5
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
@@ -38,5 +39,12 @@ fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null && command -v chromedriver >/dev/null || { say "installing chromium"; apt_install chromium chromium-driver; }
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { say "installing postgresql"; apt_install postgresql; }
+  # Schemathesis checks the JSON API against its OpenAPI document (tests/api_conformance.rs).
+  if [ ! -x target/schemathesis/bin/st ]; then
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv target/schemathesis 2>/dev/null || { apt_install python3-venv; rm -rf target/schemathesis; python3 -m venv target/schemathesis; }
+    say "installing schemathesis $SCHEMATHESIS_VERSION"
+    target/schemathesis/bin/pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
 fi
 exit 0

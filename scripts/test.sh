@@ -18,6 +18,7 @@ if [ -z "${PORTAL_TEST_PG:-}" ]; then
   export PORTAL_TEST_PG
 fi
 # Missing PostgreSQL or browser makes the tests fail instead of skipping silently.
-export PORTAL_REQUIRE_PG=1 PORTAL_REQUIRE_BROWSER=1
+export PORTAL_REQUIRE_PG=1 PORTAL_REQUIRE_BROWSER=1 PORTAL_REQUIRE_SCHEMATHESIS=1
+export PORTAL_SCHEMATHESIS="$PWD/target/schemathesis/bin/st"
 export PORTAL_SITE_ROOT="$PWD/target/site"
 cargo test --workspace "$@"

@@ -71,8 +71,13 @@ pub async fn api_upload(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
-    mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<AttachmentInfo>, AppError> {
+    let mp = mp.map_err(|_| {
+        AppError::BadRequest(
+            "请求须为 multipart/form-data，文件字段名为 file / the body must be multipart/form-data with a field named file".into(),
+        )
+    })?;
     Ok(Json(upload(&state, &caller, &id, mp).await?))
 }
 

@@ -3,7 +3,7 @@
 //! ([`crate::events::EventAccess`], [`crate::events::run_action`]): a draft is a 404 to anyone
 //! but its hosts, declarations and the check-in code are for the host's coordinators only.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -11,7 +11,7 @@ use store::events::{self, EventRecord};
 use store::sessions::Caller;
 
 use super::auth::require_user;
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::events::{check_fields, rfc3339, run_action, EventAccess, EventFields};
 use crate::state::AppState;
@@ -137,7 +137,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(fields): ApiJson<EventFields>,
 ) -> Result<Json<Value>, AppError> {
     require_user(&caller)?;
@@ -177,7 +177,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<EventOut>>, 
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     let dir = directory(&state).await?;
     let ev = visible(&state, &caller, &dir, id).await?;
@@ -216,7 +216,7 @@ async fn act(
 pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     let (ev, _) = act(&state, &caller, id, "publish", Vec::new()).await?;
     Ok(Json(json!({
@@ -237,7 +237,7 @@ pub struct ApprovalIn {
 pub async fn approval(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ApprovalIn>,
 ) -> Result<Json<Value>, AppError> {
     let pairs = vec![
@@ -258,7 +258,7 @@ pub struct ReasonIn {
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonIn>,
 ) -> Result<Json<Value>, AppError> {
     let (ev, _) = act(
@@ -276,7 +276,7 @@ pub async fn cancel(
 pub async fn held(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     let (ev, _) = act(&state, &caller, id, "held", Vec::new()).await?;
     Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
@@ -293,7 +293,7 @@ pub struct SummaryIn {
 pub async fn summary(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SummaryIn>,
 ) -> Result<Json<Value>, AppError> {
     let action = if body.close { "close" } else { "summary" };
@@ -321,7 +321,7 @@ pub struct RegisterIn {
 pub async fn register(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, AppError> {
     let decl: RegisterIn = if body.iter().all(u8::is_ascii_whitespace) {
@@ -349,7 +349,7 @@ pub async fn register(
 pub async fn unregister(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     act(&state, &caller, id, "unregister", Vec::new()).await?;
     Ok(Json(json!({"status": "cancelled"})))
@@ -360,7 +360,7 @@ pub async fn unregister(
 pub async fn registrations(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
@@ -388,7 +388,7 @@ pub struct CheckinIn {
 pub async fn checkin(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CheckinIn>,
 ) -> Result<Json<Value>, AppError> {
     act(
@@ -412,7 +412,7 @@ pub struct AttendanceIn {
 pub async fn attendance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AttendanceIn>,
 ) -> Result<Json<Value>, AppError> {
     let pairs = vec![
@@ -437,7 +437,7 @@ pub struct InvitationIn {
 pub async fn invitation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<InvitationIn>,
 ) -> Result<Json<Value>, AppError> {
     let action = if body.accept { "accept" } else { "decline" };
@@ -454,7 +454,7 @@ pub struct RemindIn {
 pub async fn remind(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RemindIn>,
 ) -> Result<Json<Value>, AppError> {
     act(

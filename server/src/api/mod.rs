@@ -65,6 +65,28 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { AppError::NotFound })
 }
 
+/// A path parameter whose rejection (`/events/1.9`) is the API's JSON 404: a malformed id names
+/// nothing.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|_| AppError::NotFound)
+    }
+}
+
 /// A JSON body whose rejections (wrong content type, malformed JSON, wrong types) become
 /// clear JSON 4xx errors instead of axum's plain-text ones.
 pub struct ApiJson<T>(pub T);

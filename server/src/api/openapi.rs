@@ -137,6 +137,32 @@ pub async fn document() -> Json<Value> {
             paths.insert(path.to_string(), item);
         }
     }
+    // Every operation may answer with the common errors of the API ({"error": message}).
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            let Some(ops) = item.as_object_mut() else {
+                continue;
+            };
+            for op in ops.values_mut() {
+                let Some(responses) = op["responses"].as_object_mut() else {
+                    continue;
+                };
+                for (code, what) in [
+                    ("400", "Malformed request (not JSON, wrong content type)"),
+                    ("401", "Not signed in"),
+                    ("404", "Not found, or not for this caller"),
+                    ("409", "Not possible in the current state"),
+                    ("413", "Body too large"),
+                    ("422", "Invalid or missing fields"),
+                    ("429", "Too many attempts"),
+                ] {
+                    responses
+                        .entry(code)
+                        .or_insert_with(|| error_response(what));
+                }
+            }
+        }
+    }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         for (name, schema) in super::events::openapi_schemas() {
             schemas.insert(name.to_string(), schema);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use store::attempts::{self, Answers, Attempt, StartRefused, SubmitRefused};
 use store::sessions::Caller;
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -245,7 +245,7 @@ pub struct Saved {
 pub async fn save(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AnswersBody>,
 ) -> Result<Json<Saved>, AppError> {
     let user_id = signed_in(&caller)?;
@@ -322,7 +322,7 @@ pub fn review_out(course: &Course, attempt: &Attempt) -> Vec<ReviewOut> {
 pub async fn submit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AnswersBody>,
 ) -> Result<Json<SubmitOut>, AppError> {
     let user_id = signed_in(&caller)?;
