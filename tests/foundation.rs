@@ -88,18 +88,6 @@ fn unknown_paths_get_the_404_page() {
 }
 
 #[test]
-fn placeholder_sections_render() {
-    // /leads is a signed-in page now (tests/leads.rs); anonymous visitors are sent to sign in.
-    let db = &databases("sections")[0];
-    let app = TestApp::start(db);
-    // /training is the training catalogue now (tests/training.rs).
-    let path = "/events";
-    let r = get(&app.url(path), &[]);
-    assert_eq!(r.status, 200, "{path}");
-    assert!(r.body.contains("即将上线"), "{path}");
-}
-
-#[test]
 fn the_directory_is_seeded_once_and_queryable() {
     for db in databases("directory") {
         let app = TestApp::start(&db);

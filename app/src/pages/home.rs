@@ -24,17 +24,6 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// Placeholder for a section whose feature has not landed yet.
-#[component]
-pub fn ComingSoon(section: Section) -> impl IntoView {
-    let lang = current_lang();
-    view! {
-        <Title text=section.label(lang)/>
-        <h1>{section.label(lang)}</h1>
-        <p>{lang.t().coming_soon}</p>
-    }
-}
-
 /// The 404 page; also sets the response status.
 #[component]
 pub fn NotFound() -> impl IntoView {

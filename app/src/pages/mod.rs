@@ -12,5 +12,5 @@ pub mod tips;
 pub mod training;
 
 pub use account::{AccountPage, LoginPage};
-pub use home::{ComingSoon, HomePage, NotFound};
+pub use home::{HomePage, NotFound};
 pub use regulation::{RegulationEnPage, RegulationPage};
