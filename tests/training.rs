@@ -206,7 +206,13 @@ fn attempts_never_reveal_answers_and_resume() {
         assert!(!has_key(&a, "explanation"), "{}", r.body);
         let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
         let id = a["attempt_id"].as_i64().unwrap();
-        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        // The start page offers the open attempt; its form is the attempt's page.
+        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        assert_eq!(start_page.status, 200);
+        assert!(start_page
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
+        let form = page(&app, &judge, &format!("/attempts/{id}"));
         assert_eq!(form.status, 200);
         assert!(form.body.contains(&format!("action=\"/attempts/{id}\"")));
         for q in qs {
@@ -446,40 +452,204 @@ fn lesson_completion_moves_progress() {
     }
 }
 
-#[test]
-fn quiz_form_works_without_javascript() {
-    let db = &databases("training-form")[0];
-    let app = demo_app(db);
-    let judge = login(&app, "judge-zhang");
-    let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
-    assert_eq!(form.status, 200);
-    let a = start(&app, &judge).json();
-    let id = a["attempt_id"].as_i64().unwrap();
-    let right = right_answers(&app, &a);
-    let mut body = Vec::new();
-    for (q, opts) in right.as_object().unwrap() {
-        for o in opts.as_array().unwrap() {
-            body.push(format!("{q}={}", o.as_str().unwrap()));
-        }
-    }
-    body.push("do=submit".into());
-    let r = send(
+fn form(app: &TestApp, auth: &str, path: &str, body: &str) -> Reply {
+    send(
         "POST",
-        &app.url(&format!("/attempts/{id}")),
+        &app.url(path),
         &[
-            ("Authorization", &judge),
+            ("Authorization", auth),
             ("Content-Type", "application/x-www-form-urlencoded"),
         ],
-        body.join("&").as_bytes(),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let review = page(&app, &judge, &format!("/attempts/{id}"));
-    assert!(
-        review.body.contains("certificate-issued"),
-        "{}",
-        review.body
-    );
-    assert!(review.body.contains("10.0 / 10"));
+        body.as_bytes(),
+    )
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.state.db.clone();
+    let sql = sql.to_string();
+    app.block_on(async move {
+        sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// The right answers of an attempt as a form body.
+fn form_answers(app: &TestApp, attempt_id: i64, uid: i64, right: bool) -> String {
+    let db = app.state.db.clone();
+    let a = app.block_on(async move {
+        store::attempts::load(&db, attempt_id, uid)
+            .await
+            .unwrap()
+            .unwrap()
+    });
+    let course = &app.state.courses.by_quiz(&a.quiz_id).unwrap().course;
+    let mut body = Vec::new();
+    for qid in &a.question_ids {
+        let q = course.question(qid).unwrap();
+        if right {
+            for o in q.correct_ids() {
+                body.push(format!("{qid}={o}"));
+            }
+        } else {
+            let o = q.options.iter().find(|o| !o.correct).unwrap();
+            body.push(format!("{qid}={}", o.id));
+        }
+    }
+    body.join("&")
+}
+
+#[test]
+fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
+    for db in databases("training-start") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let uid = user_id(&app, "judge-zhang");
+        let quiz_page = format!("/quizzes/{QUIZ}");
+        let exams = "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'exam'";
+        // Anonymous: sign in first, nothing started.
+        let anon = get(&app.url(&quiz_page), &[]);
+        assert_eq!(anon.status, 303);
+        assert!(anon.header("location").unwrap().starts_with("/login?next="));
+        // Following (or prefetching) the link twice starts nothing.
+        for _ in 0..2 {
+            let p = page(&app, &judge, &quiz_page);
+            assert_eq!(p.status, 200, "{}", p.body);
+            assert!(p
+                .body
+                .contains(&format!("method=\"post\" action=\"/quizzes/{QUIZ}/start\"")));
+            assert!(p.body.contains("id=\"start-quiz\""));
+            assert!(p.body.contains("0/3"), "{}", db.label);
+            assert!(!p.body.contains("continue-attempt"));
+        }
+        assert_eq!(count(&app, exams), 0, "{}", db.label);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.attempt_started'"
+            ),
+            0
+        );
+        // A cross-site post cannot start one either.
+        let cross = send(
+            "POST",
+            &app.url(&format!("{quiz_page}/start")),
+            &[("Authorization", &judge), ("Sec-Fetch-Site", "cross-site")],
+            b"",
+        );
+        assert_eq!(cross.status, 403);
+        assert_eq!(count(&app, exams), 0);
+        // The button starts one and goes to its form; pressing it again resumes it.
+        let started = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(started.status, 303, "{}", started.body);
+        let to = started.header("location").unwrap().to_string();
+        let id: i64 = to.strip_prefix("/attempts/").unwrap().parse().unwrap();
+        assert_eq!(count(&app, exams), 1);
+        let again = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(again.header("location"), Some(to.as_str()));
+        assert_eq!(count(&app, exams), 1);
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
+        assert!(!p.body.contains("start-form"));
+        // The form saves as the learner goes, then submits.
+        let f = page(&app, &judge, &to);
+        assert_eq!(f.status, 200);
+        assert!(f.body.contains(&format!("action=\"/attempts/{id}\"")));
+        assert!(!f.body.contains("correct"));
+        let wrong = form_answers(&app, id, uid, false);
+        let saved = form(&app, &judge, &to, &format!("{wrong}&do=save"));
+        assert_eq!(saved.status, 303);
+        assert_eq!(
+            saved.header("location"),
+            Some(format!("/attempts/{id}?saved=1").as_str())
+        );
+        assert!(page(&app, &judge, &format!("/attempts/{id}?saved=1"))
+            .body
+            .contains("checked"));
+        let done = form(&app, &judge, &to, "do=submit");
+        assert_eq!(done.status, 303);
+        let review = page(&app, &judge, &to);
+        assert!(review.body.contains("0.0 / 10"), "{}", review.body);
+        // Cool-down: the start page says so and the button is gone; a post changes nothing.
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p.body.contains("id=\"quiz-refused\""));
+        assert!(!p.body.contains("start-form"));
+        let refused = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(refused.header("location"), Some(quiz_page.as_str()));
+        assert_eq!(count(&app, exams), 1);
+        // Practice of the mistakes: the same start page and button.
+        let pp = page(&app, &judge, &format!("{quiz_page}/practice"));
+        assert!(pp
+            .body
+            .contains(&format!("action=\"/quizzes/{QUIZ}/practice/start\"")));
+        assert!(pp.body.contains("待练习的错题 10"), "{}", pp.body);
+        let ps = form(&app, &judge, &format!("{quiz_page}/practice/start"), "");
+        assert_eq!(ps.status, 303);
+        let pid: i64 = ps
+            .header("location")
+            .unwrap()
+            .strip_prefix("/attempts/")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_ne!(pid, id);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'practice'"
+            ),
+            1
+        );
+        assert_eq!(count(&app, exams), 1);
+        // A second exam attempt that runs past its time limit unsubmitted: the start page
+        // links to it, and the next start scores it with the answers saved in time.
+        exec(
+            &app,
+            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        );
+        let second = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        let id2: i64 = second
+            .header("location")
+            .unwrap()
+            .strip_prefix("/attempts/")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let right = form_answers(&app, id2, uid, true);
+        assert_eq!(
+            form(
+                &app,
+                &judge,
+                &format!("/attempts/{id2}"),
+                &format!("{right}&do=save")
+            )
+            .status,
+            303
+        );
+        exec(
+            &app,
+            &format!("UPDATE quiz_attempts SET started_at = started_at - 3600000 WHERE id = {id2}"),
+        );
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p.body.contains("id=\"attempt-expired\""), "{}", p.body);
+        assert!(p.body.contains(&format!("href=\"/attempts/{id2}\"")));
+        assert!(p.body.contains("id=\"start-quiz\""));
+        let late_form = page(&app, &judge, &format!("/attempts/{id2}"));
+        assert!(late_form.body.contains("quiz-form"));
+        let third = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(third.status, 303);
+        assert_ne!(
+            third.header("location"),
+            Some(format!("/attempts/{id2}").as_str())
+        );
+        assert_eq!(count(&app, exams), 3);
+        let scored = page(&app, &judge, &format!("/attempts/{id2}"));
+        assert!(scored.body.contains("10.0 / 10"), "{}", scored.body);
+        assert!(scored.body.contains("certificate-issued"));
+    }
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -548,7 +718,7 @@ fn concurrent_submissions_are_neither_lost_nor_duplicated() {
             for &u in &users {
                 for lc in &cat.courses {
                     let actor = store::audit::Actor::default();
-                    let (a, _) = attempts::start_or_resume(&pool_db, &cat, &lc.course.quiz.id, &actor, u, now)
+                    let (a, _) = attempts::start(&pool_db, &cat, &lc.course.quiz.id, attempts::Mode::Exam, &actor, u, now)
                         .await
                         .unwrap();
                     started.push(a);
@@ -668,7 +838,11 @@ fn practise_my_mistakes() {
         // Resumed on reload, also as a page.
         let pid = pv["attempt_id"].as_i64().unwrap();
         assert_eq!(practise(&judge).json()["attempt_id"], pid);
-        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        assert!(start_page
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{pid}\"")));
+        let form = page(&app, &judge, &format!("/attempts/{pid}"));
         assert!(form.body.contains(&format!("action=\"/attempts/{pid}\"")));
         // Practice during the exam cool-down, no certificate, and the mistakes are cleared.
         let done = submit(&app, &judge, pid, right_answers(&app, &pv)).json();

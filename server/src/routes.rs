@@ -75,7 +75,15 @@ pub fn router(state: AppState) -> Router {
             get(crate::training::lesson).post(crate::training::complete),
         )
         .route("/quizzes/{quiz}", get(crate::training::quiz))
+        .route(
+            "/quizzes/{quiz}/start",
+            axum::routing::post(crate::training::quiz_start),
+        )
         .route("/quizzes/{quiz}/practice", get(crate::training::practice))
+        .route(
+            "/quizzes/{quiz}/practice/start",
+            axum::routing::post(crate::training::practice_start),
+        )
         .route("/quizzes/{quiz}/stats", get(crate::training::stats))
         .route(
             "/training-admin",

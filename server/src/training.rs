@@ -1,7 +1,8 @@
 //! Training pages: `/training` (catalogue), `/training/{course}` (progress and "continue where I
 //! left off"), `/training/{course}/{lesson}` (the lesson, and its completion form),
-//! `/quizzes/{quiz}` (starts or resumes an attempt as a plain form), `/attempts/{id}` (saves or
-//! submits; after submission the review) and the public `/verify/{code}`.
+//! `/quizzes/{quiz}` and `/quizzes/{quiz}/practice` (start pages: a POST button starts an
+//! attempt, an open one is offered to continue), `/attempts/{id}` (the form of an open attempt,
+//! which saves or submits; after submission the review) and the public `/verify/{code}`.
 //!
 //! Course content is public reading; progress, quizzes and reviews need a signed-in user and
 //! only ever show the caller's own attempts (anyone else's is the 404 page). Forms post and
@@ -9,14 +10,14 @@
 
 use app::pages::training::{
     AdminView, AssignmentRow, Bi, CertBadge, CiteLink, CourseCard, CourseDetail, LessonDetail,
-    LessonRow, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required, ReviewItem, ReviewPage,
-    TrainingView, Verified,
+    LessonRow, OpenAttempt, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required, ReviewItem,
+    ReviewPage, StartPage, TrainingView, Verified,
 };
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use domain::training::{score_question, Course, QuestionKind};
-use store::attempts::{self, Answers, Attempt, StartRefused, SubmitRefused};
+use store::attempts::{self, Answers, Attempt, Mode, Next, Refusal, StartRefused, SubmitRefused};
 use store::courses::LoadedCourse;
 use store::library::{lesson_href, Cite};
 use store::sessions::Caller;
@@ -369,115 +370,169 @@ fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizFo
     }
 }
 
-/// The form page of an open attempt.
-fn form_href(course: &Course, attempt: &Attempt) -> String {
-    let href = quiz_href(course);
-    if attempt.practice {
-        format!("{href}/practice")
-    } else {
-        href
+fn refusal_text(r: Refusal) -> Bi {
+    match r {
+        Refusal::NoAttemptsLeft(n) => Bi::new(
+            format!("{n} 次测验机会已用完。"),
+            format!("All {n} attempts have been used."),
+        ),
+        Refusal::CoolingDown(until) => Bi::new(
+            format!(
+                "两次测验之间须间隔一段时间，请于 {} 后再测。",
+                format_beijing(until)
+            ),
+            format!(
+                "Attempts must be spaced out: try again after {}.",
+                format_beijing(until)
+            ),
+        ),
+        Refusal::NoMistakes => bi(
+            "目前没有需要练习的错题。",
+            "There are no mistakes to practise right now.",
+        ),
     }
 }
 
-/// `GET /quizzes/{quiz}/practice`: "practise my mistakes" as a form.
-pub async fn practice(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(quiz_id): Path<String>,
+fn start_href(course: &Course, mode: Mode) -> String {
+    match mode {
+        Mode::Exam => quiz_href(course),
+        Mode::Practice => format!("{}/practice", quiz_href(course)),
+    }
+}
+
+/// The start page of `mode` (`GET /quizzes/{quiz}` and `GET /quizzes/{quiz}/practice`): reads
+/// only, so following or prefetching the link never starts or uses up an attempt.
+async fn start_page(
+    state: &AppState,
+    caller: &Caller,
+    quiz_id: &str,
+    mode: Mode,
     req: Request,
 ) -> Response {
-    let Some(lc) = state.courses.by_quiz(&quiz_id) else {
-        return not_found(&state, req).await;
+    let Some(lc) = state.courses.by_quiz(quiz_id) else {
+        return not_found(state, req).await;
     };
     let Some(user) = caller.user() else {
         return sign_in(&req);
     };
-    let saved = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "saved" && v == "1");
-    let started = attempts::start_practice(
-        &state.db,
-        &state.courses,
-        &quiz_id,
-        &caller.actor(),
-        user.id,
-        store::now_ms(),
-    )
-    .await;
-    let view = match started {
-        Ok(Some((attempt, _))) => TrainingView::Quiz(quiz_form(
-            lc,
-            &attempt,
-            saved.then(|| bi("答案已保存。", "Your answers have been saved.")),
-        )),
-        Ok(None) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: bi(
-                "目前没有需要练习的错题。",
-                "There are no mistakes to practise right now.",
-            ),
-        },
-        Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
-        Err(_) => return not_found(&state, req).await,
+    let c = &lc.course;
+    let now = store::now_ms();
+    let (plan, tries) =
+        match attempts::plan_for(&state.db, &state.courses, quiz_id, mode, user.id, now).await {
+            Ok(x) => x,
+            Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
+            Err(_) => return not_found(state, req).await,
+        };
+    let open_view = |a: &Attempt, expired: bool| OpenAttempt {
+        href: format!("/attempts/{}", a.id),
+        deadline: a.deadline(c).map(format_beijing),
+        expired,
     };
-    render_with(&state, req, view).await
+    let (action, open, refused) = match &plan.next {
+        Next::Resume(a) => (None, Some(open_view(a, false)), None),
+        Next::Start => (
+            Some(format!("{}/start", start_href(c, mode))),
+            plan.expired.first().map(|a| open_view(a, true)),
+            None,
+        ),
+        Next::Refused(r) => (
+            None,
+            plan.expired.first().map(|a| open_view(a, true)),
+            Some(refusal_text(*r)),
+        ),
+    };
+    let view = StartPage {
+        course_href: course_href(c),
+        course_title: bi(&c.title_zh, &c.title_en),
+        practice: mode == Mode::Practice,
+        action,
+        open,
+        refused,
+        draw: c.quiz.draw,
+        pass_mark: c.quiz.pass_mark,
+        max_attempts: c.quiz.max_attempts,
+        cooldown_minutes: c.quiz.cooldown_minutes,
+        time_limit_minutes: c.quiz.time_limit_minutes,
+        attempts_used: tries.iter().filter(|a| !a.practice).count(),
+        mistakes: attempts::mistakes(c, &tries).len(),
+    };
+    render_with(state, req, TrainingView::Start(view)).await
 }
 
-/// `GET /quizzes/{quiz}`: starts or resumes the caller's attempt and shows it as a form.
+/// `GET /quizzes/{quiz}`: the start page of the final quiz.
 pub async fn quiz(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(quiz_id): Path<String>,
     req: Request,
 ) -> Response {
-    let Some(lc) = state.courses.by_quiz(&quiz_id) else {
-        return not_found(&state, req).await;
+    start_page(&state, &caller, &quiz_id, Mode::Exam, req).await
+}
+
+/// `GET /quizzes/{quiz}/practice`: the start page of "practise my mistakes".
+pub async fn practice(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    start_page(&state, &caller, &quiz_id, Mode::Practice, req).await
+}
+
+/// Starts (or resumes) an attempt of `mode` and goes to its form; a refusal goes back to the
+/// start page, which says why.
+async fn begin(
+    state: &AppState,
+    caller: &Caller,
+    quiz_id: &str,
+    mode: Mode,
+    req: Request,
+) -> Response {
+    let Some(lc) = state.courses.by_quiz(quiz_id) else {
+        return not_found(state, req).await;
     };
     let Some(user) = caller.user() else {
-        return sign_in(&req);
+        return redirect(&format!(
+            "/login?next={}",
+            app::layout::encode_component(&start_href(&lc.course, mode))
+        ));
     };
-    let saved = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "saved" && v == "1");
-    let started = attempts::start_or_resume(
+    let started = attempts::start(
         &state.db,
         &state.courses,
-        &quiz_id,
+        quiz_id,
+        mode,
         &caller.actor(),
         user.id,
         store::now_ms(),
     )
     .await;
-    let view = match started {
-        Ok((attempt, _)) => TrainingView::Quiz(quiz_form(
-            lc,
-            &attempt,
-            saved.then(|| bi("答案已保存。", "Your answers have been saved.")),
-        )),
-        Err(StartRefused::NoAttemptsLeft(n)) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: Bi::new(
-                format!("{n} 次测验机会已用完。"),
-                format!("All {n} attempts have been used."),
-            ),
-        },
-        Err(StartRefused::CoolingDown(until)) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: Bi::new(
-                format!(
-                    "两次测验之间须间隔一段时间，请于 {} 后再测。",
-                    format_beijing(until)
-                ),
-                format!(
-                    "Attempts must be spaced out: try again after {}.",
-                    format_beijing(until)
-                ),
-            ),
-        },
-        Err(StartRefused::UnknownQuiz) => return not_found(&state, req).await,
-        Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
-    };
-    render_with(&state, req, view).await
+    match started {
+        Ok((attempt, _)) => redirect(&format!("/attempts/{}", attempt.id)),
+        Err(StartRefused::Store(e)) => AppError::from(e).into_response(),
+        Err(StartRefused::UnknownQuiz) => not_found(state, req).await,
+        Err(_) => redirect(&start_href(&lc.course, mode)),
+    }
+}
+
+/// `POST /quizzes/{quiz}/start`: starts the final quiz (or resumes the open attempt).
+pub async fn quiz_start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    begin(&state, &caller, &quiz_id, Mode::Exam, req).await
+}
+
+/// `POST /quizzes/{quiz}/practice/start`: starts "practise my mistakes" (or resumes it).
+pub async fn practice_start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    begin(&state, &caller, &quiz_id, Mode::Practice, req).await
 }
 
 /// `GET /quizzes/{quiz}/stats`: per-question statistics for training administrators (share
@@ -549,7 +604,21 @@ pub async fn attempt(
         return not_found(&state, req).await;
     };
     if attempt.submitted_at.is_none() {
-        return redirect(&form_href(&lc.course, &attempt));
+        let query = crate::pages::query_pairs(&req);
+        let flag = |name: &str| query.iter().any(|(k, v)| k == name && v == "1");
+        let expired = attempt
+            .deadline(&lc.course)
+            .is_some_and(|d| store::now_ms() > d);
+        let notice = if expired || flag("late") {
+            Some(bi(
+                "已超过时限：提交后只计算限时内保存的答案。",
+                "The time limit has passed: submitting scores the answers saved in time.",
+            ))
+        } else {
+            flag("saved").then(|| bi("答案已保存。", "Your answers have been saved."))
+        };
+        let view = quiz_form(lc, &attempt, notice);
+        return render_with(&state, req, TrainingView::Quiz(view)).await;
     }
     let certificate = match attempts::certificates_of(&state.db, user.id).await {
         Ok(c) => c
@@ -639,9 +708,6 @@ pub async fn attempt_post(
         Ok(None) => return not_found(&state, req).await,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let Some(lc) = state.courses.by_quiz(&attempt.quiz_id) else {
-        return not_found(&state, req).await;
-    };
     // A form sends nothing for an unanswered question: record it as unanswered.
     for qid in &attempt.question_ids {
         answers.entry(qid.clone()).or_default();
@@ -654,7 +720,8 @@ pub async fn attempt_post(
         return match attempts::save_answers(&state.db, &state.courses, &attempt, &answers, now)
             .await
         {
-            Ok(_) => redirect(&format!("{}?saved=1", form_href(&lc.course, &attempt))),
+            Ok(true) => redirect(&format!("/attempts/{id}?saved=1")),
+            Ok(false) => redirect(&format!("/attempts/{id}?late=1")),
             Err(e) => crate::api::training::submit_error(e).into_response(),
         };
     }

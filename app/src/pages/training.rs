@@ -241,7 +241,39 @@ pub struct QuizQuestion {
     pub chosen: Vec<String>,
 }
 
-/// Data of `/quizzes/{quiz}`: an open attempt as a form.
+/// An open attempt offered on a start page.
+#[derive(Clone, Debug)]
+pub struct OpenAttempt {
+    pub href: String,
+    /// Submit before this time (Beijing), if the quiz has a time limit.
+    pub deadline: Option<String>,
+    /// Past its time limit: submitting scores the answers saved in time.
+    pub expired: bool,
+}
+
+/// Data of `/quizzes/{quiz}` and `/quizzes/{quiz}/practice`: what an attempt is, and a start
+/// button that posts (so a prefetched or crawled link cannot use up an attempt), or the open
+/// attempt to continue, or why nothing can start now.
+#[derive(Clone, Debug)]
+pub struct StartPage {
+    pub course_href: String,
+    pub course_title: Bi,
+    pub practice: bool,
+    /// Where the start button posts; `None` when refused or an attempt is open.
+    pub action: Option<String>,
+    pub open: Option<OpenAttempt>,
+    pub refused: Option<Bi>,
+    pub draw: u32,
+    pub pass_mark: u32,
+    pub max_attempts: u32,
+    pub cooldown_minutes: u32,
+    pub time_limit_minutes: Option<u32>,
+    pub attempts_used: usize,
+    /// Practice: questions there are to practise.
+    pub mistakes: usize,
+}
+
+/// Data of `/attempts/{id}` while it is open: the attempt as a form.
 #[derive(Clone, Debug)]
 pub struct QuizForm {
     pub course_href: String,
@@ -296,12 +328,9 @@ pub enum TrainingView {
     Course(CourseDetail),
     Lesson(LessonDetail),
     Verify(Option<Verified>),
+    /// The start page of a quiz or of "practise my mistakes".
+    Start(StartPage),
     Quiz(QuizForm),
-    /// No attempt could be started (limit, cool-down).
-    Refused {
-        course_href: String,
-        message: Bi,
-    },
     Review(ReviewPage),
     /// Assignments and completion of a unit (its training administrator).
     Admin(AdminView),
@@ -507,6 +536,67 @@ fn verify(lang: Lang, v: Option<Verified>) -> impl IntoView {
     }
 }
 
+fn start(lang: Lang, p: StartPage) -> impl IntoView {
+    let title = if p.practice {
+        lang.pick("错题练习", "Practise my mistakes")
+    } else {
+        lang.pick("结业测验", "Final quiz")
+    };
+    let minutes = lang.pick("分钟", "minutes");
+    let rules = if p.practice {
+        format!(
+            "{} {} · {}",
+            lang.pick("待练习的错题", "Questions to practise:"),
+            p.mistakes,
+            lang.pick(
+                "练习不计入测验次数，也不颁发证书。",
+                "Practice does not count as an attempt and earns no certificate."
+            ),
+        )
+    } else {
+        format!(
+            "{} {} · {} {}% · {} {}/{} · {} {} {minutes}{}",
+            lang.pick("每次随机抽取", "Questions drawn per attempt:"),
+            p.draw,
+            lang.pick("及格线", "pass mark"),
+            p.pass_mark,
+            lang.pick("已用次数", "attempts used"),
+            p.attempts_used,
+            p.max_attempts,
+            lang.pick("两次测验间隔", "wait between attempts:"),
+            p.cooldown_minutes,
+            p.time_limit_minutes
+                .map(|m| format!(" · {} {m} {minutes}", lang.pick("限时", "time limit")))
+                .unwrap_or_default(),
+        )
+    };
+    view! {
+        <Title text=title/>
+        <p><a href=p.course_href.clone()>{p.course_title.get(lang)}</a></p>
+        <h1>{title}</h1>
+        <p id="quiz-rules">{rules}</p>
+        {p.open.map(|o| if o.expired {
+            view! {
+                <p class="alert" id="attempt-expired">{lang.pick("有一次测验已超过时限，尚未提交：提交后只计算限时内保存的答案。", "An attempt has passed its time limit without being submitted: submitting it scores the answers saved in time.")}
+                    " "<a href=o.href>{lang.pick("查看并提交", "Open and submit it")}</a></p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="ok" role="status">{lang.pick("您有一次未完成的测验，答案已保存。", "You have an unfinished attempt; your answers are saved.")}
+                    {o.deadline.map(|d| format!(" {} {d}", lang.pick("请在此时间前提交：", "Submit before")))}</p>
+                <p><a class="button" id="continue-attempt" href=o.href>{lang.pick("继续测验", "Continue the attempt")}</a></p>
+            }.into_any()
+        })}
+        {p.refused.map(|m| view! { <p class="alert" role="alert" id="quiz-refused">{m.get(lang)}</p> })}
+        {p.action.map(|action| view! {
+            <form method="post" action=action class="form" id="start-form">
+                <button type="submit" id="start-quiz">{if p.practice { lang.pick("开始练习", "Start practising") } else { lang.pick("开始测验", "Start the quiz") }}</button>
+            </form>
+        })}
+        <p><a href=p.course_href>{lang.pick("返回课程", "Back to the course")}</a></p>
+    }
+}
+
 fn quiz(lang: Lang, q: QuizForm) -> impl IntoView {
     view! {
         <Title text=q.course_title.get(lang)/>
@@ -583,16 +673,7 @@ pub fn TrainingPage() -> impl IntoView {
         Some(TrainingView::Lesson(l)) => lesson(lang, l).into_any(),
         Some(TrainingView::Verify(v)) => verify(lang, v).into_any(),
         Some(TrainingView::Quiz(q)) => quiz(lang, q).into_any(),
-        Some(TrainingView::Refused {
-            course_href,
-            message,
-        }) => view! {
-            <Title text=lang.pick("结业测验", "Final quiz")/>
-            <h1>{lang.pick("结业测验", "Final quiz")}</h1>
-            <p class="alert" role="alert" id="quiz-refused">{message.get(lang)}</p>
-            <p><a href=course_href>{lang.pick("返回课程", "Back to the course")}</a></p>
-        }
-        .into_any(),
+        Some(TrainingView::Start(p)) => start(lang, p).into_any(),
         Some(TrainingView::Review(r)) => review(lang, r).into_any(),
         Some(TrainingView::Admin(a)) => admin(lang, a).into_any(),
         Some(TrainingView::Stats {
