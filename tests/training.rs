@@ -1053,3 +1053,222 @@ fn assignments_due_dates_and_completion_report() {
         assert_eq!(page(&app, &judge, "/training-admin/report.csv").status, 404);
     }
 }
+
+/// Starts an attempt at `quiz` through the API.
+fn start_quiz(app: &TestApp, auth: &str, quiz: &str) -> Value {
+    let r = call(
+        app,
+        auth,
+        "POST",
+        &format!("/api/v1/quizzes/{quiz}/attempts"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+/// Takes `quiz` once with all answers right or all wrong; returns whether it passed.
+fn take(app: &TestApp, auth: &str, quiz: &str, right: bool) -> bool {
+    let a = start_quiz(app, auth, quiz);
+    let course = &app.state.courses.by_quiz(quiz).unwrap().course;
+    let mut m = serde_json::Map::new();
+    for q in a["questions"].as_array().unwrap() {
+        let q = course.question(q["id"].as_str().unwrap()).unwrap();
+        let chosen: Vec<&str> = if right {
+            q.correct_ids()
+        } else {
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+        };
+        m.insert(q.id.clone(), json!(chosen));
+    }
+    let r = submit(
+        app,
+        auth,
+        a["attempt_id"].as_i64().unwrap(),
+        Value::Object(m),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Past the cool-down for the next attempt.
+    exec(
+        app,
+        "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+    );
+    r.json()["passed"] == true
+}
+
+/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
+fn report_row(body: &str, attr: &str) -> Vec<String> {
+    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
+    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+fn cells(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// dz-court (three members) with three assignments and attempts: the figures the reports
+/// must show.
+fn seed_court_training(app: &TestApp) {
+    let trainer = login(app, "dz-court-training");
+    let judge = login(app, "judge-zhang");
+    let officer = login(app, "dz-court-officer");
+    let assign = |body: String| {
+        let r = send(
+            "POST",
+            &app.url("/training-admin"),
+            &[
+                ("Authorization", &trainer),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    assign("course=regulation-guide&target=unit&due=2020-01-31".into());
+    assign(format!(
+        "course=proper-boundaries&target=people&person={}&due=2099-12-31",
+        user_id(app, "judge-zhang")
+    ));
+    assign("course=lead-routing&target=role:lead_handler&due=2020-06-30".into());
+    // The judge fails, then passes (certificate three days ago); the trainer passes (a day
+    // ago); the officer fails once, and passes a course nobody assigned.
+    assert!(!take(app, &judge, QUIZ, false));
+    assert!(take(app, &judge, QUIZ, true));
+    assert!(take(app, &trainer, QUIZ, true));
+    assert!(!take(app, &officer, QUIZ, false));
+    assert!(take(app, &officer, "lawyer-discipline-quiz", true));
+    let (j, t) = (
+        user_id(app, "judge-zhang"),
+        user_id(app, "dz-court-training"),
+    );
+    exec(
+        app,
+        &format!(
+            "UPDATE certificates SET issued_at = issued_at - {} WHERE user_id = {j}",
+            3 * DAY_MS
+        ),
+    );
+    exec(
+        app,
+        &format!("UPDATE certificates SET issued_at = issued_at - {DAY_MS} WHERE user_id = {t}"),
+    );
+    // Elsewhere: a prosecutor passes (not in the court's figures).
+    let li = login(app, "prosecutor-li");
+    assert!(take(app, &li, QUIZ, true));
+}
+
+#[test]
+fn unit_reports_count_completion_attempts_and_overdue_people() {
+    for db in databases("training-reports") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        let trainer = login(&app, "dz-court-training");
+        let judge = login(&app, "judge-zhang");
+        let path = "/training-admin/reports";
+        assert_eq!(get(&app.url(path), &[]).status, 303);
+        assert_eq!(page(&app, &judge, path).status, 404);
+        assert_eq!(
+            page(&app, &judge, "/training-admin/reports.csv").status,
+            404
+        );
+        let r = page(&app, &trainer, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let b = &r.body;
+        assert!(b.contains("重庆市大足区人民法院"));
+        assert!(!b.contains("id=\"by-unit\""), "one unit: no per-unit table");
+        // assigned, completed, overdue, completion, attempts, passed, pass rate, holders
+        assert_eq!(
+            report_row(b, "data-course=\"regulation-guide\""),
+            cells(&["3", "2", "1", "67%", "4", "2", "50%", "2"]),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"proper-boundaries\""),
+            cells(&["1", "0", "0", "0%", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"lead-routing\""),
+            cells(&["1", "0", "1", "0%", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"lawyer-discipline\""),
+            cells(&["0", "0", "0", "—", "1", "1", "100%", "1"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"total\""),
+            cells(&["5", "2", "2", "40%", "5", "3", "60%", "3"])
+        );
+        // Overdue: the officer, twice; nobody else.
+        let overdue = &b[b.find("id=\"overdue-people\"").unwrap()..];
+        let overdue = &overdue[..overdue.find("</table>").unwrap()];
+        assert_eq!(
+            overdue.matches("data-login=\"dz-court-officer\"").count(),
+            2
+        );
+        assert_eq!(overdue.matches("class=\"overdue\"").count(), 2);
+        assert!(overdue.contains("2020-01-31") && overdue.contains("2020-06-30"));
+        // The chart: regulation-guide by day, from the first certificate three days ago.
+        assert!(
+            b.contains("id=\"completion-chart\" data-points=\"4\" data-last=\"2\""),
+            "{b}"
+        );
+        assert!(b.contains("<polyline"));
+        let series = &b[b.find("id=\"completion-series\"").unwrap()..];
+        let values: Vec<&str> = series
+            .split("</td><td>")
+            .skip(1)
+            .take(4)
+            .map(|c| &c[..c.find("</td>").unwrap()])
+            .collect();
+        assert_eq!(values, ["1", "1", "2", "2"]);
+        assert!(b.contains("应完成 3"));
+        // An assignment's chart: the judge's, nobody done yet.
+        let aid = count(
+            &app,
+            "SELECT id FROM training_assignments WHERE course_id = 'proper-boundaries'",
+        );
+        let ar = page(&app, &trainer, &format!("{path}?assignment={aid}"));
+        assert!(ar
+            .body
+            .contains("id=\"completion-chart\" data-points=\"1\" data-last=\"0\""));
+        assert!(ar.body.contains("应完成 1"));
+        // Another unit cannot be asked for.
+        let other = page(&app, &trainer, &format!("{path}?unit=dz-procuratorate"));
+        assert_eq!(
+            report_row(&other.body, "data-course=\"total\""),
+            cells(&["5", "2", "2", "40%", "5", "3", "60%", "3"])
+        );
+        // CSV for Excel.
+        let csv = page(&app, &trainer, "/training-admin/reports.csv");
+        assert_eq!(csv.status, 200);
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body
+                .contains("dz-court,重庆市大足区人民法院,《暂行规定》逐条导读,3,2,1,67%,4,2,50%,2"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains(",合计,全部课程,5,2,2,40%,5,3,60%,3"));
+        assert!(!csv.body.contains("dz-procuratorate"));
+        // An expired certificate no longer counts as completed.
+        exec(
+            &app,
+            &format!(
+                "UPDATE certificates SET expires_at = 1000 WHERE user_id = {}",
+                user_id(&app, "judge-zhang")
+            ),
+        );
+        let r = page(&app, &trainer, path);
+        assert_eq!(
+            report_row(&r.body, "data-course=\"regulation-guide\""),
+            cells(&["3", "1", "2", "33%", "4", "2", "50%", "1"])
+        );
+    }
+}

@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quizzes/:quiz/practice") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/quizzes/:quiz/stats") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/training-admin") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/training-admin/reports") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/attempts/:attempt") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         "/quizzes/{quiz}/practice",
         "/quizzes/{quiz}/stats",
         "/training-admin",
+        "/training-admin/reports",
         "/attempts/{attempt}",
         "/verify/{code}",
     ]
@@ -92,6 +93,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/training-admin/report.csv",
             get(crate::training::admin_csv),
+        )
+        .route(
+            "/training-admin/reports",
+            get(crate::training_reports::page),
+        )
+        .route(
+            "/training-admin/reports.csv",
+            get(crate::training_reports::csv),
         )
         .route(
             "/attempts/{attempt}",

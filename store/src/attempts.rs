@@ -937,7 +937,8 @@ pub async fn assign(
     Ok(id)
 }
 
-/// The assignments of `unit`, by due date.
+/// The assignments of `unit`, by due date (two queries: the assignments, then the people of
+/// all its "selected people" assignments).
 pub async fn unit_assignments(db: &Db, unit: &str) -> Result<Vec<Assignment>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, unit_code, course_id, target, due_at, created_at FROM training_assignments WHERE unit_code = $1 ORDER BY due_at, id",
@@ -945,30 +946,62 @@ pub async fn unit_assignments(db: &Db, unit: &str) -> Result<Vec<Assignment>, St
     .bind(unit)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let code: String = r.try_get("target")?;
-        let people = if code == "people" {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT user_id FROM training_assignees WHERE assignment_id = $1 ORDER BY user_id",
-            )
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?
-        } else {
-            Vec::new()
-        };
-        out.push(Assignment {
-            id,
-            unit_code: r.try_get("unit_code")?,
-            course_id: r.try_get("course_id")?,
-            target: Target::parse(&code, people).ok_or_else(|| corrupt("assignment target"))?,
-            due_at: r.try_get("due_at")?,
-            created_at: r.try_get("created_at")?,
-        });
+    let mut people: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT x.assignment_id, x.user_id FROM training_assignees x JOIN training_assignments ta ON ta.id = x.assignment_id WHERE ta.unit_code = $1 ORDER BY x.assignment_id, x.user_id",
+    )
+    .bind(unit)
+    .fetch_all(&db.pool)
+    .await?
+    {
+        people
+            .entry(r.try_get("assignment_id")?)
+            .or_default()
+            .push(r.try_get("user_id")?);
     }
-    Ok(out)
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let code: String = r.try_get("target")?;
+            Ok(Assignment {
+                id,
+                unit_code: r.try_get("unit_code")?,
+                course_id: r.try_get("course_id")?,
+                target: Target::parse(&code, people.remove(&id).unwrap_or_default())
+                    .ok_or_else(|| corrupt("assignment target"))?,
+                due_at: r.try_get("due_at")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Assignment `id`, with its people.
+pub async fn assignment(db: &Db, id: i64) -> Result<Option<Assignment>, StoreError> {
+    let Some(r) = sqlx::query(
+        "SELECT id, unit_code, course_id, target, due_at, created_at FROM training_assignments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let people: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM training_assignees WHERE assignment_id = $1 ORDER BY user_id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let code: String = r.try_get("target")?;
+    Ok(Some(Assignment {
+        id,
+        unit_code: r.try_get("unit_code")?,
+        course_id: r.try_get("course_id")?,
+        target: Target::parse(&code, people).ok_or_else(|| corrupt("assignment target"))?,
+        due_at: r.try_get("due_at")?,
+        created_at: r.try_get("created_at")?,
+    }))
 }
 
 impl Assignment {

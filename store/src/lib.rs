@@ -15,6 +15,7 @@ pub mod passwords;
 pub mod sessions;
 pub mod throttle;
 pub mod tips;
+pub mod training_reports;
 pub mod units;
 pub mod users;
 

@@ -9,6 +9,7 @@ pub mod library;
 mod regulation;
 pub mod tips;
 pub mod training;
+pub mod training_reports;
 
 pub use account::{AccountPage, LoginPage};
 pub use home::{ComingSoon, HomePage, NotFound};

@@ -143,7 +143,8 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
             <button type="submit" id="assign-submit">{lang.pick("布置", "Assign")}</button>
         </form>
         <h2>{lang.pick("完成情况", "Completion")}</h2>
-        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a></p>
+        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a>
+            " · "<a href="/training-admin/reports" id="reports-link">{lang.pick("统计报表（通过率、逾期人员、完成进度图）", "Reports (pass rates, overdue people, completion chart)")}</a></p>
         {a.assignments.into_iter().map(|asg| view! {
             <h3>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
             <table class="data assignment">
@@ -334,6 +335,8 @@ pub enum TrainingView {
     Review(ReviewPage),
     /// Assignments and completion of a unit (its training administrator).
     Admin(AdminView),
+    /// Reports over the units the viewer may see.
+    Reports(crate::pages::training_reports::ReportView),
     /// Per-question statistics of a quiz (training administrators).
     Stats {
         course_href: String,
@@ -676,6 +679,9 @@ pub fn TrainingPage() -> impl IntoView {
         Some(TrainingView::Start(p)) => start(lang, p).into_any(),
         Some(TrainingView::Review(r)) => review(lang, r).into_any(),
         Some(TrainingView::Admin(a)) => admin(lang, a).into_any(),
+        Some(TrainingView::Reports(r)) => {
+            crate::pages::training_reports::reports(lang, r).into_any()
+        }
         Some(TrainingView::Stats {
             course_href,
             course_title,
