@@ -1272,3 +1272,149 @@ fn unit_reports_count_completion_attempts_and_overdue_people() {
         );
     }
 }
+
+/// Adds an account with the demo password.
+fn add_user(app: &TestApp, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
+    let db = app.state.db.clone();
+    let new = store::users::NewUser {
+        login: login.into(),
+        display_name: name.into(),
+        unit_code: Some(unit.into()),
+        roles,
+        must_change_password: false,
+    };
+    app.block_on(async move {
+        let hash = store::passwords::hash_password(PW.to_string())
+            .await
+            .unwrap();
+        let mut tx = db.pool.begin().await.unwrap();
+        store::users::insert_user(&mut tx, &new, Some(&hash))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    });
+}
+
+#[test]
+fn aggregate_reports_over_the_units_an_administrator_may_see() {
+    use store::users::Role;
+    for db in databases("training-aggregate") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        // The procuratorate: the whole unit, overdue; the prosecutor has passed.
+        let db2 = app.state.db.clone();
+        let admin_id = user_id(&app, "admin");
+        app.block_on(async move {
+            store::attempts::assign(
+                &db2,
+                &store::audit::Actor::default(),
+                "dz-procuratorate",
+                "regulation-guide",
+                &store::attempts::Target::Unit,
+                1_580_486_399_000,
+                admin_id,
+                store::now_ms(),
+            )
+            .await
+            .unwrap()
+        });
+        // Another district's court.
+        let yc = login(&app, "yc-court-officer");
+        assert!(take(&app, &yc, QUIZ, true));
+        add_user(
+            &app,
+            "cq-high-court-training",
+            "市高院培训管理员",
+            "cq-high-court",
+            vec![Role::TrainingAdmin, Role::Member],
+        );
+        let path = "/training-admin/reports";
+
+        // The system administrator: every unit, region subtotals and a total.
+        let admin = login(&app, "admin");
+        let r = page(&app, &admin, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let b = &r.body;
+        assert!(b.contains("id=\"by-unit\""));
+        let court = ["5", "2", "2", "40%", "5", "3", "60%", "3"];
+        let procuratorate = ["2", "1", "1", "50%", "1", "1", "100%", "1"];
+        let yc_court = ["0", "0", "0", "—", "1", "1", "100%", "1"];
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-court\""),
+            cells(&court),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-procuratorate\""),
+            cells(&procuratorate)
+        );
+        assert_eq!(report_row(b, "data-unit=\"yc-court\""), cells(&yc_court));
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-psb\""),
+            cells(&["0", "0", "0", "—", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-unit=\"region:dz\""),
+            cells(&["7", "3", "3", "43%", "6", "4", "67%", "4"])
+        );
+        assert_eq!(report_row(b, "data-unit=\"region:yc\""), cells(&yc_court));
+        let total = ["7", "3", "3", "43%", "7", "5", "71%", "5"];
+        assert_eq!(report_row(b, "data-unit=\"total\""), cells(&total));
+        assert_eq!(report_row(b, "data-course=\"total\""), cells(&total));
+        assert_eq!(
+            report_row(b, "data-course=\"regulation-guide\""),
+            cells(&["5", "3", "2", "60%", "6", "4", "67%", "4"])
+        );
+        let overdue = &b[b.find("id=\"overdue-people\"").unwrap()..];
+        let overdue = &overdue[..overdue.find("</table>").unwrap()];
+        assert_eq!(overdue.matches("class=\"overdue\"").count(), 3);
+        assert!(overdue.contains("data-login=\"dz-procuratorate-officer\""));
+        assert!(overdue.contains("重庆市大足区人民检察院"));
+        // Narrowed to a district, then to a unit.
+        let r = page(&app, &admin, &format!("{path}?region=yc"));
+        assert!(r.body.contains("data-unit=\"yc-psb\""));
+        assert!(!r.body.contains("data-unit=\"dz-court\""));
+        assert!(!r.body.contains("data-unit=\"region:"));
+        assert_eq!(report_row(&r.body, "data-unit=\"total\""), cells(&yc_court));
+        let r = page(&app, &admin, &format!("{path}?unit=dz-procuratorate"));
+        assert!(!r.body.contains("id=\"by-unit\""));
+        assert_eq!(
+            report_row(&r.body, "data-course=\"total\""),
+            cells(&procuratorate)
+        );
+        let csv = page(&app, &admin, "/training-admin/reports.csv?region=dz");
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body
+                .contains("dz-procuratorate,重庆市大足区人民检察院,全部课程,2,1,1,50%,1,1,100%,1"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains(",合计,全部课程,7,3,3,43%,6,4,67%,4"));
+        assert!(!csv.body.contains("yc-court"));
+
+        // The high court's training administrator: every court, no other kind of unit.
+        let high = login(&app, "cq-high-court-training");
+        let r = page(&app, &high, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("data-unit=\"cq-court-1\""));
+        assert!(r.body.contains("data-unit=\"tl-court\""));
+        assert!(!r.body.contains("data-unit=\"dz-procuratorate\""));
+        assert_eq!(report_row(&r.body, "data-unit=\"dz-court\""), cells(&court));
+        assert_eq!(
+            report_row(&r.body, "data-unit=\"total\""),
+            cells(&["5", "2", "2", "40%", "6", "4", "67%", "4"])
+        );
+        let r = page(&app, &high, &format!("{path}?unit=dz-procuratorate"));
+        assert!(
+            r.body.contains("data-unit=\"dz-court\""),
+            "not in scope: ignored"
+        );
+        // A district unit's administrator stays with the unit.
+        let trainer = login(&app, "dz-court-training");
+        let r = page(&app, &trainer, &format!("{path}?region=yc"));
+        assert!(!r.body.contains("id=\"by-unit\""));
+        assert_eq!(report_row(&r.body, "data-course=\"total\""), cells(&court));
+    }
+}
