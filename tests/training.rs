@@ -1418,3 +1418,234 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         assert_eq!(report_row(&r.body, "data-course=\"total\""), cells(&court));
     }
 }
+
+#[test]
+fn assignments_api_and_edit_forms() {
+    use store::users::Role;
+    for db in databases("training-assign-api") {
+        let app = demo_app(&db);
+        add_user(
+            &app,
+            "dz-procuratorate-training",
+            "检察院培训管理员",
+            "dz-procuratorate",
+            vec![Role::TrainingAdmin, Role::Member],
+        );
+        let trainer = login(&app, "dz-court-training");
+        let other = login(&app, "dz-procuratorate-training");
+        let judge = login(&app, "judge-zhang");
+        let judge_id = user_id(&app, "judge-zhang");
+        let api = "/api/v1/assignments";
+        assert_eq!(call(&app, "", "GET", api, None).status, 401);
+        let create = |auth: &str, body: Value| call(&app, auth, "POST", api, Some(body));
+        // Only a training administrator creates, and only for their unit.
+        assert_eq!(
+            create(
+                &judge,
+                json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-01-01"})
+            )
+            .status,
+            404
+        );
+        for bad in [
+            json!({"course_id": "nope", "target": "unit", "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "01.01.2099"}),
+            json!({"course_id": "regulation-guide", "target": "people", "people": [], "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "people", "people": [user_id(&app, "prosecutor-li")], "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "role:nope", "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-01-01", "extra": 1}),
+        ] {
+            let r = create(&trainer, bad.clone());
+            assert_eq!(r.status, 422, "{bad} {}", r.body);
+            assert!(r.json()["error"].is_string());
+        }
+        let unit = create(
+            &trainer,
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "2020-01-31"}),
+        );
+        assert_eq!(unit.status, 201, "{}", unit.body);
+        let unit = unit.json();
+        assert_eq!(unit["target"], "unit");
+        assert_eq!(unit["due"], "2020-01-31");
+        assert_eq!(unit["assigned"], 3);
+        assert_eq!(unit["overdue"], 3);
+        let unit_id = unit["id"].as_i64().unwrap();
+        let people = create(&trainer, json!({"course_id": "proper-boundaries", "target": "people", "people": [judge_id], "due": "2099-12-31"})).json();
+        assert_eq!(people["people"][0]["login"], "judge-zhang");
+        assert_eq!(people["assigned"], 1);
+        let role = create(&trainer, json!({"course_id": "lead-routing", "target": "role:lead_handler", "due": "2099-12-31"})).json();
+        assert_eq!(role["target"], "role:lead_handler");
+        assert_eq!(role["assigned"], 1);
+        // The member sees their required courses; the administrator also the unit's.
+        let mine = call(&app, &judge, "GET", api, None).json();
+        assert!(mine.get("assignments").is_none());
+        let req = mine["required"].as_array().unwrap();
+        assert_eq!(req.len(), 2);
+        let status = |v: &Value, course: &str| {
+            v["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["course_id"] == course)
+                .map(|r| r["status"].as_str().unwrap().to_string())
+        };
+        assert_eq!(
+            status(&mine, "regulation-guide").as_deref(),
+            Some("overdue")
+        );
+        assert_eq!(
+            status(&mine, "proper-boundaries").as_deref(),
+            Some("pending")
+        );
+        let theirs = call(&app, &trainer, "GET", api, None).json();
+        assert_eq!(theirs["unit"], "dz-court");
+        assert_eq!(theirs["assignments"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            status(&theirs, "regulation-guide").as_deref(),
+            Some("overdue")
+        );
+        let elsewhere = call(&app, &other, "GET", api, None).json();
+        assert_eq!(elsewhere["assignments"].as_array().unwrap().len(), 0);
+        // Moving the due date: only in one's own unit.
+        let patch = |auth: &str, id: i64, body: Value| {
+            call(&app, auth, "PATCH", &format!("{api}/{id}"), Some(body))
+        };
+        assert_eq!(
+            patch(&judge, unit_id, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        assert_eq!(
+            patch(&other, unit_id, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        assert_eq!(
+            patch(&trainer, unit_id, json!({"due": "someday"})).status,
+            422
+        );
+        assert_eq!(
+            patch(&trainer, 999_999, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        let moved = patch(&trainer, unit_id, json!({"due": "2099-01-01"}));
+        assert_eq!(moved.status, 200, "{}", moved.body);
+        assert_eq!(moved.json()["due"], "2099-01-01");
+        assert_eq!(moved.json()["overdue"], 0);
+        let mine = call(&app, &judge, "GET", api, None).json();
+        assert_eq!(
+            status(&mine, "regulation-guide").as_deref(),
+            Some("pending")
+        );
+        assert_eq!(
+            count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_due_changed' AND object_id = '{unit_id}'")),
+            1
+        );
+        // Deleting: the same rule; the people list goes with it.
+        let people_id = people["id"].as_i64().unwrap();
+        let del = |auth: &str, id: i64| call(&app, auth, "DELETE", &format!("{api}/{id}"), None);
+        assert_eq!(del(&other, people_id).status, 404);
+        assert_eq!(del(&judge, people_id).status, 404);
+        let d = del(&trainer, people_id);
+        assert_eq!(d.status, 200, "{}", d.body);
+        assert_eq!(d.json()["deleted"], people_id);
+        assert_eq!(del(&trainer, people_id).status, 404);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM training_assignees"), 0);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_deleted'"
+            ),
+            1
+        );
+        assert_eq!(
+            call(&app, &judge, "GET", api, None).json()["required"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        // The OpenAPI document lists them.
+        let doc = get(&app.url("/api/v1/openapi.json"), &[]).json();
+        for m in ["get", "post"] {
+            assert!(doc["paths"]["/assignments"][m].is_object(), "{m}");
+        }
+        for m in ["patch", "delete"] {
+            assert!(doc["paths"]["/assignments/{id}"][m].is_object(), "{m}");
+        }
+        // The same on the administrator's page, as forms.
+        let admin_page = page(&app, &trainer, "/training-admin").body;
+        assert!(admin_page.contains(&format!(
+            "action=\"/training-admin/assignments/{unit_id}/due\""
+        )));
+        assert!(admin_page.contains(&format!(
+            "action=\"/training-admin/assignments/{unit_id}/delete\""
+        )));
+        assert!(admin_page.contains("value=\"2099-01-01\""));
+        let post = |auth: &str, path: String, body: &str| form(&app, auth, &path, body);
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/due"),
+            "due=2030-06-30",
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            r.header("location"),
+            Some("/training-admin?status=due-changed")
+        );
+        let shown = page(&app, &trainer, "/training-admin?status=due-changed").body;
+        assert!(shown.contains("id=\"admin-status\""));
+        assert!(shown.contains("截止 2030-06-30"));
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/due"),
+            "due=June",
+        );
+        assert_eq!(r.header("location"), Some("/training-admin?error=due"));
+        assert!(page(&app, &trainer, "/training-admin?error=due")
+            .body
+            .contains("assign-error"));
+        assert_eq!(
+            post(
+                &other,
+                format!("/training-admin/assignments/{unit_id}/due"),
+                "due=2031-01-01"
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &judge,
+                format!("/training-admin/assignments/{unit_id}/delete"),
+                ""
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &other,
+                format!("/training-admin/assignments/{unit_id}/delete"),
+                ""
+            )
+            .status,
+            404
+        );
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/delete"),
+            "",
+        );
+        assert_eq!(r.header("location"), Some("/training-admin?status=deleted"));
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT COUNT(*) FROM training_assignments WHERE id = {unit_id}")
+            ),
+            0
+        );
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('training.assignment_deleted', 'training.assignment_due_changed')"),
+            4
+        );
+    }
+}

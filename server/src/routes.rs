@@ -91,6 +91,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::training::admin_page).post(crate::training::admin_assign),
         )
         .route(
+            "/training-admin/assignments/{id}/due",
+            axum::routing::post(crate::training::admin_set_due),
+        )
+        .route(
+            "/training-admin/assignments/{id}/delete",
+            axum::routing::post(crate::training::admin_delete),
+        )
+        .route(
             "/training-admin/report.csv",
             get(crate::training::admin_csv),
         )

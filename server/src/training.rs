@@ -43,7 +43,7 @@ fn cite_links(cites: &[String]) -> Vec<CiteLink> {
 }
 
 /// The date part of a Beijing time.
-fn date(ms: i64) -> String {
+pub(crate) fn date(ms: i64) -> String {
     let s = format_beijing(ms);
     s.split(' ').next().unwrap_or(&s).to_string()
 }
@@ -802,7 +802,7 @@ fn progress(
 }
 
 /// Every (assignment, learner, state) of `unit`.
-async fn unit_progress(
+pub(crate) async fn unit_progress(
     state: &AppState,
     unit: &str,
 ) -> Result<
@@ -840,7 +840,7 @@ async fn admin_view(
     state: &AppState,
     unit: &str,
     error: Option<String>,
-    created: bool,
+    status: Option<Bi>,
 ) -> Result<AdminView, AppError> {
     let (members, progress) = unit_progress(state, unit).await?;
     let dir = store::units::load_directory(&state.db).await?;
@@ -879,6 +879,7 @@ async fn admin_view(
         assignments: progress
             .into_iter()
             .map(|(a, rows)| AssignmentRow {
+                id: a.id,
                 course: course_title(&a.course_id),
                 target: target_label(&a.target, &members),
                 due: date(a.due_at),
@@ -894,7 +895,7 @@ async fn admin_view(
             })
             .collect(),
         error,
-        created,
+        status,
     })
 }
 
@@ -908,17 +909,75 @@ pub async fn admin_page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let created = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "created" && v == "1");
-    match admin_view(&state, &unit, None, created).await {
+    let query = crate::pages::query_pairs(&req);
+    let param = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let status = match (param("created"), param("status")) {
+        (Some("1"), _) => Some(bi("已布置。", "Assigned.")),
+        (_, Some("due-changed")) => Some(bi("截止日期已修改。", "The due date has been changed.")),
+        (_, Some("deleted")) => Some(bi("培训任务已删除。", "The assignment has been deleted.")),
+        _ => None,
+    };
+    let error = match param("error") {
+        Some("due") => Some(BAD_DUE.to_string()),
+        _ => None,
+    };
+    match admin_view(&state, &unit, error, status).await {
         Ok(v) => render_with(&state, req, TrainingView::Admin(v)).await,
         Err(e) => e.into_response(),
     }
 }
 
+const BAD_DUE: &str = "请填写截止日期（年-月-日）/ enter a due date (yyyy-mm-dd)";
+
+/// A new assignment, checked: the course exists, the people are enabled members of the unit,
+/// the target is known and the due date is a date.
+pub struct NewAssignment {
+    pub course: String,
+    pub target: attempts::Target,
+    pub due_at: i64,
+}
+
+/// Checks an assignment as the form or the API gives it (`target`: `unit`, `role:<role>` or
+/// `people`). The error is for the user, in zh and en.
+pub fn check_assignment(
+    state: &AppState,
+    members: &[attempts::Member],
+    course: &str,
+    target: &str,
+    people: &[i64],
+    due: &str,
+) -> Result<NewAssignment, String> {
+    if state.courses.course(course).is_none() {
+        return Err("请选择课程 / choose a course".into());
+    }
+    if people.iter().any(|p| !members.iter().any(|m| m.id == *p)) {
+        return Err("只能选择本单位人员 / only people of your unit can be selected".into());
+    }
+    let target = match target {
+        "unit" => attempts::Target::Unit,
+        "people" if !people.is_empty() => {
+            let mut ids = people.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            attempts::Target::People(ids)
+        }
+        "people" => return Err("请至少选择一人 / select at least one person".into()),
+        t => t
+            .strip_prefix("role:")
+            .and_then(store::users::Role::parse)
+            .map(attempts::Target::Role)
+            .ok_or("请选择对象 / choose who the course is for")?,
+    };
+    let due_at = due_date(due).ok_or(BAD_DUE)?;
+    Ok(NewAssignment {
+        course: course.to_string(),
+        target,
+        due_at,
+    })
+}
+
 /// End of the day `yyyy-mm-dd` in Beijing, as Unix ms.
-fn due_date(s: &str) -> Option<i64> {
+pub fn due_date(s: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
     let t = d.and_hms_opt(23, 59, 59)?;
     Some(t.and_utc().timestamp_millis() - 8 * 3_600_000)
@@ -951,42 +1010,28 @@ pub async fn admin_assign(
         Ok(m) => m,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let checked = || -> Result<(String, attempts::Target, i64), String> {
-        let course = field("course");
-        if state.courses.course(&course).is_none() {
-            return Err("请选择课程 / choose a course".into());
-        }
-        let people: Vec<i64> = pairs
-            .iter()
-            .filter(|(k, _)| k == "person")
-            .filter_map(|(_, v)| v.parse().ok())
-            .collect();
-        if people.iter().any(|p| !members.iter().any(|m| m.id == *p)) {
-            return Err("只能选择本单位人员 / only people of your unit can be selected".into());
-        }
-        let target = match field("target").as_str() {
-            "unit" => attempts::Target::Unit,
-            "people" if !people.is_empty() => attempts::Target::People(people),
-            "people" => return Err("请至少选择一人 / select at least one person".into()),
-            t => t
-                .strip_prefix("role:")
-                .and_then(store::users::Role::parse)
-                .map(attempts::Target::Role)
-                .ok_or("请选择对象 / choose who the course is for")?,
-        };
-        let due = due_date(&field("due"))
-            .ok_or("请填写截止日期（年-月-日）/ enter a due date (yyyy-mm-dd)")?;
-        Ok((course, target, due))
-    };
-    match checked() {
-        Ok((course, target, due)) => {
+    let people: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "person")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let checked = check_assignment(
+        &state,
+        &members,
+        &field("course"),
+        &field("target"),
+        &people,
+        &field("due"),
+    );
+    match checked {
+        Ok(a) => {
             match attempts::assign(
                 &state.db,
                 &caller.actor(),
                 &unit,
-                &course,
-                &target,
-                due,
+                &a.course,
+                &a.target,
+                a.due_at,
                 user.id,
                 store::now_ms(),
             )
@@ -996,7 +1041,7 @@ pub async fn admin_assign(
                 Err(e) => AppError::from(e).into_response(),
             }
         }
-        Err(error) => match admin_view(&state, &unit, Some(error), false).await {
+        Err(error) => match admin_view(&state, &unit, Some(error), None).await {
             Ok(v) => {
                 let mut res = render_with(&state, req, TrainingView::Admin(v)).await;
                 *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -1004,6 +1049,70 @@ pub async fn admin_assign(
             }
             Err(e) => e.into_response(),
         },
+    }
+}
+
+/// The form fields of a posted admin form, and the training administrator's unit.
+async fn admin_form(
+    state: &AppState,
+    caller: &Caller,
+    req: Request,
+) -> Result<(String, Vec<(String, String)>, Request), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let req = Request::from_parts(parts, axum::body::Body::empty());
+    let (_, unit, req) = training_admin(state, caller, req).await?;
+    Ok((
+        unit,
+        serde_urlencoded::from_bytes(&bytes).unwrap_or_default(),
+        req,
+    ))
+}
+
+/// `POST /training-admin/assignments/{id}/due`: moves the due date of an assignment of the
+/// administrator's unit (anyone else's: the 404 page).
+pub async fn admin_set_due(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Response {
+    let (unit, pairs, req) = match admin_form(&state, &caller, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let due = pairs
+        .iter()
+        .find(|(k, _)| k == "due")
+        .and_then(|(_, v)| due_date(v));
+    let Some(due) = due else {
+        return redirect("/training-admin?error=due");
+    };
+    match attempts::set_due(&state.db, &caller.actor(), &unit, id, due).await {
+        Ok(true) => redirect("/training-admin?status=due-changed"),
+        Ok(false) => not_found(&state, req).await,
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /training-admin/assignments/{id}/delete`: deletes an assignment of the
+/// administrator's unit (anyone else's: the 404 page).
+pub async fn admin_delete(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Response {
+    let (unit, _, req) = match admin_form(&state, &caller, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match attempts::delete_assignment(&state.db, &caller.actor(), &unit, id).await {
+        Ok(true) => redirect("/training-admin?status=deleted"),
+        Ok(false) => not_found(&state, req).await,
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 

@@ -976,6 +976,104 @@ pub async fn unit_assignments(db: &Db, unit: &str) -> Result<Vec<Assignment>, St
         .collect()
 }
 
+/// Moves the due date of assignment `id` of `unit` (audited). `Ok(false)`: no such assignment
+/// in that unit.
+pub async fn set_due(
+    db: &Db,
+    actor: &Actor,
+    unit: &str,
+    id: i64,
+    due_at: i64,
+) -> Result<bool, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    // A write first, so SQLite takes the write lock before the read.
+    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
+        .execute(&mut *tx)
+        .await?;
+    let old: Option<i64> = sqlx::query_scalar(
+        "SELECT due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
+    )
+    .bind(id)
+    .bind(unit)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(old) = old else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    sqlx::query("UPDATE training_assignments SET due_at = $1 WHERE id = $2")
+        .bind(due_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "training.assignment_due_changed",
+            object_type: Some("training_assignment"),
+            object_id: Some(id.to_string()),
+            detail: Some(format!("unit={unit}; due={old} -> {due_at}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deletes assignment `id` of `unit` and its list of people (audited, with what it was).
+/// `Ok(false)`: no such assignment in that unit.
+pub async fn delete_assignment(
+    db: &Db,
+    actor: &Actor,
+    unit: &str,
+    id: i64,
+) -> Result<bool, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query(
+        "SELECT course_id, target, due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
+    )
+    .bind(id)
+    .bind(unit)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    let (course, target, due): (String, String, i64) = (
+        row.try_get("course_id")?,
+        row.try_get("target")?,
+        row.try_get("due_at")?,
+    );
+    sqlx::query("DELETE FROM training_assignees WHERE assignment_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM training_assignments WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "training.assignment_deleted",
+            object_type: Some("training_assignment"),
+            object_id: Some(id.to_string()),
+            detail: Some(format!(
+                "unit={unit}; course={course}; target={target}; due={due}"
+            )),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Assignment `id`, with its people.
 pub async fn assignment(db: &Db, id: i64) -> Result<Option<Assignment>, StoreError> {
     let Some(r) = sqlx::query(

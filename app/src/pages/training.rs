@@ -85,6 +85,7 @@ pub struct ProgressRow {
 /// An assignment on the administrator's page, with its learners.
 #[derive(Clone, Debug)]
 pub struct AssignmentRow {
+    pub id: i64,
     pub course: Bi,
     pub target: Bi,
     pub due: String,
@@ -100,7 +101,8 @@ pub struct AdminView {
     pub roles: Vec<(String, Bi)>,
     pub assignments: Vec<AssignmentRow>,
     pub error: Option<String>,
-    pub created: bool,
+    /// What the last form did.
+    pub status: Option<Bi>,
 }
 
 fn status_label(lang: Lang, s: &str) -> &'static str {
@@ -118,7 +120,7 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
         <h1>{title}</h1>
         <p class="meta">{a.unit.clone()}</p>
         {a.error.map(|e| view! { <p class="alert" role="alert" id="assign-error">{e}</p> })}
-        {a.created.then(|| view! { <p class="ok" role="status" id="assign-created">{lang.pick("已布置。", "Assigned.")}</p> })}
+        {a.status.map(|m| view! { <p class="ok" role="status" id="admin-status">{m.get(lang)}</p> })}
         <h2>{lang.pick("布置课程", "Assign a course")}</h2>
         <form method="post" action="/training-admin" class="form" id="assign-form">
             <label for="assign-course">{lang.pick("课程", "Course")}</label>
@@ -146,7 +148,17 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
         <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a>
             " · "<a href="/training-admin/reports" id="reports-link">{lang.pick("统计报表（通过率、逾期人员、完成进度图）", "Reports (pass rates, overdue people, completion chart)")}</a></p>
         {a.assignments.into_iter().map(|asg| view! {
-            <h3>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
+            <h3 id=format!("assignment-{}", asg.id)>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
+            <div class="buttons">
+                <form method="post" action=format!("/training-admin/assignments/{}/due", asg.id) class="form inline">
+                    <label for=format!("due-{}", asg.id)>{lang.pick("截止日期", "Due date")}</label>
+                    <input type="date" id=format!("due-{}", asg.id) name="due" value=asg.due.clone() required/>
+                    <button type="submit">{lang.pick("修改截止日期", "Change the due date")}</button>
+                </form>
+                <form method="post" action=format!("/training-admin/assignments/{}/delete", asg.id) class="form inline">
+                    <button type="submit" class="danger">{lang.pick("删除此任务", "Delete this assignment")}</button>
+                </form>
+            </div>
             <table class="data assignment">
                 <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("说明", "Detail")}</th></tr></thead>
                 <tbody>

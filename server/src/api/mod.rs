@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
+mod assignments;
 mod auth;
 pub mod leads;
 mod openapi;
@@ -33,6 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/quizzes/{id}/practice", post(training::practice))
         .route("/attempts/{id}/answers", post(training::save))
         .route("/attempts/{id}/submit", post(training::submit))
+        .route(
+            "/assignments",
+            get(assignments::list).post(assignments::create),
+        )
+        .route(
+            "/assignments/{id}",
+            axum::routing::patch(assignments::update).delete(assignments::delete),
+        )
         .route("/leads/route-preview", post(leads::route_preview))
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/{id}", get(leads::show))

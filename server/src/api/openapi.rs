@@ -112,6 +112,8 @@ pub async fn document() -> Json<Value> {
             "/quizzes/{id}/practice": super::training::openapi_path("/quizzes/{id}/practice"),
             "/attempts/{attempt_id}/answers": super::training::openapi_path("/attempts/{attempt_id}/answers"),
             "/attempts/{attempt_id}/submit": super::training::openapi_path("/attempts/{attempt_id}/submit"),
+            "/assignments": super::assignments::openapi_path("/assignments"),
+            "/assignments/{id}": super::assignments::openapi_path("/assignments/{id}"),
             "/tips": {"post": {"summary": "Report a concern without signing in; the 16-digit receipt is shown once", "security": [],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 5000}}}}}},
                 "responses": {"200": {"description": "Receipt", "content": {"application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"type": "string", "pattern": "^[0-9]{16}$"}}}}}}, "400": error_response("Malformed request"), "422": error_response("Invalid text")}}},
