@@ -1649,3 +1649,95 @@ fn assignments_api_and_edit_forms() {
         );
     }
 }
+
+#[test]
+fn certificate_print_view_for_the_holder_only() {
+    for db in databases("training-print") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let a = start(&app, &judge).json();
+        let id = a["attempt_id"].as_i64().unwrap();
+        let v = submit(&app, &judge, id, right_answers(&app, &a)).json();
+        let code = v["certificate"].as_str().unwrap().to_string();
+        let path = format!("/certificates/{code}/print");
+        let p = page(&app, &judge, &path);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let b = &p.body;
+        assert!(b.contains("id=\"certificate-print\""));
+        assert!(
+            b.contains("id=\"print-holder\" class=\"cert-holder\">张法官</p>"),
+            "{b}"
+        );
+        assert!(b.contains("重庆市大足区人民法院"));
+        assert!(b.contains(&html_escape("《暂行规定》逐条导读")));
+        assert!(b.contains(&format!("id=\"print-code\" class=\"cert-code\">{code}<")));
+        let (issued, until) = {
+            let db = app.state.db.clone();
+            let c = code.clone();
+            app.block_on(async move {
+                let c = store::attempts::find_certificate(&db, &c)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                (c.issued_at, c.expires_at)
+            })
+        };
+        let day =
+            |ms: i64| domain::training_report::date_of_day(domain::training_report::day_of(ms));
+        assert!(b.contains(&format!("id=\"print-issued\">{}<", day(issued))));
+        assert!(b.contains(&format!("id=\"print-valid-until\">{}<", day(until))));
+        assert!(b.contains(&format!(
+            "id=\"print-verify-url\">{}/verify/{code}<",
+            app.base
+        )));
+        assert!(b.contains("id=\"print-status\">有效<"));
+        // The title is fixed text, never the holder's name.
+        let title = &b[b.find("<title>").unwrap()..b.find("</title>").unwrap()];
+        assert!(
+            title.contains("结业证书") && !title.contains("张法官"),
+            "{title}"
+        );
+        // The holder finds it from the review and the course; the code is case-insensitive.
+        assert!(page(&app, &judge, &format!("/attempts/{id}"))
+            .body
+            .contains(&format!("href=\"{path}\"")));
+        assert!(page(&app, &judge, "/training/regulation-guide")
+            .body
+            .contains(&format!("href=\"{path}\"")));
+        assert_eq!(
+            page(
+                &app,
+                &judge,
+                &format!("/certificates/{}/print", code.to_lowercase())
+            )
+            .status,
+            200
+        );
+        // Nobody else: not anonymous, not another learner, not the administrator.
+        let anon = get(&app.url(&path), &[]);
+        assert_eq!(anon.status, 303);
+        assert!(anon.header("location").unwrap().starts_with("/login?next="));
+        for who in ["prosecutor-li", "admin", "dz-court-training"] {
+            let other = login(&app, who);
+            assert_eq!(page(&app, &other, &path).status, 404, "{who}");
+        }
+        assert_eq!(
+            page(&app, &judge, "/certificates/AAAAAAAAAAAA/print").status,
+            404
+        );
+        assert_eq!(page(&app, &judge, "/certificates/nope/print").status, 404);
+        // The public check links to nothing private.
+        let ver = get(&app.url(&format!("/verify/{code}")), &[]);
+        assert_eq!(ver.status, 200);
+        assert!(!ver.body.contains("/certificates/"));
+        assert!(!ver.body.contains("/attempts/"));
+        // Expired: the print view says so.
+        exec(
+            &app,
+            &format!("UPDATE certificates SET expires_at = 1000 WHERE code = '{code}'"),
+        );
+        assert!(page(&app, &judge, &path)
+            .body
+            .contains("id=\"print-status\">已过期<"));
+    }
+}

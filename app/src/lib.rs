@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/training-admin/reports") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/attempts/:attempt") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/certificates/:code/print") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/events") view=|| view! { <ComingSoon section=Section::Events/> }/>
                     <Route path=path!("/leads") view=leads::LeadsInboxPage/>
                     <Route path=path!("/leads/new") view=leads::LeadReportPage/>

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         "/training-admin/reports",
         "/attempts/{attempt}",
         "/verify/{code}",
+        "/certificates/{code}/print",
     ]
     .map(String::from)
     .to_vec();
@@ -115,6 +116,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::training::attempt).post(crate::training::attempt_post),
         )
         .route("/verify/{code}", get(crate::training::verify))
+        .route(
+            "/certificates/{code}/print",
+            get(crate::training::certificate_print),
+        )
         .route("/login", axum::routing::post(crate::auth::sign_in_form))
         .route("/logout", axum::routing::post(crate::auth::sign_out_form))
         .route(

@@ -9,9 +9,9 @@
 //! redirect, so everything works without WebAssembly.
 
 use app::pages::training::{
-    AdminView, AssignmentRow, Bi, CertBadge, CiteLink, CourseCard, CourseDetail, LessonDetail,
-    LessonRow, OpenAttempt, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required, ReviewItem,
-    ReviewPage, StartPage, TrainingView, Verified,
+    AdminView, AssignmentRow, Bi, CertBadge, CertificatePrint, CiteLink, CourseCard, CourseDetail,
+    LessonDetail, LessonRow, OpenAttempt, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required,
+    ReviewItem, ReviewPage, StartPage, TrainingView, Verified,
 };
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -331,6 +331,80 @@ pub async fn verify(
     let mut res = render_with(&state, req, TrainingView::Verify(verified)).await;
     *res.status_mut() = status;
     res
+}
+
+/// The absolute `/verify/{code}` URL when the request names a plausible host, else the path.
+fn verify_url(state: &AppState, req: &Request, code: &str) -> String {
+    let path = format!("/verify/{code}");
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 253
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+        });
+    match host {
+        Some(h) => {
+            let scheme = if state.config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{h}{path}")
+        }
+        None => path,
+    }
+}
+
+/// `GET /certificates/{code}/print`: the holder's own certificate as an A4 page (anyone else,
+/// even signed in, gets the 404 page; the public check is `/verify/{code}`).
+pub async fn certificate_print(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return sign_in(&req);
+    };
+    let code = code.trim().to_ascii_uppercase();
+    let found = if code.len() == 12 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        match attempts::find_certificate(&state.db, &code).await {
+            Ok(c) => c,
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    } else {
+        None
+    };
+    let Some(c) = found.filter(|c| c.user_id == user.id) else {
+        return not_found(&state, req).await;
+    };
+    let unit = match &user.unit_code {
+        Some(code) => match store::units::load_directory(&state.db).await {
+            Ok(dir) => dir.get(code).map(|u| bi(&u.name_zh, &u.name_en)),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let course = state
+        .courses
+        .course(&c.course_id)
+        .map(|lc| bi(&lc.course.title_zh, &lc.course.title_en))
+        .unwrap_or_else(|| bi(&c.course_id, &c.course_id));
+    let view = CertificatePrint {
+        verify_url: verify_url(&state, &req, &c.code),
+        valid: store::now_ms() < c.expires_at,
+        code: c.code,
+        holder: c.holder,
+        unit,
+        course,
+        issued: date(c.issued_at),
+        valid_until: date(c.expires_at),
+    };
+    render_with(&state, req, TrainingView::Certificate(view)).await
 }
 
 fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizForm {

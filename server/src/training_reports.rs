@@ -257,7 +257,7 @@ fn region_options(units: &[Unit]) -> Vec<(String, Bi)> {
 fn scope_text(s: &Selection) -> Bi {
     match s.units.as_slice() {
         [one] => unit_name(one),
-        many => Bi::new(
+        many if many.len() <= 6 => Bi::new(
             format!(
                 "{} 个单位：{}",
                 many.len(),
@@ -275,6 +275,29 @@ fn scope_text(s: &Selection) -> Bi {
                     .join(", ")
             ),
         ),
+        many => {
+            let regions = region_options(many);
+            Bi::new(
+                format!(
+                    "{} 个单位，分布于{}",
+                    many.len(),
+                    regions
+                        .iter()
+                        .map(|(_, r)| r.zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                format!(
+                    "{} units in {}",
+                    many.len(),
+                    regions
+                        .iter()
+                        .map(|(_, r)| r.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        }
     }
 }
 

@@ -242,6 +242,21 @@ pub struct Verified {
     pub valid: bool,
 }
 
+/// Data of `/certificates/{code}/print`: the holder's certificate as an A4 page.
+#[derive(Clone, Debug)]
+pub struct CertificatePrint {
+    pub code: String,
+    pub holder: String,
+    /// The holder's unit, if any.
+    pub unit: Option<Bi>,
+    pub course: Bi,
+    pub issued: String,
+    pub valid_until: String,
+    pub valid: bool,
+    /// Where anyone can check it: the absolute `/verify/{code}` URL when the host is known.
+    pub verify_url: String,
+}
+
 /// A question of an open attempt: no right answers, no explanations.
 #[derive(Clone, Debug)]
 pub struct QuizQuestion {
@@ -341,6 +356,8 @@ pub enum TrainingView {
     Course(CourseDetail),
     Lesson(LessonDetail),
     Verify(Option<Verified>),
+    /// The holder's certificate, for printing.
+    Certificate(CertificatePrint),
     /// The start page of a quiz or of "practise my mistakes".
     Start(StartPage),
     Quiz(QuizForm),
@@ -377,7 +394,8 @@ fn cert_view(lang: Lang, c: &CertBadge) -> impl IntoView {
         <p class=if c.valid { "cert ok" } else { "cert due" }>
             {lang.pick("结业证书 ", "Certificate ")}
             <a href=format!("/verify/{}", c.code)>{c.code.clone()}</a>
-            {format!(" · {}{} · {state}", lang.pick("有效期至 ", "valid until "), c.valid_until)}
+            {format!(" · {}{} · {state} · ", lang.pick("有效期至 ", "valid until "), c.valid_until)}
+            <a class="cert-print-link" href=format!("/certificates/{}/print", c.code)>{lang.pick("打印证书", "Print the certificate")}</a>
         </p>
     }
 }
@@ -612,6 +630,38 @@ fn start(lang: Lang, p: StartPage) -> impl IntoView {
     }
 }
 
+fn certificate(lang: Lang, c: CertificatePrint) -> impl IntoView {
+    // A fixed title: the holder's name is user text and <Title> is not escaped.
+    let title = lang.pick("结业证书", "Certificate of completion");
+    view! {
+        <Title text=title/>
+        <p class="print-hint no-print">{lang.pick(
+            "本页为 A4 打印版式：请使用浏览器的“打印”（Ctrl+P）打印或另存为 PDF。",
+            "This page is laid out for A4: use the browser's Print (Ctrl+P) to print it or save it as PDF.",
+        )}" "<a href="/training">{lang.pick("返回学习培训", "Back to training")}</a></p>
+        <article class="certificate-print" id="certificate-print">
+            <p class="cert-issuer">{lang.pick("大足区司法人员与律师交往规范平台", "Dazu judicial–lawyer conduct portal")}</p>
+            <h1>{title}</h1>
+            <p class="cert-holder" id="print-holder">{c.holder}</p>
+            {c.unit.map(|u| view! { <p class="cert-unit">{u.get(lang)}</p> })}
+            <p class="cert-text">{lang.pick("已完成以下课程的学习并通过结业测验：", "has completed the following course and passed its final quiz:")}</p>
+            <p class="cert-course" id="print-course">{c.course.get(lang)}</p>
+            <dl class="cert-facts">
+                <dt>{lang.pick("发证日期", "Issued")}</dt><dd id="print-issued">{c.issued}</dd>
+                <dt>{lang.pick("有效期至", "Valid until")}</dt><dd id="print-valid-until">{c.valid_until}</dd>
+                <dt>{lang.pick("状态", "Status")}</dt>
+                <dd id="print-status">{if c.valid { lang.pick("有效", "Valid") } else { lang.pick("已过期", "Expired") }}</dd>
+                <dt>{lang.pick("验证码", "Verification code")}</dt><dd class="cert-code" id="print-code">{c.code}</dd>
+            </dl>
+            <p class="cert-verify">{lang.pick("验证地址：", "Verify at: ")}<span id="print-verify-url">{c.verify_url}</span></p>
+            <p class="cert-basis">{lang.pick(
+                "依据《建立共同防范监管司法人员与律师不正当接触交往行为机制的暂行规定》（大足司发〔2021〕6号）第十条、第十一条开展的学习培训。",
+                "Training under Articles 10 and 11 of the Interim Provisions on Establishing a Mechanism for Jointly Preventing and Supervising Improper Contact and Dealings between Judicial Personnel and Lawyers (Dazu Si Fa [2021] No. 6).",
+            )}</p>
+        </article>
+    }
+}
+
 fn quiz(lang: Lang, q: QuizForm) -> impl IntoView {
     view! {
         <Title text=q.course_title.get(lang)/>
@@ -661,7 +711,8 @@ fn review(lang: Lang, r: ReviewPage) -> impl IntoView {
         {r.late.then(|| view! { <p class="alert">{lang.pick("提交时已超过时限，只计算了限时内保存的答案。", "Submitted after the time limit: only the answers saved in time were scored.")}</p> })}
         {r.certificate.map(|c| view! {
             <p class="ok" id="certificate-issued">{lang.pick("已获得结业证书，验证码：", "Certificate issued, verification code: ")}
-                <a href=format!("/verify/{c}")>{c.clone()}</a></p>
+                <a href=format!("/verify/{c}") id="certificate-code">{c.clone()}</a>" · "
+                <a href=format!("/certificates/{c}/print") id="certificate-print-link">{lang.pick("打印证书", "Print the certificate")}</a></p>
         })}
         <ol class="review" id="review">
             {r.items.into_iter().map(|it| view! {
@@ -687,6 +738,7 @@ pub fn TrainingPage() -> impl IntoView {
         Some(TrainingView::Course(c)) => course(lang, c).into_any(),
         Some(TrainingView::Lesson(l)) => lesson(lang, l).into_any(),
         Some(TrainingView::Verify(v)) => verify(lang, v).into_any(),
+        Some(TrainingView::Certificate(c)) => certificate(lang, c).into_any(),
         Some(TrainingView::Quiz(q)) => quiz(lang, q).into_any(),
         Some(TrainingView::Start(p)) => start(lang, p).into_any(),
         Some(TrainingView::Review(r)) => review(lang, r).into_any(),
