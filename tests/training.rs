@@ -1741,3 +1741,73 @@ fn certificate_print_view_for_the_holder_only() {
             .contains("id=\"print-status\">已过期<"));
     }
 }
+
+/// The text of the element with `id` (up to its closing tag).
+fn by_id<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let start = at + body[at..].find('>').unwrap() + 1;
+    &body[start..start + body[start..].find('<').unwrap()]
+}
+
+#[test]
+fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
+    for db in databases("training-dashboard") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        // The court's lead handler: the court's figures.
+        let officer = login(&app, "dz-court-officer");
+        let p = page(&app, &officer, "/leads/dashboard");
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert_eq!(
+            by_id(&p.body, "fig-training-completions"),
+            "3",
+            "{}",
+            db.label
+        );
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "60% (3/5)");
+        assert_eq!(by_id(&p.body, "fig-training-overdue"), "2");
+        assert_eq!(by_id(&p.body, "fig-training-completion"), "40% (2/5)");
+        assert!(p.body.contains("id=\"chart-training\""));
+        assert!(!p.body.contains("data-unit=\"dz-procuratorate\""));
+        let j = call(&app, &officer, "GET", "/api/v1/dashboard", None).json();
+        assert_eq!(j["training"]["units"], json!(["dz-court"]));
+        assert_eq!(j["training"]["total"]["holders"], 3);
+        assert_eq!(j["training"]["total"]["overdue"], 2);
+        assert_eq!(j["training"]["pass_rate"], 60);
+        assert!(
+            j["total"].is_number(),
+            "the lead figures stay where they were"
+        );
+        // The joint office: every unit of the district (the prosecutor's pass too).
+        let jo = login(&app, "dz-justice-officer");
+        let p = page(&app, &jo, "/leads/dashboard");
+        assert_eq!(by_id(&p.body, "fig-training-completions"), "4");
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "67% (4/6)");
+        assert_eq!(by_id(&p.body, "fig-training-overdue"), "2");
+        assert!(p.body.contains("data-unit=\"dz-procuratorate\""));
+        let j = call(&app, &jo, "GET", "/api/v1/dashboard", None).json();
+        assert_eq!(j["training"]["units"].as_array().unwrap().len(), 10);
+        assert_eq!(j["training"]["by_unit"]["dz-procuratorate"]["passed"], 1);
+        let csv = page(&app, &jo, "/leads/dashboard.csv");
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body.contains("training_valid_certificates,,4"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains("training_pass_rate,,67%"));
+        assert!(csv
+            .body
+            .contains("training_unit_overdue,dz-court 重庆市大足区人民法院,2"));
+        // Another district's court: nothing yet.
+        let yc = login(&app, "yc-court-officer");
+        let p = page(&app, &yc, "/leads/dashboard");
+        assert_eq!(by_id(&p.body, "fig-training-completions"), "0");
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "— (0/0)");
+        // Not a lead handler: still the 404 page.
+        let judge = login(&app, "judge-zhang");
+        assert_eq!(page(&app, &judge, "/leads/dashboard").status, 404);
+    }
+}

@@ -74,6 +74,23 @@ pub fn visible_units(dir: &Directory, viewer: Viewer) -> Vec<Unit> {
     out
 }
 
+/// The units whose training figures the Article 9 dashboard shows a lead handler: the joint
+/// office (the home district's justice bureau) every unit of the home district, any other
+/// handler its own unit.
+pub fn dashboard_units(dir: &Directory, unit: &str, joint_office: bool) -> Vec<Unit> {
+    let mut out: Vec<Unit> = dir
+        .units()
+        .iter()
+        .filter(|u| {
+            u.code == unit
+                || (joint_office && u.level == Level::District && u.region == dir.home_region)
+        })
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out
+}
+
 /// Training figures of a unit and course (or a sum of them).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -237,6 +254,23 @@ mod tests {
             ["cq-bar", "dz-bar", "dz-firm-1", "dz-firm-2", "yc-firm-1"]
         );
         assert!(codes(&dir, Viewer::TrainingAdmin("nope")).is_empty());
+    }
+
+    #[test]
+    fn the_dashboard_shows_the_joint_office_the_home_district() {
+        let dir = Directory::new(seed_units(), HOME_REGION);
+        let jo: Vec<String> = dashboard_units(&dir, "dz-justice", true)
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert!(jo.contains(&"dz-court".to_string()) && jo.contains(&"dz-firm-2".to_string()));
+        assert!(jo.iter().all(|c| c.starts_with("dz-")), "{jo:?}");
+        assert_eq!(jo.len(), 10);
+        let own: Vec<String> = dashboard_units(&dir, "yc-court", false)
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert_eq!(own, ["yc-court"]);
     }
 
     #[test]

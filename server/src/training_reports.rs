@@ -526,3 +526,55 @@ pub async fn csv(
     )
         .into_response()
 }
+
+/// The training figures of the Article 9 dashboard, as its JSON export carries them.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct DashboardTrainingJson {
+    /// The units counted (see `domain::training_report::dashboard_units`).
+    pub units: Vec<String>,
+    pub total: Counts,
+    /// Share of submitted attempts passed, in percent (`null` without attempts).
+    pub pass_rate: Option<u64>,
+    pub by_unit: BTreeMap<String, Counts>,
+}
+
+/// Training figures for the Article 9 dashboard of a lead handler of `unit` (the joint office:
+/// every unit of the home district), for the page and for the exports.
+pub async fn dashboard_training(
+    state: &AppState,
+    dir: &Directory,
+    unit: &str,
+    joint_office: bool,
+) -> Result<
+    (
+        app::pages::training_reports::DashboardTraining,
+        DashboardTrainingJson,
+    ),
+    AppError,
+> {
+    let units = domain::training_report::dashboard_units(dir, unit, joint_office);
+    let f = figures(state, &units, store::now_ms()).await?;
+    let by_unit: BTreeMap<String, Counts> = units
+        .iter()
+        .map(|u| (u.code.clone(), f.unit(&u.code)))
+        .collect();
+    let rows = units
+        .iter()
+        .filter(|u| {
+            by_unit
+                .get(&u.code)
+                .is_some_and(|c| *c != Counts::default())
+        })
+        .map(|u| (u.code.clone(), unit_name(u), by_unit[&u.code]))
+        .collect();
+    let total = f.total();
+    Ok((
+        app::pages::training_reports::DashboardTraining { total, rows },
+        DashboardTrainingJson {
+            units: codes(&units),
+            total,
+            pass_rate: total.pass_rate(),
+            by_unit,
+        },
+    ))
+}

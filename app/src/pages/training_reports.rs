@@ -266,3 +266,49 @@ pub fn reports(lang: Lang, r: ReportView) -> impl IntoView {
         }}
     }
 }
+
+/// Training figures on the Article 9 dashboard, over the units the viewer may see.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardTraining {
+    pub total: Counts,
+    /// Per unit: (code, name, figures), units with something to count.
+    pub rows: Vec<(String, Bi, Counts)>,
+}
+
+/// The training section of the Article 9 dashboard.
+pub fn dashboard_section(lang: Lang, t: &DashboardTraining) -> impl IntoView {
+    let bars: Vec<(String, usize)> = t
+        .rows
+        .iter()
+        .map(|(_, name, c)| (name.get(lang), c.holders as usize))
+        .collect();
+    view! {
+        <h2>{lang.pick("学习培训（第十条、第十一条）", "Training (Articles 10–11)")}</h2>
+        <dl class="doc-meta" id="training-figures">
+            <dt>{lang.pick("持有效结业证书（人次）", "Valid certificates (person-courses)")}</dt><dd id="fig-training-completions">{t.total.holders}</dd>
+            <dt>{lang.pick("测验通过率", "Quiz pass rate")}</dt>
+            <dd id="fig-training-pass-rate">{format!("{} ({}/{})", show_percent(t.total.pass_rate()), t.total.passed, t.total.attempts)}</dd>
+            <dt>{lang.pick("逾期未完成的培训任务（人次）", "Overdue assignments (person-courses)")}</dt><dd id="fig-training-overdue">{t.total.overdue}</dd>
+            <dt>{lang.pick("培训任务完成率", "Assignments completed")}</dt>
+            <dd id="fig-training-completion">{format!("{} ({}/{})", show_percent(t.total.completion_rate()), t.total.completed, t.total.assigned)}</dd>
+        </dl>
+        {(!bars.is_empty()).then(|| view! {
+            <div class="charts">
+                <crate::pages::dashboard::BarChart id="chart-training" title=lang.pick("持有效结业证书，按单位", "Valid certificates by unit").to_string() rows=bars/>
+            </div>
+        })}
+        <details><summary>{lang.pick("培训数据表", "Training table")}</summary>
+            <table class="data report" id="training-by-unit">
+                <thead><tr>
+                    <th>{lang.pick("单位", "Unit")}</th><th>{lang.pick("持有效证书", "Valid certificates")}</th>
+                    <th>{lang.pick("测验次数", "Attempts")}</th><th>{lang.pick("通过率", "Pass rate")}</th>
+                    <th>{lang.pick("已逾期", "Overdue")}</th>
+                </tr></thead>
+                <tbody>{t.rows.iter().map(|(code, name, c)| view! {
+                    <tr data-unit=code.clone()><td>{name.get(lang)}</td><td class="num">{c.holders}</td><td class="num">{c.attempts}</td>
+                        <td class="num">{show_percent(c.pass_rate())}</td><td class="num">{c.overdue}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        </details>
+    }
+}
