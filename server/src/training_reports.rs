@@ -560,12 +560,10 @@ pub async fn dashboard_training(
         .collect();
     let rows = units
         .iter()
-        .filter(|u| {
-            by_unit
-                .get(&u.code)
-                .is_some_and(|c| *c != Counts::default())
+        .filter_map(|u| {
+            let c = by_unit.get(&u.code).copied()?;
+            (c != Counts::default()).then(|| (u.code.clone(), unit_name(u), c))
         })
-        .map(|u| (u.code.clone(), unit_name(u), by_unit[&u.code]))
         .collect();
     let total = f.total();
     Ok((
