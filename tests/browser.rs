@@ -284,3 +284,86 @@ fn a_coordinator_publishes_an_event_and_a_member_registers() {
         "{mine}"
     );
 }
+
+#[test]
+fn judge_takes_a_lesson_and_the_quiz_and_gets_a_certificate() {
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-training")[0];
+    let mut cfg = config(db);
+    cfg.demo = true;
+    let app = TestApp::start_with(db, cfg);
+    // The right answers come from the course files, never from the page.
+    let catalogue = store::courses::load(&root().join("content")).expect("course content");
+    let course = &catalogue.course("regulation-guide").unwrap().course;
+    let b = Browser::start();
+    b.goto(&app.url("/login?next=%2Ftraining%2Fregulation-guide"));
+    b.type_text(&b.find("#login"), "judge-zhang");
+    b.type_text(&b.find("#password"), "demo-pass-2021");
+    b.click(&b.find("#sign-in"));
+    b.wait_until(10, "course page", |b| {
+        b.current_url().ends_with("/training/regulation-guide")
+    });
+    assert!(b.text(&b.find("#course-progress")).contains("0/6"));
+    // A lesson, marked complete: on to the next lesson, and the course counts it.
+    b.click(&b.find("#lesson-list li:first-child a"));
+    b.wait_until(10, "lesson page", |b| {
+        b.current_url()
+            .ends_with("/training/regulation-guide/rg-01-purpose-scope")
+    });
+    b.click(&b.find("#complete-lesson"));
+    b.wait_until(10, "next lesson", |b| {
+        b.current_url()
+            .ends_with("/training/regulation-guide/rg-02-principles-cooperation")
+    });
+    b.goto(&app.url("/training/regulation-guide"));
+    assert!(b.text(&b.find("#course-progress")).contains("1/6"));
+    // The quiz: its link only shows the start page; the button starts the attempt.
+    b.click(&b.find("#take-quiz"));
+    b.wait_until(10, "start page", |b| {
+        b.current_url().ends_with("/quizzes/regulation-guide-quiz")
+    });
+    b.click(&b.find("#start-quiz"));
+    b.wait_until(10, "quiz form", |b| b.current_url().contains("/attempts/"));
+    let drawn = b.script(
+        "return [...new Set([...document.querySelectorAll('#quiz-form fieldset.question input')].map(i => i.name))]",
+    );
+    let drawn: Vec<String> = drawn
+        .as_array()
+        .expect("question ids")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(drawn.len(), 10);
+    for qid in &drawn {
+        let q = course.question(qid).expect("a question of the bank");
+        for oid in q.correct_ids() {
+            b.click(&b.find(&format!("#quiz-form input[name='{qid}'][value='{oid}']")));
+        }
+    }
+    b.click(&b.find("#quiz-submit"));
+    b.wait_until(10, "review", |b| {
+        b.script("return !!document.querySelector('#quiz-score')") == true
+    });
+    let score = b.find("#quiz-score");
+    assert!(b.text(&score).contains("10.0 / 10"), "{}", b.text(&score));
+    assert_eq!(b.attr(&score, "class").as_deref(), Some("ok"));
+    assert_eq!(
+        b.script("return document.querySelectorAll('#review li.right').length"),
+        10
+    );
+    let code_link = b.find("#certificate-code");
+    let code = b.text(&code_link);
+    assert_eq!(code.len(), 12, "{code}");
+    // The public check of the certificate.
+    b.click(&code_link);
+    b.wait_until(10, "verification page", |b| {
+        b.current_url().ends_with(&format!("/verify/{code}"))
+    });
+    assert_eq!(b.text(&b.find("#cert-holder")), "张法官");
+    assert_eq!(b.text(&b.find("#cert-status")), "有效");
+    // And the holder's print view.
+    b.goto(&app.url(&format!("/certificates/{code}/print")));
+    assert_eq!(b.text(&b.find("#print-code")), code);
+}

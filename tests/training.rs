@@ -206,7 +206,13 @@ fn attempts_never_reveal_answers_and_resume() {
         assert!(!has_key(&a, "explanation"), "{}", r.body);
         let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
         let id = a["attempt_id"].as_i64().unwrap();
-        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        // The start page offers the open attempt; its form is the attempt's page.
+        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        assert_eq!(start_page.status, 200);
+        assert!(start_page
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
+        let form = page(&app, &judge, &format!("/attempts/{id}"));
         assert_eq!(form.status, 200);
         assert!(form.body.contains(&format!("action=\"/attempts/{id}\"")));
         for q in qs {
@@ -446,40 +452,204 @@ fn lesson_completion_moves_progress() {
     }
 }
 
-#[test]
-fn quiz_form_works_without_javascript() {
-    let db = &databases("training-form")[0];
-    let app = demo_app(db);
-    let judge = login(&app, "judge-zhang");
-    let form = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
-    assert_eq!(form.status, 200);
-    let a = start(&app, &judge).json();
-    let id = a["attempt_id"].as_i64().unwrap();
-    let right = right_answers(&app, &a);
-    let mut body = Vec::new();
-    for (q, opts) in right.as_object().unwrap() {
-        for o in opts.as_array().unwrap() {
-            body.push(format!("{q}={}", o.as_str().unwrap()));
-        }
-    }
-    body.push("do=submit".into());
-    let r = send(
+fn form(app: &TestApp, auth: &str, path: &str, body: &str) -> Reply {
+    send(
         "POST",
-        &app.url(&format!("/attempts/{id}")),
+        &app.url(path),
         &[
-            ("Authorization", &judge),
+            ("Authorization", auth),
             ("Content-Type", "application/x-www-form-urlencoded"),
         ],
-        body.join("&").as_bytes(),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let review = page(&app, &judge, &format!("/attempts/{id}"));
-    assert!(
-        review.body.contains("certificate-issued"),
-        "{}",
-        review.body
-    );
-    assert!(review.body.contains("10.0 / 10"));
+        body.as_bytes(),
+    )
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.state.db.clone();
+    let sql = sql.to_string();
+    app.block_on(async move {
+        sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    })
+}
+
+/// The right answers of an attempt as a form body.
+fn form_answers(app: &TestApp, attempt_id: i64, uid: i64, right: bool) -> String {
+    let db = app.state.db.clone();
+    let a = app.block_on(async move {
+        store::attempts::load(&db, attempt_id, uid)
+            .await
+            .unwrap()
+            .unwrap()
+    });
+    let course = &app.state.courses.by_quiz(&a.quiz_id).unwrap().course;
+    let mut body = Vec::new();
+    for qid in &a.question_ids {
+        let q = course.question(qid).unwrap();
+        if right {
+            for o in q.correct_ids() {
+                body.push(format!("{qid}={o}"));
+            }
+        } else {
+            let o = q.options.iter().find(|o| !o.correct).unwrap();
+            body.push(format!("{qid}={}", o.id));
+        }
+    }
+    body.join("&")
+}
+
+#[test]
+fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
+    for db in databases("training-start") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let uid = user_id(&app, "judge-zhang");
+        let quiz_page = format!("/quizzes/{QUIZ}");
+        let exams = "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'exam'";
+        // Anonymous: sign in first, nothing started.
+        let anon = get(&app.url(&quiz_page), &[]);
+        assert_eq!(anon.status, 303);
+        assert!(anon.header("location").unwrap().starts_with("/login?next="));
+        // Following (or prefetching) the link twice starts nothing.
+        for _ in 0..2 {
+            let p = page(&app, &judge, &quiz_page);
+            assert_eq!(p.status, 200, "{}", p.body);
+            assert!(p
+                .body
+                .contains(&format!("method=\"post\" action=\"/quizzes/{QUIZ}/start\"")));
+            assert!(p.body.contains("id=\"start-quiz\""));
+            assert!(p.body.contains("0/3"), "{}", db.label);
+            assert!(!p.body.contains("continue-attempt"));
+        }
+        assert_eq!(count(&app, exams), 0, "{}", db.label);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.attempt_started'"
+            ),
+            0
+        );
+        // A cross-site post cannot start one either.
+        let cross = send(
+            "POST",
+            &app.url(&format!("{quiz_page}/start")),
+            &[("Authorization", &judge), ("Sec-Fetch-Site", "cross-site")],
+            b"",
+        );
+        assert_eq!(cross.status, 403);
+        assert_eq!(count(&app, exams), 0);
+        // The button starts one and goes to its form; pressing it again resumes it.
+        let started = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(started.status, 303, "{}", started.body);
+        let to = started.header("location").unwrap().to_string();
+        let id: i64 = to.strip_prefix("/attempts/").unwrap().parse().unwrap();
+        assert_eq!(count(&app, exams), 1);
+        let again = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(again.header("location"), Some(to.as_str()));
+        assert_eq!(count(&app, exams), 1);
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
+        assert!(!p.body.contains("start-form"));
+        // The form saves as the learner goes, then submits.
+        let f = page(&app, &judge, &to);
+        assert_eq!(f.status, 200);
+        assert!(f.body.contains(&format!("action=\"/attempts/{id}\"")));
+        assert!(!f.body.contains("correct"));
+        let wrong = form_answers(&app, id, uid, false);
+        let saved = form(&app, &judge, &to, &format!("{wrong}&do=save"));
+        assert_eq!(saved.status, 303);
+        assert_eq!(
+            saved.header("location"),
+            Some(format!("/attempts/{id}?saved=1").as_str())
+        );
+        assert!(page(&app, &judge, &format!("/attempts/{id}?saved=1"))
+            .body
+            .contains("checked"));
+        let done = form(&app, &judge, &to, "do=submit");
+        assert_eq!(done.status, 303);
+        let review = page(&app, &judge, &to);
+        assert!(review.body.contains("0.0 / 10"), "{}", review.body);
+        // Cool-down: the start page says so and the button is gone; a post changes nothing.
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p.body.contains("id=\"quiz-refused\""));
+        assert!(!p.body.contains("start-form"));
+        let refused = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(refused.header("location"), Some(quiz_page.as_str()));
+        assert_eq!(count(&app, exams), 1);
+        // Practice of the mistakes: the same start page and button.
+        let pp = page(&app, &judge, &format!("{quiz_page}/practice"));
+        assert!(pp
+            .body
+            .contains(&format!("action=\"/quizzes/{QUIZ}/practice/start\"")));
+        assert!(pp.body.contains("待练习的错题 10"), "{}", pp.body);
+        let ps = form(&app, &judge, &format!("{quiz_page}/practice/start"), "");
+        assert_eq!(ps.status, 303);
+        let pid: i64 = ps
+            .header("location")
+            .unwrap()
+            .strip_prefix("/attempts/")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_ne!(pid, id);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'practice'"
+            ),
+            1
+        );
+        assert_eq!(count(&app, exams), 1);
+        // A second exam attempt that runs past its time limit unsubmitted: the start page
+        // links to it, and the next start scores it with the answers saved in time.
+        exec(
+            &app,
+            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        );
+        let second = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        let id2: i64 = second
+            .header("location")
+            .unwrap()
+            .strip_prefix("/attempts/")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let right = form_answers(&app, id2, uid, true);
+        assert_eq!(
+            form(
+                &app,
+                &judge,
+                &format!("/attempts/{id2}"),
+                &format!("{right}&do=save")
+            )
+            .status,
+            303
+        );
+        exec(
+            &app,
+            &format!("UPDATE quiz_attempts SET started_at = started_at - 3600000 WHERE id = {id2}"),
+        );
+        let p = page(&app, &judge, &quiz_page);
+        assert!(p.body.contains("id=\"attempt-expired\""), "{}", p.body);
+        assert!(p.body.contains(&format!("href=\"/attempts/{id2}\"")));
+        assert!(p.body.contains("id=\"start-quiz\""));
+        let late_form = page(&app, &judge, &format!("/attempts/{id2}"));
+        assert!(late_form.body.contains("quiz-form"));
+        let third = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(third.status, 303);
+        assert_ne!(
+            third.header("location"),
+            Some(format!("/attempts/{id2}").as_str())
+        );
+        assert_eq!(count(&app, exams), 3);
+        let scored = page(&app, &judge, &format!("/attempts/{id2}"));
+        assert!(scored.body.contains("10.0 / 10"), "{}", scored.body);
+        assert!(scored.body.contains("certificate-issued"));
+    }
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
@@ -548,7 +718,7 @@ fn concurrent_submissions_are_neither_lost_nor_duplicated() {
             for &u in &users {
                 for lc in &cat.courses {
                     let actor = store::audit::Actor::default();
-                    let (a, _) = attempts::start_or_resume(&pool_db, &cat, &lc.course.quiz.id, &actor, u, now)
+                    let (a, _) = attempts::start(&pool_db, &cat, &lc.course.quiz.id, attempts::Mode::Exam, &actor, u, now)
                         .await
                         .unwrap();
                     started.push(a);
@@ -668,7 +838,11 @@ fn practise_my_mistakes() {
         // Resumed on reload, also as a page.
         let pid = pv["attempt_id"].as_i64().unwrap();
         assert_eq!(practise(&judge).json()["attempt_id"], pid);
-        let form = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        assert!(start_page
+            .body
+            .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{pid}\"")));
+        let form = page(&app, &judge, &format!("/attempts/{pid}"));
         assert!(form.body.contains(&format!("action=\"/attempts/{pid}\"")));
         // Practice during the exam cool-down, no certificate, and the mistakes are cleared.
         let done = submit(&app, &judge, pid, right_answers(&app, &pv)).json();
@@ -877,5 +1051,763 @@ fn assignments_due_dates_and_completion_report() {
         assert!(csv.body.contains("张法官,judge-zhang,《暂行规定》逐条导读"));
         assert!(csv.body.contains("已完成") && csv.body.contains("已逾期"));
         assert_eq!(page(&app, &judge, "/training-admin/report.csv").status, 404);
+    }
+}
+
+/// Starts an attempt at `quiz` through the API.
+fn start_quiz(app: &TestApp, auth: &str, quiz: &str) -> Value {
+    let r = call(
+        app,
+        auth,
+        "POST",
+        &format!("/api/v1/quizzes/{quiz}/attempts"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+/// Takes `quiz` once with all answers right or all wrong; returns whether it passed.
+fn take(app: &TestApp, auth: &str, quiz: &str, right: bool) -> bool {
+    let a = start_quiz(app, auth, quiz);
+    let course = &app.state.courses.by_quiz(quiz).unwrap().course;
+    let mut m = serde_json::Map::new();
+    for q in a["questions"].as_array().unwrap() {
+        let q = course.question(q["id"].as_str().unwrap()).unwrap();
+        let chosen: Vec<&str> = if right {
+            q.correct_ids()
+        } else {
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+        };
+        m.insert(q.id.clone(), json!(chosen));
+    }
+    let r = submit(
+        app,
+        auth,
+        a["attempt_id"].as_i64().unwrap(),
+        Value::Object(m),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Past the cool-down for the next attempt.
+    exec(
+        app,
+        "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+    );
+    r.json()["passed"] == true
+}
+
+/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
+fn report_row(body: &str, attr: &str) -> Vec<String> {
+    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
+    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+fn cells(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// dz-court (three members) with three assignments and attempts: the figures the reports
+/// must show.
+fn seed_court_training(app: &TestApp) {
+    let trainer = login(app, "dz-court-training");
+    let judge = login(app, "judge-zhang");
+    let officer = login(app, "dz-court-officer");
+    let assign = |body: String| {
+        let r = send(
+            "POST",
+            &app.url("/training-admin"),
+            &[
+                ("Authorization", &trainer),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    assign("course=regulation-guide&target=unit&due=2020-01-31".into());
+    assign(format!(
+        "course=proper-boundaries&target=people&person={}&due=2099-12-31",
+        user_id(app, "judge-zhang")
+    ));
+    assign("course=lead-routing&target=role:lead_handler&due=2020-06-30".into());
+    // The judge fails, then passes (certificate three days ago); the trainer passes (a day
+    // ago); the officer fails once, and passes a course nobody assigned.
+    assert!(!take(app, &judge, QUIZ, false));
+    assert!(take(app, &judge, QUIZ, true));
+    assert!(take(app, &trainer, QUIZ, true));
+    assert!(!take(app, &officer, QUIZ, false));
+    assert!(take(app, &officer, "lawyer-discipline-quiz", true));
+    let (j, t) = (
+        user_id(app, "judge-zhang"),
+        user_id(app, "dz-court-training"),
+    );
+    exec(
+        app,
+        &format!(
+            "UPDATE certificates SET issued_at = issued_at - {} WHERE user_id = {j}",
+            3 * DAY_MS
+        ),
+    );
+    exec(
+        app,
+        &format!("UPDATE certificates SET issued_at = issued_at - {DAY_MS} WHERE user_id = {t}"),
+    );
+    // Elsewhere: a prosecutor passes (not in the court's figures).
+    let li = login(app, "prosecutor-li");
+    assert!(take(app, &li, QUIZ, true));
+}
+
+#[test]
+fn unit_reports_count_completion_attempts_and_overdue_people() {
+    for db in databases("training-reports") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        let trainer = login(&app, "dz-court-training");
+        let judge = login(&app, "judge-zhang");
+        let path = "/training-admin/reports";
+        assert_eq!(get(&app.url(path), &[]).status, 303);
+        assert_eq!(page(&app, &judge, path).status, 404);
+        assert_eq!(
+            page(&app, &judge, "/training-admin/reports.csv").status,
+            404
+        );
+        let r = page(&app, &trainer, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let b = &r.body;
+        assert!(b.contains("重庆市大足区人民法院"));
+        assert!(!b.contains("id=\"by-unit\""), "one unit: no per-unit table");
+        // assigned, completed, overdue, completion, attempts, passed, pass rate, holders
+        assert_eq!(
+            report_row(b, "data-course=\"regulation-guide\""),
+            cells(&["3", "2", "1", "67%", "4", "2", "50%", "2"]),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"proper-boundaries\""),
+            cells(&["1", "0", "0", "0%", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"lead-routing\""),
+            cells(&["1", "0", "1", "0%", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"lawyer-discipline\""),
+            cells(&["0", "0", "0", "—", "1", "1", "100%", "1"])
+        );
+        assert_eq!(
+            report_row(b, "data-course=\"total\""),
+            cells(&["5", "2", "2", "40%", "5", "3", "60%", "3"])
+        );
+        // Overdue: the officer, twice; nobody else.
+        let overdue = &b[b.find("id=\"overdue-people\"").unwrap()..];
+        let overdue = &overdue[..overdue.find("</table>").unwrap()];
+        assert_eq!(
+            overdue.matches("data-login=\"dz-court-officer\"").count(),
+            2
+        );
+        assert_eq!(overdue.matches("class=\"overdue\"").count(), 2);
+        assert!(overdue.contains("2020-01-31") && overdue.contains("2020-06-30"));
+        // The chart: regulation-guide by day, from the first certificate three days ago.
+        assert!(
+            b.contains("id=\"completion-chart\" data-points=\"4\" data-last=\"2\""),
+            "{b}"
+        );
+        assert!(b.contains("<polyline"));
+        let series = &b[b.find("id=\"completion-series\"").unwrap()..];
+        let values: Vec<&str> = series
+            .split("</td><td>")
+            .skip(1)
+            .take(4)
+            .map(|c| &c[..c.find("</td>").unwrap()])
+            .collect();
+        assert_eq!(values, ["1", "1", "2", "2"]);
+        assert!(b.contains("应完成 3"));
+        // An assignment's chart: the judge's, nobody done yet.
+        let aid = count(
+            &app,
+            "SELECT id FROM training_assignments WHERE course_id = 'proper-boundaries'",
+        );
+        let ar = page(&app, &trainer, &format!("{path}?assignment={aid}"));
+        assert!(ar
+            .body
+            .contains("id=\"completion-chart\" data-points=\"1\" data-last=\"0\""));
+        assert!(ar.body.contains("应完成 1"));
+        // Another unit cannot be asked for.
+        let other = page(&app, &trainer, &format!("{path}?unit=dz-procuratorate"));
+        assert_eq!(
+            report_row(&other.body, "data-course=\"total\""),
+            cells(&["5", "2", "2", "40%", "5", "3", "60%", "3"])
+        );
+        // CSV for Excel.
+        let csv = page(&app, &trainer, "/training-admin/reports.csv");
+        assert_eq!(csv.status, 200);
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body
+                .contains("dz-court,重庆市大足区人民法院,《暂行规定》逐条导读,3,2,1,67%,4,2,50%,2"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains(",合计,全部课程,5,2,2,40%,5,3,60%,3"));
+        assert!(!csv.body.contains("dz-procuratorate"));
+        // An expired certificate no longer counts as completed.
+        exec(
+            &app,
+            &format!(
+                "UPDATE certificates SET expires_at = 1000 WHERE user_id = {}",
+                user_id(&app, "judge-zhang")
+            ),
+        );
+        let r = page(&app, &trainer, path);
+        assert_eq!(
+            report_row(&r.body, "data-course=\"regulation-guide\""),
+            cells(&["3", "1", "2", "33%", "4", "2", "50%", "1"])
+        );
+    }
+}
+
+/// Adds an account with the demo password.
+fn add_user(app: &TestApp, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
+    let db = app.state.db.clone();
+    let new = store::users::NewUser {
+        login: login.into(),
+        display_name: name.into(),
+        unit_code: Some(unit.into()),
+        roles,
+        must_change_password: false,
+    };
+    app.block_on(async move {
+        let hash = store::passwords::hash_password(PW.to_string())
+            .await
+            .unwrap();
+        let mut tx = db.pool.begin().await.unwrap();
+        store::users::insert_user(&mut tx, &new, Some(&hash))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    });
+}
+
+#[test]
+fn aggregate_reports_over_the_units_an_administrator_may_see() {
+    use store::users::Role;
+    for db in databases("training-aggregate") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        // The procuratorate: the whole unit, overdue; the prosecutor has passed.
+        let db2 = app.state.db.clone();
+        let admin_id = user_id(&app, "admin");
+        app.block_on(async move {
+            store::attempts::assign(
+                &db2,
+                &store::audit::Actor::default(),
+                "dz-procuratorate",
+                "regulation-guide",
+                &store::attempts::Target::Unit,
+                1_580_486_399_000,
+                admin_id,
+                store::now_ms(),
+            )
+            .await
+            .unwrap()
+        });
+        // Another district's court.
+        let yc = login(&app, "yc-court-officer");
+        assert!(take(&app, &yc, QUIZ, true));
+        add_user(
+            &app,
+            "cq-high-court-training",
+            "市高院培训管理员",
+            "cq-high-court",
+            vec![Role::TrainingAdmin, Role::Member],
+        );
+        let path = "/training-admin/reports";
+
+        // The system administrator: every unit, region subtotals and a total.
+        let admin = login(&app, "admin");
+        let r = page(&app, &admin, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let b = &r.body;
+        assert!(b.contains("id=\"by-unit\""));
+        let court = ["5", "2", "2", "40%", "5", "3", "60%", "3"];
+        let procuratorate = ["2", "1", "1", "50%", "1", "1", "100%", "1"];
+        let yc_court = ["0", "0", "0", "—", "1", "1", "100%", "1"];
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-court\""),
+            cells(&court),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-procuratorate\""),
+            cells(&procuratorate)
+        );
+        assert_eq!(report_row(b, "data-unit=\"yc-court\""), cells(&yc_court));
+        assert_eq!(
+            report_row(b, "data-unit=\"dz-psb\""),
+            cells(&["0", "0", "0", "—", "0", "0", "—", "0"])
+        );
+        assert_eq!(
+            report_row(b, "data-unit=\"region:dz\""),
+            cells(&["7", "3", "3", "43%", "6", "4", "67%", "4"])
+        );
+        assert_eq!(report_row(b, "data-unit=\"region:yc\""), cells(&yc_court));
+        let total = ["7", "3", "3", "43%", "7", "5", "71%", "5"];
+        assert_eq!(report_row(b, "data-unit=\"total\""), cells(&total));
+        assert_eq!(report_row(b, "data-course=\"total\""), cells(&total));
+        assert_eq!(
+            report_row(b, "data-course=\"regulation-guide\""),
+            cells(&["5", "3", "2", "60%", "6", "4", "67%", "4"])
+        );
+        let overdue = &b[b.find("id=\"overdue-people\"").unwrap()..];
+        let overdue = &overdue[..overdue.find("</table>").unwrap()];
+        assert_eq!(overdue.matches("class=\"overdue\"").count(), 3);
+        assert!(overdue.contains("data-login=\"dz-procuratorate-officer\""));
+        assert!(overdue.contains("重庆市大足区人民检察院"));
+        // Narrowed to a district, then to a unit.
+        let r = page(&app, &admin, &format!("{path}?region=yc"));
+        assert!(r.body.contains("data-unit=\"yc-psb\""));
+        assert!(!r.body.contains("data-unit=\"dz-court\""));
+        assert!(!r.body.contains("data-unit=\"region:"));
+        assert_eq!(report_row(&r.body, "data-unit=\"total\""), cells(&yc_court));
+        let r = page(&app, &admin, &format!("{path}?unit=dz-procuratorate"));
+        assert!(!r.body.contains("id=\"by-unit\""));
+        assert_eq!(
+            report_row(&r.body, "data-course=\"total\""),
+            cells(&procuratorate)
+        );
+        let csv = page(&app, &admin, "/training-admin/reports.csv?region=dz");
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body
+                .contains("dz-procuratorate,重庆市大足区人民检察院,全部课程,2,1,1,50%,1,1,100%,1"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains(",合计,全部课程,7,3,3,43%,6,4,67%,4"));
+        assert!(!csv.body.contains("yc-court"));
+
+        // The high court's training administrator: every court, no other kind of unit.
+        let high = login(&app, "cq-high-court-training");
+        let r = page(&app, &high, path);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("data-unit=\"cq-court-1\""));
+        assert!(r.body.contains("data-unit=\"tl-court\""));
+        assert!(!r.body.contains("data-unit=\"dz-procuratorate\""));
+        assert_eq!(report_row(&r.body, "data-unit=\"dz-court\""), cells(&court));
+        assert_eq!(
+            report_row(&r.body, "data-unit=\"total\""),
+            cells(&["5", "2", "2", "40%", "6", "4", "67%", "4"])
+        );
+        let r = page(&app, &high, &format!("{path}?unit=dz-procuratorate"));
+        assert!(
+            r.body.contains("data-unit=\"dz-court\""),
+            "not in scope: ignored"
+        );
+        // A district unit's administrator stays with the unit.
+        let trainer = login(&app, "dz-court-training");
+        let r = page(&app, &trainer, &format!("{path}?region=yc"));
+        assert!(!r.body.contains("id=\"by-unit\""));
+        assert_eq!(report_row(&r.body, "data-course=\"total\""), cells(&court));
+    }
+}
+
+#[test]
+fn assignments_api_and_edit_forms() {
+    use store::users::Role;
+    for db in databases("training-assign-api") {
+        let app = demo_app(&db);
+        add_user(
+            &app,
+            "dz-procuratorate-training",
+            "检察院培训管理员",
+            "dz-procuratorate",
+            vec![Role::TrainingAdmin, Role::Member],
+        );
+        let trainer = login(&app, "dz-court-training");
+        let other = login(&app, "dz-procuratorate-training");
+        let judge = login(&app, "judge-zhang");
+        let judge_id = user_id(&app, "judge-zhang");
+        let api = "/api/v1/assignments";
+        assert_eq!(call(&app, "", "GET", api, None).status, 401);
+        let create = |auth: &str, body: Value| call(&app, auth, "POST", api, Some(body));
+        // Only a training administrator creates, and only for their unit.
+        assert_eq!(
+            create(
+                &judge,
+                json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-01-01"})
+            )
+            .status,
+            404
+        );
+        for bad in [
+            json!({"course_id": "nope", "target": "unit", "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "01.01.2099"}),
+            json!({"course_id": "regulation-guide", "target": "people", "people": [], "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "people", "people": [user_id(&app, "prosecutor-li")], "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "role:nope", "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-01-01", "extra": 1}),
+        ] {
+            let r = create(&trainer, bad.clone());
+            assert_eq!(r.status, 422, "{bad} {}", r.body);
+            assert!(r.json()["error"].is_string());
+        }
+        let unit = create(
+            &trainer,
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "2020-01-31"}),
+        );
+        assert_eq!(unit.status, 201, "{}", unit.body);
+        let unit = unit.json();
+        assert_eq!(unit["target"], "unit");
+        assert_eq!(unit["due"], "2020-01-31");
+        assert_eq!(unit["assigned"], 3);
+        assert_eq!(unit["overdue"], 3);
+        let unit_id = unit["id"].as_i64().unwrap();
+        let people = create(&trainer, json!({"course_id": "proper-boundaries", "target": "people", "people": [judge_id], "due": "2099-12-31"})).json();
+        assert_eq!(people["people"][0]["login"], "judge-zhang");
+        assert_eq!(people["assigned"], 1);
+        let role = create(&trainer, json!({"course_id": "lead-routing", "target": "role:lead_handler", "due": "2099-12-31"})).json();
+        assert_eq!(role["target"], "role:lead_handler");
+        assert_eq!(role["assigned"], 1);
+        // The member sees their required courses; the administrator also the unit's.
+        let mine = call(&app, &judge, "GET", api, None).json();
+        assert!(mine.get("assignments").is_none());
+        let req = mine["required"].as_array().unwrap();
+        assert_eq!(req.len(), 2);
+        let status = |v: &Value, course: &str| {
+            v["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["course_id"] == course)
+                .map(|r| r["status"].as_str().unwrap().to_string())
+        };
+        assert_eq!(
+            status(&mine, "regulation-guide").as_deref(),
+            Some("overdue")
+        );
+        assert_eq!(
+            status(&mine, "proper-boundaries").as_deref(),
+            Some("pending")
+        );
+        let theirs = call(&app, &trainer, "GET", api, None).json();
+        assert_eq!(theirs["unit"], "dz-court");
+        assert_eq!(theirs["assignments"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            status(&theirs, "regulation-guide").as_deref(),
+            Some("overdue")
+        );
+        let elsewhere = call(&app, &other, "GET", api, None).json();
+        assert_eq!(elsewhere["assignments"].as_array().unwrap().len(), 0);
+        // Moving the due date: only in one's own unit.
+        let patch = |auth: &str, id: i64, body: Value| {
+            call(&app, auth, "PATCH", &format!("{api}/{id}"), Some(body))
+        };
+        assert_eq!(
+            patch(&judge, unit_id, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        assert_eq!(
+            patch(&other, unit_id, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        assert_eq!(
+            patch(&trainer, unit_id, json!({"due": "someday"})).status,
+            422
+        );
+        assert_eq!(
+            patch(&trainer, 999_999, json!({"due": "2099-01-01"})).status,
+            404
+        );
+        let moved = patch(&trainer, unit_id, json!({"due": "2099-01-01"}));
+        assert_eq!(moved.status, 200, "{}", moved.body);
+        assert_eq!(moved.json()["due"], "2099-01-01");
+        assert_eq!(moved.json()["overdue"], 0);
+        let mine = call(&app, &judge, "GET", api, None).json();
+        assert_eq!(
+            status(&mine, "regulation-guide").as_deref(),
+            Some("pending")
+        );
+        assert_eq!(
+            count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_due_changed' AND object_id = '{unit_id}'")),
+            1
+        );
+        // Deleting: the same rule; the people list goes with it.
+        let people_id = people["id"].as_i64().unwrap();
+        let del = |auth: &str, id: i64| call(&app, auth, "DELETE", &format!("{api}/{id}"), None);
+        assert_eq!(del(&other, people_id).status, 404);
+        assert_eq!(del(&judge, people_id).status, 404);
+        let d = del(&trainer, people_id);
+        assert_eq!(d.status, 200, "{}", d.body);
+        assert_eq!(d.json()["deleted"], people_id);
+        assert_eq!(del(&trainer, people_id).status, 404);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM training_assignees"), 0);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_deleted'"
+            ),
+            1
+        );
+        assert_eq!(
+            call(&app, &judge, "GET", api, None).json()["required"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        // The OpenAPI document lists them.
+        let doc = get(&app.url("/api/v1/openapi.json"), &[]).json();
+        for m in ["get", "post"] {
+            assert!(doc["paths"]["/assignments"][m].is_object(), "{m}");
+        }
+        for m in ["patch", "delete"] {
+            assert!(doc["paths"]["/assignments/{id}"][m].is_object(), "{m}");
+        }
+        // The same on the administrator's page, as forms.
+        let admin_page = page(&app, &trainer, "/training-admin").body;
+        assert!(admin_page.contains(&format!(
+            "action=\"/training-admin/assignments/{unit_id}/due\""
+        )));
+        assert!(admin_page.contains(&format!(
+            "action=\"/training-admin/assignments/{unit_id}/delete\""
+        )));
+        assert!(admin_page.contains("value=\"2099-01-01\""));
+        let post = |auth: &str, path: String, body: &str| form(&app, auth, &path, body);
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/due"),
+            "due=2030-06-30",
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            r.header("location"),
+            Some("/training-admin?status=due-changed")
+        );
+        let shown = page(&app, &trainer, "/training-admin?status=due-changed").body;
+        assert!(shown.contains("id=\"admin-status\""));
+        assert!(shown.contains("截止 2030-06-30"));
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/due"),
+            "due=June",
+        );
+        assert_eq!(r.header("location"), Some("/training-admin?error=due"));
+        assert!(page(&app, &trainer, "/training-admin?error=due")
+            .body
+            .contains("assign-error"));
+        assert_eq!(
+            post(
+                &other,
+                format!("/training-admin/assignments/{unit_id}/due"),
+                "due=2031-01-01"
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &judge,
+                format!("/training-admin/assignments/{unit_id}/delete"),
+                ""
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &other,
+                format!("/training-admin/assignments/{unit_id}/delete"),
+                ""
+            )
+            .status,
+            404
+        );
+        let r = post(
+            &trainer,
+            format!("/training-admin/assignments/{unit_id}/delete"),
+            "",
+        );
+        assert_eq!(r.header("location"), Some("/training-admin?status=deleted"));
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT COUNT(*) FROM training_assignments WHERE id = {unit_id}")
+            ),
+            0
+        );
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('training.assignment_deleted', 'training.assignment_due_changed')"),
+            4
+        );
+    }
+}
+
+#[test]
+fn certificate_print_view_for_the_holder_only() {
+    for db in databases("training-print") {
+        let app = demo_app(&db);
+        let judge = login(&app, "judge-zhang");
+        let a = start(&app, &judge).json();
+        let id = a["attempt_id"].as_i64().unwrap();
+        let v = submit(&app, &judge, id, right_answers(&app, &a)).json();
+        let code = v["certificate"].as_str().unwrap().to_string();
+        let path = format!("/certificates/{code}/print");
+        let p = page(&app, &judge, &path);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let b = &p.body;
+        assert!(b.contains("id=\"certificate-print\""));
+        assert!(
+            b.contains("id=\"print-holder\" class=\"cert-holder\">张法官</p>"),
+            "{b}"
+        );
+        assert!(b.contains("重庆市大足区人民法院"));
+        assert!(b.contains(&html_escape("《暂行规定》逐条导读")));
+        assert!(b.contains(&format!("id=\"print-code\" class=\"cert-code\">{code}<")));
+        let (issued, until) = {
+            let db = app.state.db.clone();
+            let c = code.clone();
+            app.block_on(async move {
+                let c = store::attempts::find_certificate(&db, &c)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                (c.issued_at, c.expires_at)
+            })
+        };
+        let day =
+            |ms: i64| domain::training_report::date_of_day(domain::training_report::day_of(ms));
+        assert!(b.contains(&format!("id=\"print-issued\">{}<", day(issued))));
+        assert!(b.contains(&format!("id=\"print-valid-until\">{}<", day(until))));
+        assert!(b.contains(&format!(
+            "id=\"print-verify-url\">{}/verify/{code}<",
+            app.base
+        )));
+        assert!(b.contains("id=\"print-status\">有效<"));
+        // The title is fixed text, never the holder's name.
+        let title = &b[b.find("<title>").unwrap()..b.find("</title>").unwrap()];
+        assert!(
+            title.contains("结业证书") && !title.contains("张法官"),
+            "{title}"
+        );
+        // The holder finds it from the review and the course; the code is case-insensitive.
+        assert!(page(&app, &judge, &format!("/attempts/{id}"))
+            .body
+            .contains(&format!("href=\"{path}\"")));
+        assert!(page(&app, &judge, "/training/regulation-guide")
+            .body
+            .contains(&format!("href=\"{path}\"")));
+        assert_eq!(
+            page(
+                &app,
+                &judge,
+                &format!("/certificates/{}/print", code.to_lowercase())
+            )
+            .status,
+            200
+        );
+        // Nobody else: not anonymous, not another learner, not the administrator.
+        let anon = get(&app.url(&path), &[]);
+        assert_eq!(anon.status, 303);
+        assert!(anon.header("location").unwrap().starts_with("/login?next="));
+        for who in ["prosecutor-li", "admin", "dz-court-training"] {
+            let other = login(&app, who);
+            assert_eq!(page(&app, &other, &path).status, 404, "{who}");
+        }
+        assert_eq!(
+            page(&app, &judge, "/certificates/AAAAAAAAAAAA/print").status,
+            404
+        );
+        assert_eq!(page(&app, &judge, "/certificates/nope/print").status, 404);
+        // The public check links to nothing private.
+        let ver = get(&app.url(&format!("/verify/{code}")), &[]);
+        assert_eq!(ver.status, 200);
+        assert!(!ver.body.contains("/certificates/"));
+        assert!(!ver.body.contains("/attempts/"));
+        // Expired: the print view says so.
+        exec(
+            &app,
+            &format!("UPDATE certificates SET expires_at = 1000 WHERE code = '{code}'"),
+        );
+        assert!(page(&app, &judge, &path)
+            .body
+            .contains("id=\"print-status\">已过期<"));
+    }
+}
+
+/// The text of the element with `id` (up to its closing tag).
+fn by_id<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let start = at + body[at..].find('>').unwrap() + 1;
+    &body[start..start + body[start..].find('<').unwrap()]
+}
+
+#[test]
+fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
+    for db in databases("training-dashboard") {
+        let app = demo_app(&db);
+        seed_court_training(&app);
+        // The court's lead handler: the court's figures.
+        let officer = login(&app, "dz-court-officer");
+        let p = page(&app, &officer, "/leads/dashboard");
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert_eq!(
+            by_id(&p.body, "fig-training-completions"),
+            "3",
+            "{}",
+            db.label
+        );
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "60% (3/5)");
+        assert_eq!(by_id(&p.body, "fig-training-overdue"), "2");
+        assert_eq!(by_id(&p.body, "fig-training-completion"), "40% (2/5)");
+        assert!(p.body.contains("id=\"chart-training\""));
+        assert!(!p.body.contains("data-unit=\"dz-procuratorate\""));
+        let j = call(&app, &officer, "GET", "/api/v1/dashboard", None).json();
+        assert_eq!(j["training"]["units"], json!(["dz-court"]));
+        assert_eq!(j["training"]["total"]["holders"], 3);
+        assert_eq!(j["training"]["total"]["overdue"], 2);
+        assert_eq!(j["training"]["pass_rate"], 60);
+        assert!(
+            j["total"].is_number(),
+            "the lead figures stay where they were"
+        );
+        // The joint office: every unit of the district (the prosecutor's pass too).
+        let jo = login(&app, "dz-justice-officer");
+        let p = page(&app, &jo, "/leads/dashboard");
+        assert_eq!(by_id(&p.body, "fig-training-completions"), "4");
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "67% (4/6)");
+        assert_eq!(by_id(&p.body, "fig-training-overdue"), "2");
+        assert!(p.body.contains("data-unit=\"dz-procuratorate\""));
+        let j = call(&app, &jo, "GET", "/api/v1/dashboard", None).json();
+        assert_eq!(j["training"]["units"].as_array().unwrap().len(), 10);
+        assert_eq!(j["training"]["by_unit"]["dz-procuratorate"]["passed"], 1);
+        let csv = page(&app, &jo, "/leads/dashboard.csv");
+        assert!(csv.body.starts_with('\u{feff}'));
+        assert!(
+            csv.body.contains("training_valid_certificates,,4"),
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains("training_pass_rate,,67%"));
+        assert!(csv
+            .body
+            .contains("training_unit_overdue,dz-court 重庆市大足区人民法院,2"));
+        // Another district's court: nothing yet.
+        let yc = login(&app, "yc-court-officer");
+        let p = page(&app, &yc, "/leads/dashboard");
+        assert_eq!(by_id(&p.body, "fig-training-completions"), "0");
+        assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "— (0/0)");
+        // Not a lead handler: still the 404 page.
+        let judge = login(&app, "judge-zhang");
+        assert_eq!(page(&app, &judge, "/leads/dashboard").status, 404);
     }
 }

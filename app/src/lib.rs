@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quizzes/:quiz/practice") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/quizzes/:quiz/stats") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/training-admin") view=crate::pages::training::TrainingPage/>
+                    <Route path=path!("/training-admin/reports") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/attempts/:attempt") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/events") view=crate::pages::events::EventsPage/>
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/exchanges") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/admin/venues") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/certificates/:code/print") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/leads") view=leads::LeadsInboxPage/>
                     <Route path=path!("/leads/new") view=leads::LeadReportPage/>
                     <Route path=path!("/leads/dashboard") view=crate::pages::dashboard::DashboardPage/>

@@ -11,4 +11,5 @@ pub mod regulation;
 pub mod routing;
 pub mod search;
 pub mod training;
+pub mod training_report;
 pub mod versions;

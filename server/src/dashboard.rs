@@ -73,6 +73,11 @@ pub async fn page(
             .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             .unwrap_or_else(|| c.to_string())
     };
+    let training = match crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await
+    {
+        Ok((view, _)) => view,
+        Err(e) => return e.into_response(),
+    };
     let status = |s: &str| app::pages::leads::status_label(lang, s);
     let view = DashboardView {
         scope: if jo {
@@ -105,22 +110,39 @@ pub async fn page(
                 "Overdue is measured against local deadlines (policy, not part of the regulation).",
             )
             .into(),
+        training,
     };
     render_with(&state, req, view).await
+}
+
+/// The JSON export: the lead figures, plus the training figures of the units the caller may see.
+#[derive(serde::Serialize)]
+pub struct DashboardJson {
+    #[serde(flatten)]
+    figures: Figures,
+    training: crate::training_reports::DashboardTrainingJson,
 }
 
 /// `GET /api/v1/dashboard`: the figures as JSON.
 pub async fn json(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Figures>, AppError> {
-    Ok(Json(load(&state, &caller).await?.0))
+) -> Result<Json<DashboardJson>, AppError> {
+    let (figures, dir, unit, jo) = load(&state, &caller).await?;
+    let (_, training) =
+        crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await?;
+    Ok(Json(DashboardJson { figures, training }))
 }
 
 /// `GET /leads/dashboard.csv`: one row per figure, UTF-8 with a BOM so Excel reads Chinese.
 pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
-    let (f, dir, _, _) = match load(&state, &caller).await {
+    let (f, dir, unit, jo) = match load(&state, &caller).await {
         Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let training = match crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await
+    {
+        Ok((_, t)) => t,
         Err(e) => return e.into_response(),
     };
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -161,6 +183,38 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
     }
     for (k, v) in &f.by_month {
         rows.push(("month".into(), k.clone(), v.to_string()));
+    }
+    let t = &training.total;
+    for (name, v) in [
+        ("training_valid_certificates", t.holders),
+        ("training_attempts", t.attempts),
+        ("training_passed", t.passed),
+        ("training_assigned", t.assigned),
+        ("training_completed", t.completed),
+        ("training_overdue", t.overdue),
+    ] {
+        rows.push((name.into(), String::new(), v.to_string()));
+    }
+    rows.push((
+        "training_pass_rate".into(),
+        String::new(),
+        domain::training_report::show_percent(training.pass_rate),
+    ));
+    for (code, c) in training
+        .by_unit
+        .iter()
+        .filter(|(_, c)| c.holders + c.attempts + c.overdue > 0)
+    {
+        let label = dir
+            .get(code)
+            .map(|u| format!("{code} {}", u.name_zh))
+            .unwrap_or_else(|| code.clone());
+        rows.push((
+            "training_unit_valid_certificates".into(),
+            label.clone(),
+            c.holders.to_string(),
+        ));
+        rows.push(("training_unit_overdue".into(), label, c.overdue.to_string()));
     }
     let mut ok = w.write_record(["figure", "key", "value"]).is_ok();
     for (a, b, c) in &rows {

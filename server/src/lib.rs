@@ -24,6 +24,7 @@ pub mod state;
 pub mod time;
 pub mod tips;
 pub mod training;
+pub mod training_reports;
 
 pub use routes::router;
 pub use state::AppState;

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         "/quizzes/{quiz}/practice",
         "/quizzes/{quiz}/stats",
         "/training-admin",
+        "/training-admin/reports",
         "/attempts/{attempt}",
         "/verify/{code}",
         "/events",
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         "/notifications",
         "/exchanges",
         "/admin/venues",
+        "/certificates/{code}/print",
     ]
     .map(String::from)
     .to_vec();
@@ -83,15 +85,39 @@ pub fn router(state: AppState) -> Router {
             get(crate::training::lesson).post(crate::training::complete),
         )
         .route("/quizzes/{quiz}", get(crate::training::quiz))
+        .route(
+            "/quizzes/{quiz}/start",
+            axum::routing::post(crate::training::quiz_start),
+        )
         .route("/quizzes/{quiz}/practice", get(crate::training::practice))
+        .route(
+            "/quizzes/{quiz}/practice/start",
+            axum::routing::post(crate::training::practice_start),
+        )
         .route("/quizzes/{quiz}/stats", get(crate::training::stats))
         .route(
             "/training-admin",
             get(crate::training::admin_page).post(crate::training::admin_assign),
         )
         .route(
+            "/training-admin/assignments/{id}/due",
+            axum::routing::post(crate::training::admin_set_due),
+        )
+        .route(
+            "/training-admin/assignments/{id}/delete",
+            axum::routing::post(crate::training::admin_delete),
+        )
+        .route(
             "/training-admin/report.csv",
             get(crate::training::admin_csv),
+        )
+        .route(
+            "/training-admin/reports",
+            get(crate::training_reports::page),
+        )
+        .route(
+            "/training-admin/reports.csv",
+            get(crate::training_reports::csv),
         )
         .route(
             "/attempts/{attempt}",
@@ -130,6 +156,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/venues/{id}",
             axum::routing::post(crate::events::update_venue),
+        )
+        .route(
+            "/certificates/{code}/print",
+            get(crate::training::certificate_print),
         )
         .route("/login", axum::routing::post(crate::auth::sign_in_form))
         .route("/logout", axum::routing::post(crate::auth::sign_out_form))

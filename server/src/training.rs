@@ -1,22 +1,23 @@
 //! Training pages: `/training` (catalogue), `/training/{course}` (progress and "continue where I
 //! left off"), `/training/{course}/{lesson}` (the lesson, and its completion form),
-//! `/quizzes/{quiz}` (starts or resumes an attempt as a plain form), `/attempts/{id}` (saves or
-//! submits; after submission the review) and the public `/verify/{code}`.
+//! `/quizzes/{quiz}` and `/quizzes/{quiz}/practice` (start pages: a POST button starts an
+//! attempt, an open one is offered to continue), `/attempts/{id}` (the form of an open attempt,
+//! which saves or submits; after submission the review) and the public `/verify/{code}`.
 //!
 //! Course content is public reading; progress, quizzes and reviews need a signed-in user and
 //! only ever show the caller's own attempts (anyone else's is the 404 page). Forms post and
 //! redirect, so everything works without WebAssembly.
 
 use app::pages::training::{
-    AdminView, AssignmentRow, Bi, CertBadge, CiteLink, CourseCard, CourseDetail, LessonDetail,
-    LessonRow, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required, ReviewItem, ReviewPage,
-    TrainingView, Verified,
+    AdminView, AssignmentRow, Bi, CertBadge, CertificatePrint, CiteLink, CourseCard, CourseDetail,
+    LessonDetail, LessonRow, OpenAttempt, ProgressRow, QuizForm, QuizInfo, QuizQuestion, Required,
+    ReviewItem, ReviewPage, StartPage, TrainingView, Verified,
 };
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use domain::training::{score_question, Course, QuestionKind};
-use store::attempts::{self, Answers, Attempt, StartRefused, SubmitRefused};
+use store::attempts::{self, Answers, Attempt, Mode, Next, Refusal, StartRefused, SubmitRefused};
 use store::courses::LoadedCourse;
 use store::library::{lesson_href, Cite};
 use store::sessions::Caller;
@@ -42,7 +43,7 @@ fn cite_links(cites: &[String]) -> Vec<CiteLink> {
 }
 
 /// The date part of a Beijing time.
-fn date(ms: i64) -> String {
+pub(crate) fn date(ms: i64) -> String {
     let s = format_beijing(ms);
     s.split(' ').next().unwrap_or(&s).to_string()
 }
@@ -332,6 +333,80 @@ pub async fn verify(
     res
 }
 
+/// The absolute `/verify/{code}` URL when the request names a plausible host, else the path.
+fn verify_url(state: &AppState, req: &Request, code: &str) -> String {
+    let path = format!("/verify/{code}");
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 253
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+        });
+    match host {
+        Some(h) => {
+            let scheme = if state.config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{h}{path}")
+        }
+        None => path,
+    }
+}
+
+/// `GET /certificates/{code}/print`: the holder's own certificate as an A4 page (anyone else,
+/// even signed in, gets the 404 page; the public check is `/verify/{code}`).
+pub async fn certificate_print(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Response {
+    let Some(user) = caller.user() else {
+        return sign_in(&req);
+    };
+    let code = code.trim().to_ascii_uppercase();
+    let found = if code.len() == 12 && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        match attempts::find_certificate(&state.db, &code).await {
+            Ok(c) => c,
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    } else {
+        None
+    };
+    let Some(c) = found.filter(|c| c.user_id == user.id) else {
+        return not_found(&state, req).await;
+    };
+    let unit = match &user.unit_code {
+        Some(code) => match store::units::load_directory(&state.db).await {
+            Ok(dir) => dir.get(code).map(|u| bi(&u.name_zh, &u.name_en)),
+            Err(e) => return AppError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let course = state
+        .courses
+        .course(&c.course_id)
+        .map(|lc| bi(&lc.course.title_zh, &lc.course.title_en))
+        .unwrap_or_else(|| bi(&c.course_id, &c.course_id));
+    let view = CertificatePrint {
+        verify_url: verify_url(&state, &req, &c.code),
+        valid: store::now_ms() < c.expires_at,
+        code: c.code,
+        holder: c.holder,
+        unit,
+        course,
+        issued: date(c.issued_at),
+        valid_until: date(c.expires_at),
+    };
+    render_with(&state, req, TrainingView::Certificate(view)).await
+}
+
 fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizForm {
     let c = &lc.course;
     let questions = attempt
@@ -369,115 +444,169 @@ fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizFo
     }
 }
 
-/// The form page of an open attempt.
-fn form_href(course: &Course, attempt: &Attempt) -> String {
-    let href = quiz_href(course);
-    if attempt.practice {
-        format!("{href}/practice")
-    } else {
-        href
+fn refusal_text(r: Refusal) -> Bi {
+    match r {
+        Refusal::NoAttemptsLeft(n) => Bi::new(
+            format!("{n} 次测验机会已用完。"),
+            format!("All {n} attempts have been used."),
+        ),
+        Refusal::CoolingDown(until) => Bi::new(
+            format!(
+                "两次测验之间须间隔一段时间，请于 {} 后再测。",
+                format_beijing(until)
+            ),
+            format!(
+                "Attempts must be spaced out: try again after {}.",
+                format_beijing(until)
+            ),
+        ),
+        Refusal::NoMistakes => bi(
+            "目前没有需要练习的错题。",
+            "There are no mistakes to practise right now.",
+        ),
     }
 }
 
-/// `GET /quizzes/{quiz}/practice`: "practise my mistakes" as a form.
-pub async fn practice(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(quiz_id): Path<String>,
+fn start_href(course: &Course, mode: Mode) -> String {
+    match mode {
+        Mode::Exam => quiz_href(course),
+        Mode::Practice => format!("{}/practice", quiz_href(course)),
+    }
+}
+
+/// The start page of `mode` (`GET /quizzes/{quiz}` and `GET /quizzes/{quiz}/practice`): reads
+/// only, so following or prefetching the link never starts or uses up an attempt.
+async fn start_page(
+    state: &AppState,
+    caller: &Caller,
+    quiz_id: &str,
+    mode: Mode,
     req: Request,
 ) -> Response {
-    let Some(lc) = state.courses.by_quiz(&quiz_id) else {
-        return not_found(&state, req).await;
+    let Some(lc) = state.courses.by_quiz(quiz_id) else {
+        return not_found(state, req).await;
     };
     let Some(user) = caller.user() else {
         return sign_in(&req);
     };
-    let saved = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "saved" && v == "1");
-    let started = attempts::start_practice(
-        &state.db,
-        &state.courses,
-        &quiz_id,
-        &caller.actor(),
-        user.id,
-        store::now_ms(),
-    )
-    .await;
-    let view = match started {
-        Ok(Some((attempt, _))) => TrainingView::Quiz(quiz_form(
-            lc,
-            &attempt,
-            saved.then(|| bi("答案已保存。", "Your answers have been saved.")),
-        )),
-        Ok(None) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: bi(
-                "目前没有需要练习的错题。",
-                "There are no mistakes to practise right now.",
-            ),
-        },
-        Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
-        Err(_) => return not_found(&state, req).await,
+    let c = &lc.course;
+    let now = store::now_ms();
+    let (plan, tries) =
+        match attempts::plan_for(&state.db, &state.courses, quiz_id, mode, user.id, now).await {
+            Ok(x) => x,
+            Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
+            Err(_) => return not_found(state, req).await,
+        };
+    let open_view = |a: &Attempt, expired: bool| OpenAttempt {
+        href: format!("/attempts/{}", a.id),
+        deadline: a.deadline(c).map(format_beijing),
+        expired,
     };
-    render_with(&state, req, view).await
+    let (action, open, refused) = match &plan.next {
+        Next::Resume(a) => (None, Some(open_view(a, false)), None),
+        Next::Start => (
+            Some(format!("{}/start", start_href(c, mode))),
+            plan.expired.first().map(|a| open_view(a, true)),
+            None,
+        ),
+        Next::Refused(r) => (
+            None,
+            plan.expired.first().map(|a| open_view(a, true)),
+            Some(refusal_text(*r)),
+        ),
+    };
+    let view = StartPage {
+        course_href: course_href(c),
+        course_title: bi(&c.title_zh, &c.title_en),
+        practice: mode == Mode::Practice,
+        action,
+        open,
+        refused,
+        draw: c.quiz.draw,
+        pass_mark: c.quiz.pass_mark,
+        max_attempts: c.quiz.max_attempts,
+        cooldown_minutes: c.quiz.cooldown_minutes,
+        time_limit_minutes: c.quiz.time_limit_minutes,
+        attempts_used: tries.iter().filter(|a| !a.practice).count(),
+        mistakes: attempts::mistakes(c, &tries).len(),
+    };
+    render_with(state, req, TrainingView::Start(view)).await
 }
 
-/// `GET /quizzes/{quiz}`: starts or resumes the caller's attempt and shows it as a form.
+/// `GET /quizzes/{quiz}`: the start page of the final quiz.
 pub async fn quiz(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(quiz_id): Path<String>,
     req: Request,
 ) -> Response {
-    let Some(lc) = state.courses.by_quiz(&quiz_id) else {
-        return not_found(&state, req).await;
+    start_page(&state, &caller, &quiz_id, Mode::Exam, req).await
+}
+
+/// `GET /quizzes/{quiz}/practice`: the start page of "practise my mistakes".
+pub async fn practice(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    start_page(&state, &caller, &quiz_id, Mode::Practice, req).await
+}
+
+/// Starts (or resumes) an attempt of `mode` and goes to its form; a refusal goes back to the
+/// start page, which says why.
+async fn begin(
+    state: &AppState,
+    caller: &Caller,
+    quiz_id: &str,
+    mode: Mode,
+    req: Request,
+) -> Response {
+    let Some(lc) = state.courses.by_quiz(quiz_id) else {
+        return not_found(state, req).await;
     };
     let Some(user) = caller.user() else {
-        return sign_in(&req);
+        return redirect(&format!(
+            "/login?next={}",
+            app::layout::encode_component(&start_href(&lc.course, mode))
+        ));
     };
-    let saved = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "saved" && v == "1");
-    let started = attempts::start_or_resume(
+    let started = attempts::start(
         &state.db,
         &state.courses,
-        &quiz_id,
+        quiz_id,
+        mode,
         &caller.actor(),
         user.id,
         store::now_ms(),
     )
     .await;
-    let view = match started {
-        Ok((attempt, _)) => TrainingView::Quiz(quiz_form(
-            lc,
-            &attempt,
-            saved.then(|| bi("答案已保存。", "Your answers have been saved.")),
-        )),
-        Err(StartRefused::NoAttemptsLeft(n)) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: Bi::new(
-                format!("{n} 次测验机会已用完。"),
-                format!("All {n} attempts have been used."),
-            ),
-        },
-        Err(StartRefused::CoolingDown(until)) => TrainingView::Refused {
-            course_href: course_href(&lc.course),
-            message: Bi::new(
-                format!(
-                    "两次测验之间须间隔一段时间，请于 {} 后再测。",
-                    format_beijing(until)
-                ),
-                format!(
-                    "Attempts must be spaced out: try again after {}.",
-                    format_beijing(until)
-                ),
-            ),
-        },
-        Err(StartRefused::UnknownQuiz) => return not_found(&state, req).await,
-        Err(StartRefused::Store(e)) => return AppError::from(e).into_response(),
-    };
-    render_with(&state, req, view).await
+    match started {
+        Ok((attempt, _)) => redirect(&format!("/attempts/{}", attempt.id)),
+        Err(StartRefused::Store(e)) => AppError::from(e).into_response(),
+        Err(StartRefused::UnknownQuiz) => not_found(state, req).await,
+        Err(_) => redirect(&start_href(&lc.course, mode)),
+    }
+}
+
+/// `POST /quizzes/{quiz}/start`: starts the final quiz (or resumes the open attempt).
+pub async fn quiz_start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    begin(&state, &caller, &quiz_id, Mode::Exam, req).await
+}
+
+/// `POST /quizzes/{quiz}/practice/start`: starts "practise my mistakes" (or resumes it).
+pub async fn practice_start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+    req: Request,
+) -> Response {
+    begin(&state, &caller, &quiz_id, Mode::Practice, req).await
 }
 
 /// `GET /quizzes/{quiz}/stats`: per-question statistics for training administrators (share
@@ -549,7 +678,21 @@ pub async fn attempt(
         return not_found(&state, req).await;
     };
     if attempt.submitted_at.is_none() {
-        return redirect(&form_href(&lc.course, &attempt));
+        let query = crate::pages::query_pairs(&req);
+        let flag = |name: &str| query.iter().any(|(k, v)| k == name && v == "1");
+        let expired = attempt
+            .deadline(&lc.course)
+            .is_some_and(|d| store::now_ms() > d);
+        let notice = if expired || flag("late") {
+            Some(bi(
+                "已超过时限：提交后只计算限时内保存的答案。",
+                "The time limit has passed: submitting scores the answers saved in time.",
+            ))
+        } else {
+            flag("saved").then(|| bi("答案已保存。", "Your answers have been saved."))
+        };
+        let view = quiz_form(lc, &attempt, notice);
+        return render_with(&state, req, TrainingView::Quiz(view)).await;
     }
     let certificate = match attempts::certificates_of(&state.db, user.id).await {
         Ok(c) => c
@@ -639,9 +782,6 @@ pub async fn attempt_post(
         Ok(None) => return not_found(&state, req).await,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let Some(lc) = state.courses.by_quiz(&attempt.quiz_id) else {
-        return not_found(&state, req).await;
-    };
     // A form sends nothing for an unanswered question: record it as unanswered.
     for qid in &attempt.question_ids {
         answers.entry(qid.clone()).or_default();
@@ -654,7 +794,8 @@ pub async fn attempt_post(
         return match attempts::save_answers(&state.db, &state.courses, &attempt, &answers, now)
             .await
         {
-            Ok(_) => redirect(&format!("{}?saved=1", form_href(&lc.course, &attempt))),
+            Ok(true) => redirect(&format!("/attempts/{id}?saved=1")),
+            Ok(false) => redirect(&format!("/attempts/{id}?late=1")),
             Err(e) => crate::api::training::submit_error(e).into_response(),
         };
     }
@@ -735,7 +876,7 @@ fn progress(
 }
 
 /// Every (assignment, learner, state) of `unit`.
-async fn unit_progress(
+pub(crate) async fn unit_progress(
     state: &AppState,
     unit: &str,
 ) -> Result<
@@ -773,7 +914,7 @@ async fn admin_view(
     state: &AppState,
     unit: &str,
     error: Option<String>,
-    created: bool,
+    status: Option<Bi>,
 ) -> Result<AdminView, AppError> {
     let (members, progress) = unit_progress(state, unit).await?;
     let dir = store::units::load_directory(&state.db).await?;
@@ -812,6 +953,7 @@ async fn admin_view(
         assignments: progress
             .into_iter()
             .map(|(a, rows)| AssignmentRow {
+                id: a.id,
                 course: course_title(&a.course_id),
                 target: target_label(&a.target, &members),
                 due: date(a.due_at),
@@ -827,7 +969,7 @@ async fn admin_view(
             })
             .collect(),
         error,
-        created,
+        status,
     })
 }
 
@@ -841,17 +983,75 @@ pub async fn admin_page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let created = crate::pages::query_pairs(&req)
-        .iter()
-        .any(|(k, v)| k == "created" && v == "1");
-    match admin_view(&state, &unit, None, created).await {
+    let query = crate::pages::query_pairs(&req);
+    let param = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let status = match (param("created"), param("status")) {
+        (Some("1"), _) => Some(bi("已布置。", "Assigned.")),
+        (_, Some("due-changed")) => Some(bi("截止日期已修改。", "The due date has been changed.")),
+        (_, Some("deleted")) => Some(bi("培训任务已删除。", "The assignment has been deleted.")),
+        _ => None,
+    };
+    let error = match param("error") {
+        Some("due") => Some(BAD_DUE.to_string()),
+        _ => None,
+    };
+    match admin_view(&state, &unit, error, status).await {
         Ok(v) => render_with(&state, req, TrainingView::Admin(v)).await,
         Err(e) => e.into_response(),
     }
 }
 
+const BAD_DUE: &str = "请填写截止日期（年-月-日）/ enter a due date (yyyy-mm-dd)";
+
+/// A new assignment, checked: the course exists, the people are enabled members of the unit,
+/// the target is known and the due date is a date.
+pub struct NewAssignment {
+    pub course: String,
+    pub target: attempts::Target,
+    pub due_at: i64,
+}
+
+/// Checks an assignment as the form or the API gives it (`target`: `unit`, `role:<role>` or
+/// `people`). The error is for the user, in zh and en.
+pub fn check_assignment(
+    state: &AppState,
+    members: &[attempts::Member],
+    course: &str,
+    target: &str,
+    people: &[i64],
+    due: &str,
+) -> Result<NewAssignment, String> {
+    if state.courses.course(course).is_none() {
+        return Err("请选择课程 / choose a course".into());
+    }
+    if people.iter().any(|p| !members.iter().any(|m| m.id == *p)) {
+        return Err("只能选择本单位人员 / only people of your unit can be selected".into());
+    }
+    let target = match target {
+        "unit" => attempts::Target::Unit,
+        "people" if !people.is_empty() => {
+            let mut ids = people.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            attempts::Target::People(ids)
+        }
+        "people" => return Err("请至少选择一人 / select at least one person".into()),
+        t => t
+            .strip_prefix("role:")
+            .and_then(store::users::Role::parse)
+            .map(attempts::Target::Role)
+            .ok_or("请选择对象 / choose who the course is for")?,
+    };
+    let due_at = due_date(due).ok_or(BAD_DUE)?;
+    Ok(NewAssignment {
+        course: course.to_string(),
+        target,
+        due_at,
+    })
+}
+
 /// End of the day `yyyy-mm-dd` in Beijing, as Unix ms.
-fn due_date(s: &str) -> Option<i64> {
+pub fn due_date(s: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
     let t = d.and_hms_opt(23, 59, 59)?;
     Some(t.and_utc().timestamp_millis() - 8 * 3_600_000)
@@ -884,42 +1084,28 @@ pub async fn admin_assign(
         Ok(m) => m,
         Err(e) => return AppError::from(e).into_response(),
     };
-    let checked = || -> Result<(String, attempts::Target, i64), String> {
-        let course = field("course");
-        if state.courses.course(&course).is_none() {
-            return Err("请选择课程 / choose a course".into());
-        }
-        let people: Vec<i64> = pairs
-            .iter()
-            .filter(|(k, _)| k == "person")
-            .filter_map(|(_, v)| v.parse().ok())
-            .collect();
-        if people.iter().any(|p| !members.iter().any(|m| m.id == *p)) {
-            return Err("只能选择本单位人员 / only people of your unit can be selected".into());
-        }
-        let target = match field("target").as_str() {
-            "unit" => attempts::Target::Unit,
-            "people" if !people.is_empty() => attempts::Target::People(people),
-            "people" => return Err("请至少选择一人 / select at least one person".into()),
-            t => t
-                .strip_prefix("role:")
-                .and_then(store::users::Role::parse)
-                .map(attempts::Target::Role)
-                .ok_or("请选择对象 / choose who the course is for")?,
-        };
-        let due = due_date(&field("due"))
-            .ok_or("请填写截止日期（年-月-日）/ enter a due date (yyyy-mm-dd)")?;
-        Ok((course, target, due))
-    };
-    match checked() {
-        Ok((course, target, due)) => {
+    let people: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "person")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let checked = check_assignment(
+        &state,
+        &members,
+        &field("course"),
+        &field("target"),
+        &people,
+        &field("due"),
+    );
+    match checked {
+        Ok(a) => {
             match attempts::assign(
                 &state.db,
                 &caller.actor(),
                 &unit,
-                &course,
-                &target,
-                due,
+                &a.course,
+                &a.target,
+                a.due_at,
                 user.id,
                 store::now_ms(),
             )
@@ -929,7 +1115,7 @@ pub async fn admin_assign(
                 Err(e) => AppError::from(e).into_response(),
             }
         }
-        Err(error) => match admin_view(&state, &unit, Some(error), false).await {
+        Err(error) => match admin_view(&state, &unit, Some(error), None).await {
             Ok(v) => {
                 let mut res = render_with(&state, req, TrainingView::Admin(v)).await;
                 *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -937,6 +1123,70 @@ pub async fn admin_assign(
             }
             Err(e) => e.into_response(),
         },
+    }
+}
+
+/// The form fields of a posted admin form, and the training administrator's unit.
+async fn admin_form(
+    state: &AppState,
+    caller: &Caller,
+    req: Request,
+) -> Result<(String, Vec<(String, String)>, Request), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let req = Request::from_parts(parts, axum::body::Body::empty());
+    let (_, unit, req) = training_admin(state, caller, req).await?;
+    Ok((
+        unit,
+        serde_urlencoded::from_bytes(&bytes).unwrap_or_default(),
+        req,
+    ))
+}
+
+/// `POST /training-admin/assignments/{id}/due`: moves the due date of an assignment of the
+/// administrator's unit (anyone else's: the 404 page).
+pub async fn admin_set_due(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Response {
+    let (unit, pairs, req) = match admin_form(&state, &caller, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let due = pairs
+        .iter()
+        .find(|(k, _)| k == "due")
+        .and_then(|(_, v)| due_date(v));
+    let Some(due) = due else {
+        return redirect("/training-admin?error=due");
+    };
+    match attempts::set_due(&state.db, &caller.actor(), &unit, id, due).await {
+        Ok(true) => redirect("/training-admin?status=due-changed"),
+        Ok(false) => not_found(&state, req).await,
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /training-admin/assignments/{id}/delete`: deletes an assignment of the
+/// administrator's unit (anyone else's: the 404 page).
+pub async fn admin_delete(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Response {
+    let (unit, _, req) = match admin_form(&state, &caller, req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match attempts::delete_assignment(&state.db, &caller.actor(), &unit, id).await {
+        Ok(true) => redirect("/training-admin?status=deleted"),
+        Ok(false) => not_found(&state, req).await,
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 

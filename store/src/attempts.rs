@@ -65,8 +65,20 @@ pub enum StartRefused {
     NoAttemptsLeft(u32),
     #[error("cooling down until {0}")]
     CoolingDown(i64),
+    #[error("no mistakes to practise")]
+    NoMistakes,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<Refusal> for StartRefused {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NoAttemptsLeft(n) => StartRefused::NoAttemptsLeft(n),
+            Refusal::CoolingDown(t) => StartRefused::CoolingDown(t),
+            Refusal::NoMistakes => StartRefused::NoMistakes,
+        }
+    }
 }
 
 /// Why a submission was not scored.
@@ -181,14 +193,118 @@ async fn lock_and_list(
     rows.iter().map(row_to_attempt).collect()
 }
 
-/// Resumes the user's open attempt at `quiz_id` (within its time limit), or starts a new one
-/// with a random draw and shuffled options, within the attempt limit and after the cool-down.
-/// An open attempt past its time limit is first scored with the answers saved in time.
-/// Returns the attempt and whether it was resumed.
-pub async fn start_or_resume(
+/// Which kind of attempt: an exam (counts towards the limit, earns a certificate) or
+/// "practise my mistakes" (no limit, no cool-down, no certificate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Exam,
+    Practice,
+}
+
+impl Mode {
+    fn matches(self, a: &Attempt) -> bool {
+        a.practice == (self == Mode::Practice)
+    }
+}
+
+/// What starting an attempt of a mode would do now, decided from the learner's attempts at
+/// the quiz alone (no clock but `now`, no database), so the start page can show it without
+/// starting anything and the start itself decides the same way inside its transaction.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Open exam attempts past their time limit: a start first scores them with the answers
+    /// saved in time, as submitted at their deadline.
+    pub expired: Vec<Attempt>,
+    pub next: Next,
+}
+
+/// The outcome of a start, see [`Plan`].
+#[derive(Clone, Debug)]
+pub enum Next {
+    /// An open attempt of the mode, within its time limit: continue it.
+    Resume(Attempt),
+    /// A new attempt may start.
+    Start,
+    /// Nothing can start now.
+    Refused(Refusal),
+}
+
+/// Why no attempt can start now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Every exam attempt is used (the limit).
+    NoAttemptsLeft(u32),
+    /// Cooling down after the last exam attempt, until this time (Unix ms).
+    CoolingDown(i64),
+    /// Practice only: no question answered wrongly.
+    NoMistakes,
+}
+
+/// Decides what starting an attempt of `mode` would do at `now`, over the learner's attempts
+/// at the course's quiz (any order, both modes).
+pub fn plan(course: &Course, mode: Mode, attempts: &[Attempt], now: i64) -> Plan {
+    let mine: Vec<&Attempt> = attempts.iter().filter(|a| mode.matches(a)).collect();
+    let mut expired = Vec::new();
+    let mut resume = None;
+    for open in mine.iter().filter(|a| a.submitted_at.is_none()) {
+        match open.deadline(course) {
+            Some(d) if now > d => expired.push((*open).clone()),
+            _ => resume = resume.or(Some((*open).clone())),
+        }
+    }
+    let next = match (resume, mode) {
+        (Some(open), _) => Next::Resume(open),
+        (None, Mode::Practice) if mistakes(course, attempts).is_empty() => {
+            Next::Refused(Refusal::NoMistakes)
+        }
+        (None, Mode::Practice) => Next::Start,
+        (None, Mode::Exam) => {
+            let quiz = &course.quiz;
+            // An expired open attempt counts as submitted at its deadline.
+            let last = mine
+                .iter()
+                .filter_map(|a| a.submitted_at.or_else(|| a.deadline(course)))
+                .max();
+            let until = last.map(|at| at + i64::from(quiz.cooldown_minutes) * 60_000);
+            if mine.len() >= quiz.max_attempts as usize {
+                Next::Refused(Refusal::NoAttemptsLeft(quiz.max_attempts))
+            } else if let Some(until) = until.filter(|u| now < *u) {
+                Next::Refused(Refusal::CoolingDown(until))
+            } else {
+                Next::Start
+            }
+        }
+    };
+    Plan { expired, next }
+}
+
+/// What the start page of a quiz shows: the plan, and the learner's attempts (newest first).
+pub async fn plan_for(
     db: &Db,
     catalogue: &Catalogue,
     quiz_id: &str,
+    mode: Mode,
+    user_id: i64,
+    now: i64,
+) -> Result<(Plan, Vec<Attempt>), StartRefused> {
+    let course = &catalogue
+        .by_quiz(quiz_id)
+        .ok_or(StartRefused::UnknownQuiz)?
+        .course;
+    let attempts = list(db, user_id, quiz_id).await?;
+    Ok((plan(course, mode, &attempts, now), attempts))
+}
+
+/// Resumes the user's open attempt of `mode` at `quiz_id` (within its time limit), or starts a
+/// new one: for an exam a random draw from the bank, within the attempt limit and after the
+/// cool-down (open exam attempts past their time limit are first scored with the answers saved
+/// in time); for practice a draw from the learner's mistakes. Options are shuffled. Returns the
+/// attempt and whether it was resumed.
+pub async fn start(
+    db: &Db,
+    catalogue: &Catalogue,
+    quiz_id: &str,
+    mode: Mode,
     actor: &Actor,
     user_id: i64,
     now: i64,
@@ -198,44 +314,37 @@ pub async fn start_or_resume(
         .ok_or(StartRefused::UnknownQuiz)?
         .course;
     let mut tx = db.pool.begin().await?;
-    let attempts: Vec<Attempt> = lock_and_list(&mut tx, user_id, quiz_id)
-        .await?
-        .into_iter()
-        .filter(|a| !a.practice)
-        .collect();
-    let mut last_submitted = attempts.iter().filter_map(|a| a.submitted_at).max();
-    for open in attempts.iter().filter(|a| a.submitted_at.is_none()) {
-        match open.deadline(course) {
-            Some(d) if now > d => {
-                // Expired: scored with what was saved, as submitted at the deadline.
-                if let Some(o) = finish(&mut tx, course, open, None, d, actor).await? {
-                    last_submitted = last_submitted.max(o.attempt.submitted_at);
-                }
-            }
-            _ => {
-                let open = open.clone();
-                tx.commit().await?;
-                return Ok((open, true));
-            }
+    let attempts = lock_and_list(&mut tx, user_id, quiz_id).await?;
+    let plan = plan(course, mode, &attempts, now);
+    for open in &plan.expired {
+        if let Some(d) = open.deadline(course) {
+            // Expired: scored with what was saved, as submitted at the deadline.
+            finish(&mut tx, course, open, None, d, actor).await?;
         }
     }
-    let quiz = &course.quiz;
-    if attempts.len() >= quiz.max_attempts as usize {
-        tx.commit().await?;
-        return Err(StartRefused::NoAttemptsLeft(quiz.max_attempts));
-    }
-    if let Some(at) = last_submitted {
-        let until = at + i64::from(quiz.cooldown_minutes) * 60_000;
-        if now < until {
+    match plan.next {
+        Next::Resume(open) => {
             tx.commit().await?;
-            return Err(StartRefused::CoolingDown(until));
+            return Ok((open, true));
         }
+        Next::Refused(r) => {
+            tx.commit().await?;
+            return Err(r.into());
+        }
+        Next::Start => {}
     }
     let (question_ids, option_orders) = {
         let mut rng = rand::thread_rng();
-        let drawn: Vec<_> = course
-            .questions
-            .choose_multiple(&mut rng, quiz.draw as usize)
+        let pool: Vec<&domain::training::Question> = match mode {
+            Mode::Exam => course.questions.iter().collect(),
+            Mode::Practice => mistakes(course, &attempts)
+                .iter()
+                .filter_map(|id| course.question(id))
+                .collect(),
+        };
+        let drawn: Vec<_> = pool
+            .choose_multiple(&mut rng, course.quiz.draw as usize)
+            .copied()
             .collect();
         shuffled(&drawn, &mut rng)
     };
@@ -246,7 +355,7 @@ pub async fn start_or_resume(
         now,
         question_ids,
         option_orders,
-        false,
+        mode == Mode::Practice,
         actor,
     )
     .await?;
@@ -348,59 +457,6 @@ pub fn mistakes(course: &Course, attempts: &[Attempt]) -> Vec<String> {
         }
     }
     wrong
-}
-
-/// Resumes the open practice attempt or starts one drawn from the learner's mistakes
-/// (at most the quiz's draw), with whether it was resumed. `Ok(None)`: no mistakes to practise.
-pub async fn start_practice(
-    db: &Db,
-    catalogue: &Catalogue,
-    quiz_id: &str,
-    actor: &Actor,
-    user_id: i64,
-    now: i64,
-) -> Result<Option<(Attempt, bool)>, StartRefused> {
-    let course = &catalogue
-        .by_quiz(quiz_id)
-        .ok_or(StartRefused::UnknownQuiz)?
-        .course;
-    let mut tx = db.pool.begin().await?;
-    let attempts = lock_and_list(&mut tx, user_id, quiz_id).await?;
-    if let Some(open) = attempts
-        .iter()
-        .find(|a| a.practice && a.submitted_at.is_none())
-    {
-        let open = open.clone();
-        tx.commit().await?;
-        return Ok(Some((open, true)));
-    }
-    let wrong = mistakes(course, &attempts);
-    if wrong.is_empty() {
-        tx.commit().await?;
-        return Ok(None);
-    }
-    let (question_ids, option_orders) = {
-        let mut rng = rand::thread_rng();
-        let pool: Vec<_> = wrong.iter().filter_map(|id| course.question(id)).collect();
-        let drawn: Vec<_> = pool
-            .choose_multiple(&mut rng, course.quiz.draw as usize)
-            .copied()
-            .collect();
-        shuffled(&drawn, &mut rng)
-    };
-    let attempt = insert(
-        &mut tx,
-        quiz_id,
-        user_id,
-        now,
-        question_ids,
-        option_orders,
-        true,
-        actor,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some((attempt, false)))
 }
 
 /// Checks that `answers` only name questions of the attempt and their options.
@@ -881,7 +937,8 @@ pub async fn assign(
     Ok(id)
 }
 
-/// The assignments of `unit`, by due date.
+/// The assignments of `unit`, by due date (two queries: the assignments, then the people of
+/// all its "selected people" assignments).
 pub async fn unit_assignments(db: &Db, unit: &str) -> Result<Vec<Assignment>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, unit_code, course_id, target, due_at, created_at FROM training_assignments WHERE unit_code = $1 ORDER BY due_at, id",
@@ -889,30 +946,160 @@ pub async fn unit_assignments(db: &Db, unit: &str) -> Result<Vec<Assignment>, St
     .bind(unit)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let code: String = r.try_get("target")?;
-        let people = if code == "people" {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT user_id FROM training_assignees WHERE assignment_id = $1 ORDER BY user_id",
-            )
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?
-        } else {
-            Vec::new()
-        };
-        out.push(Assignment {
-            id,
-            unit_code: r.try_get("unit_code")?,
-            course_id: r.try_get("course_id")?,
-            target: Target::parse(&code, people).ok_or_else(|| corrupt("assignment target"))?,
-            due_at: r.try_get("due_at")?,
-            created_at: r.try_get("created_at")?,
-        });
+    let mut people: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT x.assignment_id, x.user_id FROM training_assignees x JOIN training_assignments ta ON ta.id = x.assignment_id WHERE ta.unit_code = $1 ORDER BY x.assignment_id, x.user_id",
+    )
+    .bind(unit)
+    .fetch_all(&db.pool)
+    .await?
+    {
+        people
+            .entry(r.try_get("assignment_id")?)
+            .or_default()
+            .push(r.try_get("user_id")?);
     }
-    Ok(out)
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let code: String = r.try_get("target")?;
+            Ok(Assignment {
+                id,
+                unit_code: r.try_get("unit_code")?,
+                course_id: r.try_get("course_id")?,
+                target: Target::parse(&code, people.remove(&id).unwrap_or_default())
+                    .ok_or_else(|| corrupt("assignment target"))?,
+                due_at: r.try_get("due_at")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Moves the due date of assignment `id` of `unit` (audited). `Ok(false)`: no such assignment
+/// in that unit.
+pub async fn set_due(
+    db: &Db,
+    actor: &Actor,
+    unit: &str,
+    id: i64,
+    due_at: i64,
+) -> Result<bool, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    // A write first, so SQLite takes the write lock before the read.
+    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
+        .execute(&mut *tx)
+        .await?;
+    let old: Option<i64> = sqlx::query_scalar(
+        "SELECT due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
+    )
+    .bind(id)
+    .bind(unit)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(old) = old else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    sqlx::query("UPDATE training_assignments SET due_at = $1 WHERE id = $2")
+        .bind(due_at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "training.assignment_due_changed",
+            object_type: Some("training_assignment"),
+            object_id: Some(id.to_string()),
+            detail: Some(format!("unit={unit}; due={old} -> {due_at}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deletes assignment `id` of `unit` and its list of people (audited, with what it was).
+/// `Ok(false)`: no such assignment in that unit.
+pub async fn delete_assignment(
+    db: &Db,
+    actor: &Actor,
+    unit: &str,
+    id: i64,
+) -> Result<bool, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
+        .execute(&mut *tx)
+        .await?;
+    let row = sqlx::query(
+        "SELECT course_id, target, due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
+    )
+    .bind(id)
+    .bind(unit)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.commit().await?;
+        return Ok(false);
+    };
+    let (course, target, due): (String, String, i64) = (
+        row.try_get("course_id")?,
+        row.try_get("target")?,
+        row.try_get("due_at")?,
+    );
+    sqlx::query("DELETE FROM training_assignees WHERE assignment_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM training_assignments WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        Event {
+            action: "training.assignment_deleted",
+            object_type: Some("training_assignment"),
+            object_id: Some(id.to_string()),
+            detail: Some(format!(
+                "unit={unit}; course={course}; target={target}; due={due}"
+            )),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Assignment `id`, with its people.
+pub async fn assignment(db: &Db, id: i64) -> Result<Option<Assignment>, StoreError> {
+    let Some(r) = sqlx::query(
+        "SELECT id, unit_code, course_id, target, due_at, created_at FROM training_assignments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let people: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM training_assignees WHERE assignment_id = $1 ORDER BY user_id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let code: String = r.try_get("target")?;
+    Ok(Some(Assignment {
+        id,
+        unit_code: r.try_get("unit_code")?,
+        course_id: r.try_get("course_id")?,
+        target: Target::parse(&code, people).ok_or_else(|| corrupt("assignment target"))?,
+        due_at: r.try_get("due_at")?,
+        created_at: r.try_get("created_at")?,
+    }))
 }
 
 impl Assignment {

@@ -17,6 +17,7 @@ pub mod passwords;
 pub mod sessions;
 pub mod throttle;
 pub mod tips;
+pub mod training_reports;
 pub mod units;
 pub mod users;
 

@@ -104,6 +104,7 @@ fn admin_nav(lang: Lang) -> impl IntoView {
             <a href="/admin/import">{lang.pick("批量导入", "Import")}</a>
             <a href="/admin/units">{lang.pick("单位目录", "Units")}</a>
             <a href="/admin/audit">{lang.pick("审计日志", "Audit trail")}</a>
+            <a href="/training-admin/reports">{lang.pick("培训统计", "Training reports")}</a>
         </nav>
     }
 }

@@ -19,6 +19,8 @@ pub struct DashboardView {
     pub by_discoverer: Vec<(String, usize)>,
     pub by_month: Vec<(String, usize)>,
     pub deadlines_note: String,
+    /// Training figures of the units the viewer may see.
+    pub training: crate::pages::training_reports::DashboardTraining,
 }
 
 /// A horizontal bar chart as inline SVG (no script, no style attribute: CSP-safe).
@@ -91,6 +93,7 @@ pub fn DashboardPage() -> impl IntoView {
             {table(&d.by_discoverer, lang.pick("单位", "Unit"))}
             {table(&d.by_month, lang.pick("月份", "Month"))}
         </details>
-        <p class="hint">{lang.pick("培训完成情况和交流活动统计将在相应功能上线后加入。", "Training completion and exchange-event figures will be added when those features open.")}</p>
+        {crate::pages::training_reports::dashboard_section(lang, &d.training)}
+        <p class="hint">{lang.pick("交流活动统计将在相应功能上线后加入。", "Exchange-event figures will be added when that feature opens.")}</p>
     }
 }

@@ -10,6 +10,7 @@ pub mod library;
 mod regulation;
 pub mod tips;
 pub mod training;
+pub mod training_reports;
 
 pub use account::{AccountPage, LoginPage};
 pub use home::{HomePage, NotFound};

@@ -85,6 +85,7 @@ pub struct ProgressRow {
 /// An assignment on the administrator's page, with its learners.
 #[derive(Clone, Debug)]
 pub struct AssignmentRow {
+    pub id: i64,
     pub course: Bi,
     pub target: Bi,
     pub due: String,
@@ -100,7 +101,8 @@ pub struct AdminView {
     pub roles: Vec<(String, Bi)>,
     pub assignments: Vec<AssignmentRow>,
     pub error: Option<String>,
-    pub created: bool,
+    /// What the last form did.
+    pub status: Option<Bi>,
 }
 
 fn status_label(lang: Lang, s: &str) -> &'static str {
@@ -118,7 +120,7 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
         <h1>{title}</h1>
         <p class="meta">{a.unit.clone()}</p>
         {a.error.map(|e| view! { <p class="alert" role="alert" id="assign-error">{e}</p> })}
-        {a.created.then(|| view! { <p class="ok" role="status" id="assign-created">{lang.pick("已布置。", "Assigned.")}</p> })}
+        {a.status.map(|m| view! { <p class="ok" role="status" id="admin-status">{m.get(lang)}</p> })}
         <h2>{lang.pick("布置课程", "Assign a course")}</h2>
         <form method="post" action="/training-admin" class="form" id="assign-form">
             <label for="assign-course">{lang.pick("课程", "Course")}</label>
@@ -143,9 +145,20 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
             <button type="submit" id="assign-submit">{lang.pick("布置", "Assign")}</button>
         </form>
         <h2>{lang.pick("完成情况", "Completion")}</h2>
-        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a></p>
+        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a>
+            " · "<a href="/training-admin/reports" id="reports-link">{lang.pick("统计报表（通过率、逾期人员、完成进度图）", "Reports (pass rates, overdue people, completion chart)")}</a></p>
         {a.assignments.into_iter().map(|asg| view! {
-            <h3>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
+            <h3 id=format!("assignment-{}", asg.id)>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
+            <div class="buttons">
+                <form method="post" action=format!("/training-admin/assignments/{}/due", asg.id) class="form inline">
+                    <label for=format!("due-{}", asg.id)>{lang.pick("截止日期", "Due date")}</label>
+                    <input type="date" id=format!("due-{}", asg.id) name="due" value=asg.due.clone() required/>
+                    <button type="submit">{lang.pick("修改截止日期", "Change the due date")}</button>
+                </form>
+                <form method="post" action=format!("/training-admin/assignments/{}/delete", asg.id) class="form inline">
+                    <button type="submit" class="danger">{lang.pick("删除此任务", "Delete this assignment")}</button>
+                </form>
+            </div>
             <table class="data assignment">
                 <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("说明", "Detail")}</th></tr></thead>
                 <tbody>
@@ -229,6 +242,21 @@ pub struct Verified {
     pub valid: bool,
 }
 
+/// Data of `/certificates/{code}/print`: the holder's certificate as an A4 page.
+#[derive(Clone, Debug)]
+pub struct CertificatePrint {
+    pub code: String,
+    pub holder: String,
+    /// The holder's unit, if any.
+    pub unit: Option<Bi>,
+    pub course: Bi,
+    pub issued: String,
+    pub valid_until: String,
+    pub valid: bool,
+    /// Where anyone can check it: the absolute `/verify/{code}` URL when the host is known.
+    pub verify_url: String,
+}
+
 /// A question of an open attempt: no right answers, no explanations.
 #[derive(Clone, Debug)]
 pub struct QuizQuestion {
@@ -241,7 +269,39 @@ pub struct QuizQuestion {
     pub chosen: Vec<String>,
 }
 
-/// Data of `/quizzes/{quiz}`: an open attempt as a form.
+/// An open attempt offered on a start page.
+#[derive(Clone, Debug)]
+pub struct OpenAttempt {
+    pub href: String,
+    /// Submit before this time (Beijing), if the quiz has a time limit.
+    pub deadline: Option<String>,
+    /// Past its time limit: submitting scores the answers saved in time.
+    pub expired: bool,
+}
+
+/// Data of `/quizzes/{quiz}` and `/quizzes/{quiz}/practice`: what an attempt is, and a start
+/// button that posts (so a prefetched or crawled link cannot use up an attempt), or the open
+/// attempt to continue, or why nothing can start now.
+#[derive(Clone, Debug)]
+pub struct StartPage {
+    pub course_href: String,
+    pub course_title: Bi,
+    pub practice: bool,
+    /// Where the start button posts; `None` when refused or an attempt is open.
+    pub action: Option<String>,
+    pub open: Option<OpenAttempt>,
+    pub refused: Option<Bi>,
+    pub draw: u32,
+    pub pass_mark: u32,
+    pub max_attempts: u32,
+    pub cooldown_minutes: u32,
+    pub time_limit_minutes: Option<u32>,
+    pub attempts_used: usize,
+    /// Practice: questions there are to practise.
+    pub mistakes: usize,
+}
+
+/// Data of `/attempts/{id}` while it is open: the attempt as a form.
 #[derive(Clone, Debug)]
 pub struct QuizForm {
     pub course_href: String,
@@ -296,15 +356,16 @@ pub enum TrainingView {
     Course(CourseDetail),
     Lesson(LessonDetail),
     Verify(Option<Verified>),
+    /// The holder's certificate, for printing.
+    Certificate(CertificatePrint),
+    /// The start page of a quiz or of "practise my mistakes".
+    Start(StartPage),
     Quiz(QuizForm),
-    /// No attempt could be started (limit, cool-down).
-    Refused {
-        course_href: String,
-        message: Bi,
-    },
     Review(ReviewPage),
     /// Assignments and completion of a unit (its training administrator).
     Admin(AdminView),
+    /// Reports over the units the viewer may see.
+    Reports(crate::pages::training_reports::ReportView),
     /// Per-question statistics of a quiz (training administrators).
     Stats {
         course_href: String,
@@ -333,7 +394,8 @@ fn cert_view(lang: Lang, c: &CertBadge) -> impl IntoView {
         <p class=if c.valid { "cert ok" } else { "cert due" }>
             {lang.pick("结业证书 ", "Certificate ")}
             <a href=format!("/verify/{}", c.code)>{c.code.clone()}</a>
-            {format!(" · {}{} · {state}", lang.pick("有效期至 ", "valid until "), c.valid_until)}
+            {format!(" · {}{} · {state} · ", lang.pick("有效期至 ", "valid until "), c.valid_until)}
+            <a class="cert-print-link" href=format!("/certificates/{}/print", c.code)>{lang.pick("打印证书", "Print the certificate")}</a>
         </p>
     }
 }
@@ -507,6 +569,99 @@ fn verify(lang: Lang, v: Option<Verified>) -> impl IntoView {
     }
 }
 
+fn start(lang: Lang, p: StartPage) -> impl IntoView {
+    let title = if p.practice {
+        lang.pick("错题练习", "Practise my mistakes")
+    } else {
+        lang.pick("结业测验", "Final quiz")
+    };
+    let minutes = lang.pick("分钟", "minutes");
+    let rules = if p.practice {
+        format!(
+            "{} {} · {}",
+            lang.pick("待练习的错题", "Questions to practise:"),
+            p.mistakes,
+            lang.pick(
+                "练习不计入测验次数，也不颁发证书。",
+                "Practice does not count as an attempt and earns no certificate."
+            ),
+        )
+    } else {
+        format!(
+            "{} {} · {} {}% · {} {}/{} · {} {} {minutes}{}",
+            lang.pick("每次随机抽取", "Questions drawn per attempt:"),
+            p.draw,
+            lang.pick("及格线", "pass mark"),
+            p.pass_mark,
+            lang.pick("已用次数", "attempts used"),
+            p.attempts_used,
+            p.max_attempts,
+            lang.pick("两次测验间隔", "wait between attempts:"),
+            p.cooldown_minutes,
+            p.time_limit_minutes
+                .map(|m| format!(" · {} {m} {minutes}", lang.pick("限时", "time limit")))
+                .unwrap_or_default(),
+        )
+    };
+    view! {
+        <Title text=title/>
+        <p><a href=p.course_href.clone()>{p.course_title.get(lang)}</a></p>
+        <h1>{title}</h1>
+        <p id="quiz-rules">{rules}</p>
+        {p.open.map(|o| if o.expired {
+            view! {
+                <p class="alert" id="attempt-expired">{lang.pick("有一次测验已超过时限，尚未提交：提交后只计算限时内保存的答案。", "An attempt has passed its time limit without being submitted: submitting it scores the answers saved in time.")}
+                    " "<a href=o.href>{lang.pick("查看并提交", "Open and submit it")}</a></p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="ok" role="status">{lang.pick("您有一次未完成的测验，答案已保存。", "You have an unfinished attempt; your answers are saved.")}
+                    {o.deadline.map(|d| format!(" {} {d}", lang.pick("请在此时间前提交：", "Submit before")))}</p>
+                <p><a class="button" id="continue-attempt" href=o.href>{lang.pick("继续测验", "Continue the attempt")}</a></p>
+            }.into_any()
+        })}
+        {p.refused.map(|m| view! { <p class="alert" role="alert" id="quiz-refused">{m.get(lang)}</p> })}
+        {p.action.map(|action| view! {
+            <form method="post" action=action class="form" id="start-form">
+                <button type="submit" id="start-quiz">{if p.practice { lang.pick("开始练习", "Start practising") } else { lang.pick("开始测验", "Start the quiz") }}</button>
+            </form>
+        })}
+        <p><a href=p.course_href>{lang.pick("返回课程", "Back to the course")}</a></p>
+    }
+}
+
+fn certificate(lang: Lang, c: CertificatePrint) -> impl IntoView {
+    // A fixed title: the holder's name is user text and <Title> is not escaped.
+    let title = lang.pick("结业证书", "Certificate of completion");
+    view! {
+        <Title text=title/>
+        <p class="print-hint no-print">{lang.pick(
+            "本页为 A4 打印版式：请使用浏览器的“打印”（Ctrl+P）打印或另存为 PDF。",
+            "This page is laid out for A4: use the browser's Print (Ctrl+P) to print it or save it as PDF.",
+        )}" "<a href="/training">{lang.pick("返回学习培训", "Back to training")}</a></p>
+        <article class="certificate-print" id="certificate-print">
+            <p class="cert-issuer">{lang.pick("大足区司法人员与律师交往规范平台", "Dazu judicial–lawyer conduct portal")}</p>
+            <h1>{title}</h1>
+            <p class="cert-holder" id="print-holder">{c.holder}</p>
+            {c.unit.map(|u| view! { <p class="cert-unit">{u.get(lang)}</p> })}
+            <p class="cert-text">{lang.pick("已完成以下课程的学习并通过结业测验：", "has completed the following course and passed its final quiz:")}</p>
+            <p class="cert-course" id="print-course">{c.course.get(lang)}</p>
+            <dl class="cert-facts">
+                <dt>{lang.pick("发证日期", "Issued")}</dt><dd id="print-issued">{c.issued}</dd>
+                <dt>{lang.pick("有效期至", "Valid until")}</dt><dd id="print-valid-until">{c.valid_until}</dd>
+                <dt>{lang.pick("状态", "Status")}</dt>
+                <dd id="print-status">{if c.valid { lang.pick("有效", "Valid") } else { lang.pick("已过期", "Expired") }}</dd>
+                <dt>{lang.pick("验证码", "Verification code")}</dt><dd class="cert-code" id="print-code">{c.code}</dd>
+            </dl>
+            <p class="cert-verify">{lang.pick("验证地址：", "Verify at: ")}<span id="print-verify-url">{c.verify_url}</span></p>
+            <p class="cert-basis">{lang.pick(
+                "依据《建立共同防范监管司法人员与律师不正当接触交往行为机制的暂行规定》（大足司发〔2021〕6号）第十条、第十一条开展的学习培训。",
+                "Training under Articles 10 and 11 of the Interim Provisions on Establishing a Mechanism for Jointly Preventing and Supervising Improper Contact and Dealings between Judicial Personnel and Lawyers (Dazu Si Fa [2021] No. 6).",
+            )}</p>
+        </article>
+    }
+}
+
 fn quiz(lang: Lang, q: QuizForm) -> impl IntoView {
     view! {
         <Title text=q.course_title.get(lang)/>
@@ -556,7 +711,8 @@ fn review(lang: Lang, r: ReviewPage) -> impl IntoView {
         {r.late.then(|| view! { <p class="alert">{lang.pick("提交时已超过时限，只计算了限时内保存的答案。", "Submitted after the time limit: only the answers saved in time were scored.")}</p> })}
         {r.certificate.map(|c| view! {
             <p class="ok" id="certificate-issued">{lang.pick("已获得结业证书，验证码：", "Certificate issued, verification code: ")}
-                <a href=format!("/verify/{c}")>{c.clone()}</a></p>
+                <a href=format!("/verify/{c}") id="certificate-code">{c.clone()}</a>" · "
+                <a href=format!("/certificates/{c}/print") id="certificate-print-link">{lang.pick("打印证书", "Print the certificate")}</a></p>
         })}
         <ol class="review" id="review">
             {r.items.into_iter().map(|it| view! {
@@ -582,19 +738,14 @@ pub fn TrainingPage() -> impl IntoView {
         Some(TrainingView::Course(c)) => course(lang, c).into_any(),
         Some(TrainingView::Lesson(l)) => lesson(lang, l).into_any(),
         Some(TrainingView::Verify(v)) => verify(lang, v).into_any(),
+        Some(TrainingView::Certificate(c)) => certificate(lang, c).into_any(),
         Some(TrainingView::Quiz(q)) => quiz(lang, q).into_any(),
-        Some(TrainingView::Refused {
-            course_href,
-            message,
-        }) => view! {
-            <Title text=lang.pick("结业测验", "Final quiz")/>
-            <h1>{lang.pick("结业测验", "Final quiz")}</h1>
-            <p class="alert" role="alert" id="quiz-refused">{message.get(lang)}</p>
-            <p><a href=course_href>{lang.pick("返回课程", "Back to the course")}</a></p>
-        }
-        .into_any(),
+        Some(TrainingView::Start(p)) => start(lang, p).into_any(),
         Some(TrainingView::Review(r)) => review(lang, r).into_any(),
         Some(TrainingView::Admin(a)) => admin(lang, a).into_any(),
+        Some(TrainingView::Reports(r)) => {
+            crate::pages::training_reports::reports(lang, r).into_any()
+        }
         Some(TrainingView::Stats {
             course_href,
             course_title,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
+mod assignments;
 mod auth;
 pub mod events;
 pub mod leads;
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(events::notifications))
         .route("/notifications/read", post(events::notifications_read))
         .route("/exchanges", get(events::exchanges))
+        .route(
+            "/assignments",
+            get(assignments::list).post(assignments::create),
+        )
+        .route(
+            "/assignments/{id}",
+            axum::routing::patch(assignments::update).delete(assignments::delete),
+        )
         .route("/leads/route-preview", post(leads::route_preview))
         .route("/leads", get(leads::list).post(leads::create))
         .route("/leads/{id}", get(leads::show))

@@ -52,6 +52,9 @@ pub async fn document() -> Json<Value> {
                     "route": {"type": "integer", "minimum": 0}}},
                 "LeadSummary": {"type": "object", "properties": {"id": {"type": "integer"}, "reference": {"type": "string"}, "discoverer": {"type": "string"}, "status": {"type": "string"}, "rule": {"type": "string"}, "subject_name": {"type": "string"}, "summary": {"type": "string"}, "awaiting": {"type": "array", "items": {"type": "string"}}}},
                 "Attachment": {"type": "object", "properties": {"id": {"type": "integer"}, "unit": {"type": "string"}, "at": {"type": "integer"}, "display_name": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"}, "sha256": {"type": "string"}}},
+                "TrainingCounts": {"type": "object", "properties": {
+                    "assigned": {"type": "integer"}, "completed": {"type": "integer"}, "overdue": {"type": "integer"},
+                    "attempts": {"type": "integer"}, "passed": {"type": "integer"}, "holders": {"type": "integer", "description": "people holding a valid certificate (per course)"}}},
                 "TokenInfo": {"type": "object", "required": ["id", "created_at", "expires_at"], "properties": {
                     "id": {"type": "string"}, "label": {"type": "string", "nullable": true},
                     "created_at": {"type": "integer"}, "expires_at": {"type": "integer"}
@@ -105,13 +108,18 @@ pub async fn document() -> Json<Value> {
                     "total": {"type": "integer"}, "overdue_cases": {"type": "integer"},
                     "by_status": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_rule": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "by_discoverer": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_month": {"type": "object", "additionalProperties": {"type": "integer"}},
-                    "median_hours_to_acknowledge": {"type": "number", "nullable": true}, "median_days_to_feedback": {"type": "number", "nullable": true}}}}}},
+                    "median_hours_to_acknowledge": {"type": "number", "nullable": true}, "median_days_to_feedback": {"type": "number", "nullable": true},
+                    "training": {"type": "object", "description": "Training figures of the units the caller may see (the joint office: the home district's units)", "properties": {
+                        "units": {"type": "array", "items": {"type": "string"}}, "pass_rate": {"type": "integer", "nullable": true},
+                        "total": {"$ref": "#/components/schemas/TrainingCounts"}, "by_unit": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/TrainingCounts"}}}}}}}}},
                     "401": error_response("Not signed in"), "404": error_response("Not a lead handler")}}},
             "/courses": super::training::openapi_path("/courses"),
             "/quizzes/{id}/attempts": super::training::openapi_path("/quizzes/{id}/attempts"),
             "/quizzes/{id}/practice": super::training::openapi_path("/quizzes/{id}/practice"),
             "/attempts/{attempt_id}/answers": super::training::openapi_path("/attempts/{attempt_id}/answers"),
             "/attempts/{attempt_id}/submit": super::training::openapi_path("/attempts/{attempt_id}/submit"),
+            "/assignments": super::assignments::openapi_path("/assignments"),
+            "/assignments/{id}": super::assignments::openapi_path("/assignments/{id}"),
             "/tips": {"post": {"summary": "Report a concern without signing in; the 16-digit receipt is shown once", "security": [],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 5000}}}}}},
                 "responses": {"200": {"description": "Receipt", "content": {"application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"type": "string", "pattern": "^[0-9]{16}$"}}}}}}, "400": error_response("Malformed request"), "422": error_response("Invalid text")}}},

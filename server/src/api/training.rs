@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use domain::training::{score_question, Course};
 use serde::{Deserialize, Serialize};
-use store::attempts::{self, Answers, Attempt, StartRefused, SubmitRefused};
+use store::attempts::{self, Answers, Attempt, Mode, StartRefused, SubmitRefused};
 use store::sessions::Caller;
 
 use super::{ApiJson, ApiPath};
@@ -146,6 +146,9 @@ pub fn start_error(e: StartRefused) -> AppError {
                 "请 {m} 分钟后再测 / wait {m} minutes before the next attempt"
             ))
         }
+        StartRefused::NoMistakes => {
+            AppError::Conflict("没有需要练习的错题 / there are no mistakes to practise".into())
+        }
         StartRefused::Store(e) => AppError::Store(e),
     }
 }
@@ -162,22 +165,24 @@ pub fn submit_error(e: SubmitRefused) -> AppError {
     }
 }
 
-/// `POST /api/v1/quizzes/{id}/attempts` (signed in): resumes the open attempt or starts one.
-pub async fn start(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(quiz_id): Path<String>,
+/// Starts or resumes an attempt of `mode` for the caller, as the API shows it.
+async fn begin(
+    state: &AppState,
+    caller: &Caller,
+    quiz_id: &str,
+    mode: Mode,
 ) -> Result<Json<AttemptOut>, AppError> {
-    let user_id = signed_in(&caller)?;
+    let user_id = signed_in(caller)?;
     let course = &state
         .courses
-        .by_quiz(&quiz_id)
+        .by_quiz(quiz_id)
         .ok_or(AppError::NotFound)?
         .course;
-    let (attempt, resumed) = attempts::start_or_resume(
+    let (attempt, resumed) = attempts::start(
         &state.db,
         &state.courses,
-        &quiz_id,
+        quiz_id,
+        mode,
         &caller.actor(),
         user_id,
         store::now_ms(),
@@ -194,6 +199,15 @@ pub async fn start(
     }))
 }
 
+/// `POST /api/v1/quizzes/{id}/attempts` (signed in): resumes the open attempt or starts one.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+) -> Result<Json<AttemptOut>, AppError> {
+    begin(&state, &caller, &quiz_id, Mode::Exam).await
+}
+
 /// `POST /api/v1/quizzes/{id}/practice` (signed in): "practise my mistakes", drawn from the
 /// questions the learner last answered wrongly; no limit, no certificate. 409 with no mistakes.
 pub async fn practice(
@@ -201,33 +215,7 @@ pub async fn practice(
     Extension(caller): Extension<Caller>,
     Path(quiz_id): Path<String>,
 ) -> Result<Json<AttemptOut>, AppError> {
-    let user_id = signed_in(&caller)?;
-    let course = &state
-        .courses
-        .by_quiz(&quiz_id)
-        .ok_or(AppError::NotFound)?
-        .course;
-    let (attempt, resumed) = attempts::start_practice(
-        &state.db,
-        &state.courses,
-        &quiz_id,
-        &caller.actor(),
-        user_id,
-        store::now_ms(),
-    )
-    .await
-    .map_err(start_error)?
-    .ok_or_else(|| {
-        AppError::Conflict("没有需要练习的错题 / there are no mistakes to practise".into())
-    })?;
-    Ok(Json(AttemptOut {
-        attempt_id: attempt.id,
-        resumed,
-        started_at: attempt.started_at,
-        deadline: attempt.deadline(course),
-        questions: questions_out(course, &attempt),
-        answers: attempt.answers,
-    }))
+    begin(&state, &caller, &quiz_id, Mode::Practice).await
 }
 
 #[derive(Deserialize)]
