@@ -1152,6 +1152,20 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
             .contains("计 2 学时"));
         let li_page = page(&app, &li, "/events/mine").body;
         assert!(li_page.contains("计 0 学时"), "{}", db.label);
+        // The court's training administrator sees the hours in the unit's training record and CSV.
+        let trainer = login(&app, "dz-court-training");
+        let admin_page = page(&app, &trainer, "/training-admin").body;
+        let row = admin_page
+            .find("data-login=\"judge-zhang\"")
+            .expect("judge in the hours table");
+        assert!(
+            admin_page[row..]
+                .find("</tr>")
+                .map(|end| admin_page[row..row + end].contains(">2<"))
+                .unwrap_or(false),
+            "{}",
+            db.label
+        );
         // Held once started; then the summary and closing put it in the public register.
         assert_eq!(
             call(
@@ -1225,6 +1239,14 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         let api = call(&app, "", "GET", "/api/v1/exchanges", None).json();
         assert_eq!(api[0]["participants"]["court"], 1);
         assert_eq!(api[0]["participants"]["law_firm"], 1);
+        // The Art. 9 dashboard counts the exchange.
+        let office = login(&app, "dz-justice-officer");
+        let dash = call(&app, &office, "GET", "/api/v1/dashboard", None).json();
+        assert_eq!(dash["exchanges"]["held"], 1, "{dash}");
+        assert_eq!(dash["exchanges"]["attendances"], 2);
+        assert!(page(&app, &office, "/leads/dashboard")
+            .body
+            .contains("chart-exchanges"));
     }
 }
 

@@ -79,6 +79,10 @@ pub async fn page(
         Err(e) => return e.into_response(),
     };
     let status = |s: &str| app::pages::leads::status_label(lang, s);
+    let ex = match store::events::exchange_figures(&state.db, store::now_ms()).await {
+        Ok(x) => x,
+        Err(e) => return AppError::from(e).into_response(),
+    };
     let view = DashboardView {
         scope: if jo {
             lang.pick("全部线索（联合办公室）", "all leads (joint office)")
@@ -111,6 +115,22 @@ pub async fn page(
             )
             .into(),
         training,
+        exchanges: vec![
+            (
+                lang.pick("已发布、待举办", "Published, upcoming")
+                    .to_string(),
+                ex.upcoming as usize,
+            ),
+            (lang.pick("已举办", "Held").to_string(), ex.held as usize),
+            (
+                lang.pick("出席人次", "Attendances").to_string(),
+                ex.attendances as usize,
+            ),
+            (
+                lang.pick("已取消", "Cancelled").to_string(),
+                ex.cancelled as usize,
+            ),
+        ],
     };
     render_with(&state, req, view).await
 }
@@ -121,6 +141,8 @@ pub struct DashboardJson {
     #[serde(flatten)]
     figures: Figures,
     training: crate::training_reports::DashboardTrainingJson,
+    /// Exchange events (Art. 12), portal-wide public figures.
+    exchanges: store::events::ExchangeFigures,
 }
 
 /// `GET /api/v1/dashboard`: the figures as JSON.
@@ -131,7 +153,12 @@ pub async fn json(
     let (figures, dir, unit, jo) = load(&state, &caller).await?;
     let (_, training) =
         crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await?;
-    Ok(Json(DashboardJson { figures, training }))
+    let exchanges = store::events::exchange_figures(&state.db, store::now_ms()).await?;
+    Ok(Json(DashboardJson {
+        figures,
+        training,
+        exchanges,
+    }))
 }
 
 /// `GET /leads/dashboard.csv`: one row per figure, UTF-8 with a BOM so Excel reads Chinese.

@@ -918,6 +918,8 @@ async fn admin_view(
 ) -> Result<AdminView, AppError> {
     let (members, progress) = unit_progress(state, unit).await?;
     let dir = store::units::load_directory(&state.db).await?;
+    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+    let hours = store::events::attended_hours(&state.db, &ids).await?;
     let course_title = |id: &str| {
         state
             .courses
@@ -970,6 +972,16 @@ async fn admin_view(
             .collect(),
         error,
         status,
+        exchange_hours: members
+            .iter()
+            .map(|m| {
+                (
+                    m.display_name.clone(),
+                    m.login.clone(),
+                    hours.get(&m.id).copied().unwrap_or(0.0),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -1201,13 +1213,26 @@ pub async fn admin_csv(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (_, progress) = match unit_progress(&state, &unit).await {
+    let (members, progress) = match unit_progress(&state, &unit).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
+    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+    let hours = match store::events::attended_hours(&state.db, &ids).await {
+        Ok(h) => h,
+        Err(e) => return AppError::from(e).into_response(),
+    };
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut ok = w
-        .write_record(["姓名", "账号", "课程", "截止日期", "状态", "完成日期"])
+        .write_record([
+            "姓名",
+            "账号",
+            "课程",
+            "截止日期",
+            "状态",
+            "完成日期",
+            "交流活动学时",
+        ])
         .is_ok();
     for (a, rows) in &progress {
         let title = state
@@ -1229,6 +1254,7 @@ pub async fn admin_csv(
                     &date(a.due_at),
                     s,
                     detail,
+                    &hours.get(&m.id).copied().unwrap_or(0.0).to_string(),
                 ])
                 .is_ok();
         }

@@ -1804,3 +1804,34 @@ pub async fn feed_events(
     )
     .await
 }
+
+/// Exchange figures for the Art. 9 dashboard (public facts, no names): upcoming published
+/// events, held or closed events, attendances recorded, and cancelled events.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ExchangeFigures {
+    pub upcoming: i64,
+    pub held: i64,
+    pub attendances: i64,
+    pub cancelled: i64,
+}
+
+/// Counts [`ExchangeFigures`] in one query.
+pub async fn exchange_figures(db: &Db, now: i64) -> Result<ExchangeFigures, StoreError> {
+    let r = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM events WHERE status = 'published' AND starts_at >= $1) AS upcoming, \
+           (SELECT COUNT(*) FROM events WHERE status IN ('held', 'closed')) AS held, \
+           (SELECT COUNT(*) FROM event_registrations r JOIN events e ON e.id = r.event_id \
+              WHERE r.attended = 1 AND r.status = 'registered' AND e.status <> 'cancelled') AS attendances, \
+           (SELECT COUNT(*) FROM events WHERE status = 'cancelled' AND published_at IS NOT NULL) AS cancelled",
+    )
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(ExchangeFigures {
+        upcoming: r.try_get("upcoming")?,
+        held: r.try_get("held")?,
+        attendances: r.try_get("attendances")?,
+        cancelled: r.try_get("cancelled")?,
+    })
+}

@@ -21,6 +21,8 @@ pub struct DashboardView {
     pub deadlines_note: String,
     /// Training figures of the units the viewer may see.
     pub training: crate::pages::training_reports::DashboardTraining,
+    /// Exchange events (Art. 12): label and count.
+    pub exchanges: Vec<(String, usize)>,
 }
 
 /// A horizontal bar chart as inline SVG (no script, no style attribute: CSP-safe).
@@ -94,6 +96,8 @@ pub fn DashboardPage() -> impl IntoView {
             {table(&d.by_month, lang.pick("月份", "Month"))}
         </details>
         {crate::pages::training_reports::dashboard_section(lang, &d.training)}
-        <p class="hint">{lang.pick("交流活动统计将在相应功能上线后加入。", "Exchange-event figures will be added when that feature opens.")}</p>
+        <h2>{lang.pick("交流活动（第十二条）", "Exchange events (Art. 12)")}</h2>
+        <div class="charts"><BarChart id="chart-exchanges" title=lang.pick("交流活动", "Exchange events").to_string() rows=d.exchanges.clone()/></div>
+        <p><a href="/exchanges">{lang.pick("交流活动公开登记", "Public register of exchanges")}</a></p>
     }
 }

@@ -103,6 +103,8 @@ pub struct AdminView {
     pub error: Option<String>,
     /// What the last form did.
     pub status: Option<Bi>,
+    /// Exchange hours attended (Art. 12 events) per member: (name, login, hours).
+    pub exchange_hours: Vec<(String, String, f64)>,
 }
 
 fn status_label(lang: Lang, s: &str) -> &'static str {
@@ -168,6 +170,16 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
                 </tbody>
             </table>
         }).collect_view()}
+        <h2>{lang.pick("交流活动学时（第十二条）", "Exchange hours (Art. 12)")}</h2>
+        <p class="hint">{lang.pick("出席交流活动（签到或由主办方登记）计入培训记录，按活动时长计算。", "Attending an exchange event (checked in, or marked by the hosts) counts on the training record by the event's length.")}</p>
+        <table class="data" id="exchange-hours-table">
+            <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("学时", "Hours")}</th></tr></thead>
+            <tbody>
+                {a.exchange_hours.into_iter().map(|(name, login, h)| view! {
+                    <tr data-login=login><td>{name}</td><td class="num">{h.to_string()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

@@ -106,6 +106,7 @@ pub async fn document() -> Json<Value> {
             "/dashboard": {"get": {"summary": "Article 9 figures over the leads the caller's unit may see",
                 "responses": {"200": {"description": "Figures", "content": {"application/json": {"schema": {"type": "object", "properties": {
                     "total": {"type": "integer"}, "overdue_cases": {"type": "integer"},
+                    "exchanges": {"type": "object", "properties": {"upcoming": {"type": "integer"}, "held": {"type": "integer"}, "attendances": {"type": "integer"}, "cancelled": {"type": "integer"}}},
                     "by_status": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_rule": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "by_discoverer": {"type": "object", "additionalProperties": {"type": "integer"}}, "by_month": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "median_hours_to_acknowledge": {"type": "number", "nullable": true}, "median_days_to_feedback": {"type": "number", "nullable": true},
