@@ -150,6 +150,16 @@ fn plant(app: &TestApp) -> Planted {
             json!({"text": format!("有人反映如下情况：{p}")}),
         );
         ok_or_refused(&r, "tip");
+        if let Some(receipt) = r.json()["receipt"].as_str() {
+            let m = call(
+                app,
+                "",
+                "POST",
+                &format!("/api/v1/tips/{receipt}/messages"),
+                json!({"text": format!("补充：{p}")}),
+            );
+            ok_or_refused(&m, "tip message");
+        }
         let r = call(
             app,
             &coord,
@@ -207,6 +217,37 @@ fn plant(app: &TestApp) -> Planted {
             &[],
         );
         assert_inert(&search, "search");
+    }
+    // One event is held, and its public summary carries every payload.
+    if let Some(&first) = planted.events.first() {
+        let db = app.state.db.clone();
+        app.block_on(async move {
+            sqlx::query("UPDATE events SET starts_at = $1 WHERE id = $2")
+                .bind(store::now_ms() - 60_000)
+                .bind(first)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+        });
+        assert_eq!(
+            call(
+                app,
+                &coord,
+                "POST",
+                &format!("/api/v1/events/{first}/held"),
+                json!({})
+            )
+            .status,
+            200
+        );
+        let r = call(
+            app,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{first}/summary"),
+            json!({"summary": PAYLOADS.concat(), "close": true}),
+        );
+        ok_or_refused(&r, "event summary");
     }
     let list: Vec<Value> = call(app, &office, "GET", "/api/v1/leads", json!({}))
         .json()
@@ -272,6 +313,7 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
                 ("/leads".to_string(), office.clone()),
                 ("/leads/dashboard".to_string(), office.clone()),
                 ("/events".to_string(), String::new()),
+                ("/exchanges".to_string(), String::new()),
                 ("/events/mine".to_string(), coord.clone()),
                 ("/notifications".to_string(), coord.clone()),
             ])
@@ -448,6 +490,7 @@ fn no_injected_script_runs_in_the_browser() {
     }
     check(&b, "/events");
     check(&b, "/events/mine");
+    check(&b, "/exchanges");
     b.click(&b.find("#current-user"));
     b.click(&b.find("#sign-out"));
     b.wait_until(10, "signed out", |b| {
