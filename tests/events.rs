@@ -1343,6 +1343,9 @@ fn pages_work_without_script_and_refuse_outsiders() {
             404
         );
         assert_eq!(get(&app.url("/events/999999"), &[]).status, 404);
+        let odd = get(&app.url("/events/abc"), &[]);
+        assert_eq!(odd.status, 404);
+        assert!(odd.body.contains("<html"), "the 404 page, not plain text");
         // The edit form round-trips the values.
         let edit = get(
             &app.url(&format!("/events/{id}/edit")),

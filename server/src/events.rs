@@ -28,7 +28,7 @@ use store::sessions::Caller;
 use store::users::{Role, User};
 
 use crate::error::AppError;
-use crate::pages::{not_found, query_pairs, redirect, render_with, request_lang};
+use crate::pages::{not_found, query_pairs, redirect, render_with, request_lang, PageId};
 use crate::state::AppState;
 use crate::time::format_beijing;
 
@@ -735,7 +735,7 @@ fn values_of(ev: &EventRecord) -> EventFormValues {
 pub async fn edit_form(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     req: Request,
 ) -> Response {
     let (dir, ev, req) = match load_managed(&state, &caller, id, req).await {
@@ -763,7 +763,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     req: Request,
 ) -> Response {
     let (req, pairs) = read_pairs(req).await;
@@ -974,7 +974,7 @@ async fn detail_view(
 pub async fn detail(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     req: Request,
 ) -> Response {
     let lang = request_lang(&req);
@@ -1156,7 +1156,7 @@ pub async fn run_action(
 pub async fn action(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     req: Request,
 ) -> Response {
     let (req, pairs) = read_pairs(req).await;
@@ -1731,7 +1731,7 @@ pub async fn add_venue(
 pub async fn update_venue(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     req: Request,
 ) -> Response {
     let (req, pairs) = read_pairs(req).await;
