@@ -4,6 +4,9 @@
 //! The app runs in Leptos islands mode: pages are server-rendered HTML that work without
 //! WebAssembly, and only components marked `#[island]` ship code to the browser.
 
+// The event pages' views are deep nested types; the browser build needs a deeper query limit.
+#![recursion_limit = "256"]
+
 pub mod i18n;
 pub mod islands;
 pub mod layout;

@@ -364,7 +364,7 @@ fn detail_page(d: EventDetail) -> impl IntoView {
                 </form>
             </section>
         })}
-        {manage.map(|m| manage_panel(&d, m, &action))}
+        {manage.map(|m| manage_panel(&d, m, &action).into_any())}
     }
 }
 
