@@ -3,7 +3,7 @@
 //! due date of and deleting the unit's assignments, with the checks and audit entries of the
 //! `/training-admin` forms. An assignment of another unit is a 404, as on the pages.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -12,7 +12,7 @@ use store::attempts;
 use store::sessions::Caller;
 use store::users::{Role, User};
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::training::{check_assignment, due_date, unit_progress};
@@ -239,7 +239,7 @@ pub struct PatchBody {
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PatchBody>,
 ) -> Result<Json<AssignmentOut>, AppError> {
     let (_, unit) = trainer(&caller)?;
@@ -261,7 +261,7 @@ pub struct Deleted {
 pub async fn delete(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Deleted>, AppError> {
     let (_, unit) = trainer(&caller)?;
     if !attempts::delete_assignment(&state.db, &caller.actor(), &unit, id).await? {
