@@ -1,0 +1,287 @@
+//! Scale-out (issue 8): two server processes on one PostgreSQL database. A sign-in on one is
+//! honoured by the other (sessions and tokens live in the database), and simultaneous
+//! registrations and double submissions spread over both keep the capacity and
+//! submit-once guarantees. PostgreSQL only (several SQLite servers on one file is not a
+//! supported deployment).
+
+mod common;
+use common::*;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(url: &str) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(root())
+        .env("DATABASE_URL", url)
+        .env("PORTAL_DEMO", "1")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while agent()
+        .get(&format!("{base}/healthz"))
+        .call()
+        .map(|r| r.status())
+        .unwrap_or(0)
+        != 200
+    {
+        assert!(Instant::now() < deadline, "server did not become healthy");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, base }
+}
+
+fn call(base: &str, auth: &str, method: &str, path: &str, body: Value) -> Reply {
+    send(
+        method,
+        &format!("{base}{path}"),
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", auth),
+        ],
+        body.to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn two_servers_share_sessions_and_keep_the_guarantees() {
+    let Some(db) = databases("scaleout")
+        .into_iter()
+        .find(|d| d.label == "postgres")
+    else {
+        eprintln!("note: no PostgreSQL, scale-out not tested");
+        return;
+    };
+    let a = start(&db.url);
+    let b = start(&db.url);
+    // A token from one server works on the other; so does a browser session.
+    let r = call(
+        &a.base,
+        "",
+        "POST",
+        "/api/v1/auth/login",
+        json!({"login": "judge-zhang", "password": DEMO_PASSWORD}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let token = format!("Bearer {}", r.json()["token"].as_str().unwrap());
+    let me = call(&b.base, &token, "GET", "/api/v1/me", json!({}));
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["login"], "judge-zhang");
+    let form = send(
+        "POST",
+        &format!("{}/login", b.base),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("login=dz-justice-officer&password={DEMO_PASSWORD}").as_bytes(),
+    );
+    let cookie = form
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let inbox = get(&format!("{}/leads", a.base), &[("Cookie", cookie.as_str())]);
+    assert_eq!(inbox.status, 200);
+    assert!(
+        inbox.body.contains("id=\"current-user\""),
+        "signed in on the other server"
+    );
+    // Signing out on one ends the session on both.
+    let out = call(&b.base, &token, "POST", "/api/v1/auth/logout", json!({}));
+    assert_eq!(out.status / 100, 2);
+    assert_eq!(
+        call(&a.base, &token, "GET", "/api/v1/me", json!({})).status,
+        401
+    );
+
+    // 60 members, each with a token, register at once through both servers for 10 places.
+    let pool_url = db.url.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tokens: Vec<String> = rt.block_on(async move {
+        let pool = store::Db::open(&pool_url).await.unwrap();
+        let mut tx = pool.pool.begin().await.unwrap();
+        let mut out = Vec::new();
+        for i in 0..60 {
+            let uid = store::users::insert_user(
+                &mut tx,
+                &store::users::NewUser {
+                    login: format!("scale-{i}"),
+                    display_name: format!("人员{i}"),
+                    unit_code: Some("dz-court".into()),
+                    roles: vec![store::users::Role::Member],
+                    must_change_password: false,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+            let s = store::sessions::create(&mut tx, uid, store::sessions::Kind::Api, None)
+                .await
+                .unwrap();
+            out.push(format!("Bearer {}", s.0));
+        }
+        tx.commit().await.unwrap();
+        pool.pool.close().await;
+        out
+    });
+    let coord = call(
+        &a.base,
+        "",
+        "POST",
+        "/api/v1/auth/login",
+        json!({"login": "dz-judges-coordinator", "password": DEMO_PASSWORD}),
+    );
+    let coord = format!("Bearer {}", coord.json()["token"].as_str().unwrap());
+    let ev = call(
+        &a.base,
+        &coord,
+        "POST",
+        "/api/v1/events",
+        json!({
+            "title": "两台服务器", "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00",
+            "ends_at": "2030-03-05T11:00:00+08:00", "venue": "大足区人民法院第一会议室", "capacity": 10,
+            "registration_deadline": "2030-03-04T17:00:00+08:00", "open_to": ["dz-court"]
+        }),
+    );
+    let event = ev.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        call(
+            &b.base,
+            &coord,
+            "POST",
+            &format!("/api/v1/events/{event}/publish"),
+            json!({})
+        )
+        .status,
+        200
+    );
+    let barrier = Arc::new(Barrier::new(tokens.len()));
+    let handles: Vec<_> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let base = if i % 2 == 0 {
+                a.base.clone()
+            } else {
+                b.base.clone()
+            };
+            let (t, barrier) = (t.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                call(
+                    &base,
+                    &t,
+                    "POST",
+                    &format!("/api/v1/events/{event}/registrations"),
+                    json!({}),
+                )
+            })
+        })
+        .collect();
+    let replies: Vec<Reply> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(replies.iter().all(|r| r.status == 200));
+    let registered = replies
+        .iter()
+        .filter(|r| r.json()["status"] == "registered")
+        .count();
+    assert_eq!(registered, 10);
+    assert_eq!(replies.len() - registered, 50);
+
+    // Each member starts an attempt on one server and submits it on both at once.
+    let attempts: Vec<(String, i64)> = tokens
+        .iter()
+        .take(30)
+        .enumerate()
+        .map(|(i, t)| {
+            let base = if i % 2 == 0 { &a.base } else { &b.base };
+            let r = call(
+                base,
+                t,
+                "POST",
+                "/api/v1/quizzes/regulation-guide-quiz/attempts",
+                json!({}),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            (t.clone(), r.json()["attempt_id"].as_i64().unwrap())
+        })
+        .collect();
+    let barrier = Arc::new(Barrier::new(attempts.len() * 2));
+    let handles: Vec<_> = attempts
+        .iter()
+        .flat_map(|(t, id)| {
+            [
+                (t.clone(), *id, a.base.clone()),
+                (t.clone(), *id, b.base.clone()),
+            ]
+        })
+        .map(|(t, id, base)| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                call(
+                    &base,
+                    &t,
+                    "POST",
+                    &format!("/api/v1/attempts/{id}/submit"),
+                    json!({"answers": {}}),
+                )
+                .status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        30,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        30,
+        "{statuses:?}"
+    );
+    let url = db.url.clone();
+    let (submitted, audited) = rt.block_on(async move {
+        let pool = store::Db::open(&url).await.unwrap();
+        let s: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL")
+                .fetch_one(&pool.pool)
+                .await
+                .unwrap();
+        let a: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.submitted'")
+                .fetch_one(&pool.pool)
+                .await
+                .unwrap();
+        (s, a)
+    });
+    assert_eq!((submitted, audited), (30, 30));
+}
