@@ -4,6 +4,9 @@
 //! The app runs in Leptos islands mode: pages are server-rendered HTML that work without
 //! WebAssembly, and only components marked `#[island]` ship code to the browser.
 
+// The islands build (hydrate) nests the page views deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod i18n;
 pub mod islands;
 pub mod layout;
