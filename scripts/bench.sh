@@ -39,17 +39,19 @@ cargo leptos build --release >&2
 server="$target/release/server"
 
 work=$(mktemp -d /tmp/portal-bench.XXXXXX)
-pid=""
+pid="" pgdir=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  [ "$pg" = 1 ] && scripts/pg.sh stop "$work/pg" 2>/dev/null || true
+  if [ -n "$pgdir" ]; then scripts/pg.sh stop "$pgdir" 2>/dev/null || true; rm -rf "$pgdir"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 port=$(( 39000 + RANDOM % 1000 ))
 if [ "$pg" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { say "PostgreSQL is not installed (scripts/setup.sh --test installs it)"; exit 1; }
-  DATABASE_URL=$(scripts/pg.sh start "$work/pg" $(( port + 1000 )))
+  # Its own folder: the cluster runs as the postgres user, who cannot enter $work.
+  pgdir=$(mktemp -d /tmp/portal-bench-pg.XXXXXX)
+  DATABASE_URL=$(scripts/pg.sh start "$pgdir" $(( port + 1000 ))) || { cat "$pgdir/log" >&2; exit 1; }
   backend=postgresql
 else
   DATABASE_URL="sqlite://$work/portal.db"
