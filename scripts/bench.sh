@@ -61,7 +61,8 @@ export DATABASE_URL LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target
 base="http://127.0.0.1:$port"
 
 say "generating $users users, $attempts attempts, $leads leads, $events events into $backend"
-gen_out=$("$server" bench generate --users "$users" --attempts "$attempts" --leads "$leads" --events "$events")
+# A quarter of the users have not started any quiz yet: the two mixes sign in as them.
+gen_out=$("$server" bench generate --users "$users" --attempts "$attempts" --leads "$leads" --events "$events" --fresh-percent 25)
 echo "$gen_out" >&2
 db_size="-"
 [ "$pg" = 0 ] && db_size="$(du -sh "$work" | cut -f1) (SQLite file and WAL)"
