@@ -53,7 +53,10 @@ async fn gate<'a>(
     Ok((dir, handler))
 }
 
-/// `GET /leads`.
+/// Leads per inbox page.
+const INBOX_PAGE: i64 = 50;
+
+/// `GET /leads` (`?page=N` for older leads).
 pub async fn inbox(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -67,10 +70,27 @@ pub async fn inbox(
     let Some(h) = handler else {
         return render_with(&state, req, InboxView::default()).await;
     };
-    let leads = match store::leads::list_visible(&state.db, &h.unit, h.joint_office, 500).await {
+    // Newest first, a page at a time; one more than a page tells whether older ones follow.
+    let page: i64 = crate::pages::query_pairs(&req)
+        .iter()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse().ok())
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
+    let mut leads = match store::leads::list_visible_page(
+        &state.db,
+        &h.unit,
+        h.joint_office,
+        INBOX_PAGE + 1,
+        (page - 1) * INBOX_PAGE,
+    )
+    .await
+    {
         Ok(l) => l,
         Err(e) => return AppError::from(e).into_response(),
     };
+    let older = leads.len() as i64 > INBOX_PAGE;
+    leads.truncate(INBOX_PAGE as usize);
     if let Err(e) = store::audit::record(
         &state.db,
         &caller.actor(),
@@ -136,6 +156,8 @@ pub async fn inbox(
         unit_name: unit_name(&dir, lang, &h.unit),
         joint_office: h.joint_office,
         rows,
+        page: page as u32,
+        older,
     };
     render_with(&state, req, view).await
 }

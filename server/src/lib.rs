@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod bench;
 pub mod calendar;
 pub mod commands;
 pub mod config;

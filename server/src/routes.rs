@@ -227,25 +227,26 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, app::shell))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
-    Router::new()
-        .merge(uploads)
-        .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::events::attach_unread,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::resolve_caller,
-        ))
-        .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::security::security_headers,
-        ))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    let mut app = Router::new().merge(uploads).merge(pages);
+    if crate::bench::ceiling::enabled() {
+        app = app.merge(crate::bench::ceiling::routes());
+    }
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::events::attach_unread,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::auth::resolve_caller,
+    ))
+    .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::security::security_headers,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 /// `GET /healthz`: 200 once the database answers, 503 otherwise.

@@ -578,13 +578,25 @@ pub async fn list_visible(
     joint_office: bool,
     limit: i64,
 ) -> Result<Vec<LeadSummary>, StoreError> {
+    list_visible_page(db, unit, joint_office, limit, 0).await
+}
+
+/// [`list_visible`] from the `offset`-th lead on (newest first), for paged inboxes.
+pub async fn list_visible_page(
+    db: &Db,
+    unit: &str,
+    joint_office: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LeadSummary>, StoreError> {
     let sql = format!(
-        "SELECT {LEAD_COLUMNS} FROM leads WHERE $1 = 1 OR discoverer_unit = $2 OR id IN (SELECT lead_id FROM lead_steps WHERE receiver_unit = $2) ORDER BY created_at DESC, id DESC LIMIT $3"
+        "SELECT {LEAD_COLUMNS} FROM leads WHERE $1 = 1 OR discoverer_unit = $2 OR id IN (SELECT lead_id FROM lead_steps WHERE receiver_unit = $2) ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
     );
     let rows = sqlx::query(&sql)
         .bind(joint_office as i64)
         .bind(unit)
         .bind(limit.clamp(1, 1000))
+        .bind(offset.max(0))
         .fetch_all(&db.pool)
         .await?;
     let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;

@@ -32,6 +32,10 @@ pub struct InboxView {
     pub unit_name: String,
     pub joint_office: bool,
     pub rows: Vec<InboxRow>,
+    /// The page shown (1 = newest).
+    pub page: u32,
+    /// Whether older leads follow on the next page.
+    pub older: bool,
 }
 
 /// A unit choice in the form.
@@ -255,6 +259,13 @@ pub fn LeadsInboxPage() -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        {(data.page > 1 || data.older).then(|| view! {
+            <nav class="pager" aria-label=lang.pick("翻页", "Pages")>
+                {(data.page > 1).then(|| view! { <a href=format!("/leads?page={}", data.page - 1) id="inbox-newer">{lang.pick("← 较新的线索", "← Newer leads")}</a> })}
+                " " {format!("{} {}", lang.pick("第", "Page"), data.page)}{lang.pick(" 页", "")} " "
+                {data.older.then(|| view! { <a href=format!("/leads?page={}", data.page + 1) id="inbox-older">{lang.pick("较早的线索 →", "Older leads →")}</a> })}
+            </nav>
+        })}
     }
     .into_any()
 }
