@@ -6,25 +6,27 @@
 #
 #   scripts/bench.sh [--pg] [--small]
 #
-# --small generates a twentieth of the data (for trying the script out). Sizes and durations can
-# be set with BENCH_USERS, BENCH_ATTEMPTS, BENCH_LEADS, BENCH_EVENTS, BENCH_SECONDS (each oha
-# measurement), BENCH_MIX_SECONDS, BENCH_MIX_CLIENTS, BENCH_THINK_MS (the paced mix) and BENCH_CONCURRENCY
-# (oha clients for the regulation page).
+# --small generates a fifth of the data and runs shorter mixes (for trying the script out).
+# Sizes and durations can be set with BENCH_USERS, BENCH_ATTEMPTS, BENCH_LEADS, BENCH_EVENTS,
+# BENCH_SECONDS (each oha measurement), BENCH_MIX_SECONDS, BENCH_MIX_CLIENTS, BENCH_THINK_MS
+# (the paced mix) and BENCH_CONCURRENCY (oha clients for the regulation page).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pg=0
+pg=0 small=0
 users=100000 attempts=1000000 leads=10000 events=2000
 for arg in "$@"; do
   case "$arg" in
     --pg) pg=1 ;;
-    --small) users=5000 attempts=50000 leads=500 events=100 ;;
+    --small) users=20000 attempts=200000 leads=2000 events=400 small=1 ;;
     *) echo "usage: scripts/bench.sh [--pg] [--small]" >&2; exit 2 ;;
   esac
 done
 users=${BENCH_USERS:-$users} attempts=${BENCH_ATTEMPTS:-$attempts}
 leads=${BENCH_LEADS:-$leads} events=${BENCH_EVENTS:-$events}
 secs=${BENCH_SECONDS:-10} mix_secs=${BENCH_MIX_SECONDS:-30}
+# Fewer users: shorter mixes, so that the second one still finds users who have not started.
+[ "$small" = 1 ] && mix_secs=${BENCH_MIX_SECONDS:-8}
 mix_clients=${BENCH_MIX_CLIENTS:-200} conc=${BENCH_CONCURRENCY:-50} think=${BENCH_THINK_MS:-1000}
 
 say() { printf 'bench: %s\n' "$*" >&2; }
