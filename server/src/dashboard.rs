@@ -3,7 +3,6 @@
 
 use app::pages::dashboard::DashboardView;
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::dashboard::{figures, Figures, LeadFacts};
@@ -253,17 +252,5 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
     if !ok {
         return AppError::BadRequest("export failed".into()).into_response();
     }
-    let mut body = vec![0xEF, 0xBB, 0xBF];
-    body.extend(bytes);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"dashboard.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::pages::excel_csv(bytes, "dashboard.csv")
 }

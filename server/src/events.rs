@@ -1587,19 +1587,7 @@ pub async fn register_csv(State(state): State<AppState>, req: Request) -> Respon
         Ok(b) if ok => b,
         _ => return AppError::BadRequest("export failed".into()).into_response(),
     };
-    let mut body = vec![0xEF, 0xBB, 0xBF];
-    body.extend(bytes);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"exchange-register.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::pages::excel_csv(bytes, "exchange-register.csv")
 }
 
 fn ics_response(body: String) -> Response {

@@ -127,6 +127,23 @@ impl axum::extract::FromRequestParts<AppState> for PageId {
     }
 }
 
+/// A CSV download that Excel opens with its Chinese text intact (UTF-8 with a BOM).
+pub fn excel_csv(bytes: Vec<u8>, filename: &str) -> Response {
+    let mut body = vec![0xEF, 0xBB, 0xBF];
+    body.extend(bytes);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A 303 redirect.
 pub fn redirect(to: &str) -> Response {
     Response::builder()

@@ -1263,17 +1263,5 @@ pub async fn admin_csv(
         Ok(b) if ok => b,
         _ => return AppError::BadRequest("export failed".into()).into_response(),
     };
-    let mut body = vec![0xEF, 0xBB, 0xBF];
-    body.extend(bytes);
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"training-report.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::pages::excel_csv(bytes, "training-report.csv")
 }

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use app::pages::training::{Bi, TrainingView};
 use app::pages::training_reports::{Chart, OverdueRow, ReportView, UnitRow};
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use domain::directory::{Directory, Unit};
@@ -512,19 +511,7 @@ pub async fn csv(
         Ok(b) if ok => b,
         _ => return AppError::BadRequest("export failed".into()).into_response(),
     };
-    let mut body = vec![0xEF, 0xBB, 0xBF];
-    body.extend(bytes);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"training-figures.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::pages::excel_csv(bytes, "training-figures.csv")
 }
 
 /// The training figures of the Article 9 dashboard, as its JSON export carries them.
