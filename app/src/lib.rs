@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod islands;
 pub mod layout;
 pub mod pages;
+pub mod refusals;
 #[cfg(feature = "ssr")]
 pub mod request;
 

@@ -354,7 +354,7 @@ pub fn promotions(registered: i64, capacity: i64, waiting: usize) -> usize {
     free.min(waiting)
 }
 
-/// Why a registration is refused.
+/// Why a registration is refused. Words are the edge's business (`app::refusals`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrationRefused {
     NotOpen,
@@ -362,17 +362,117 @@ pub enum RegistrationRefused {
     UnitNotInvited,
 }
 
-impl RegistrationRefused {
-    pub fn message(self) -> &'static str {
-        match self {
-            RegistrationRefused::NotOpen => {
-                "该活动未开放报名 / this event is not open for registration"
-            }
-            RegistrationRefused::DeadlinePassed => "报名已截止 / registration has closed",
-            RegistrationRefused::UnitNotInvited => {
-                "本活动不面向您所在单位 / this event is not open to your unit"
-            }
-        }
+/// A field of the event form, named in a refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventField {
+    Title,
+    Agenda,
+    Venue,
+    VenueName,
+    StartsAt,
+    EndsAt,
+    RegistrationDeadline,
+    CaseNote,
+    ApprovedBy,
+    Reference,
+    Reason,
+    Summary,
+}
+
+/// Why a change to an event (or one of its registrations) is refused. The variant decides
+/// the HTTP status at the edge: [`EventRefusal::is_invalid_input`] ones are 422, the rest 409.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventRefusal {
+    // What was typed.
+    /// A text field over its length limit.
+    TooLong {
+        field: EventField,
+        max: usize,
+    },
+    /// A text field with control characters.
+    ControlCharacters(EventField),
+    TitleMissing,
+    KindMissing,
+    VenueMissing,
+    /// A time field that is not a time.
+    BadTime(EventField),
+    EndsBeforeStart,
+    LongerThanAWeek,
+    StartInPast,
+    DeadlineAfterStart,
+    CapacityOutOfRange,
+    OpenToMissing,
+    UnknownUnit(String),
+    BadCohost(String),
+    ApprovalIncomplete,
+    ApprovalDate,
+    ReasonMissing,
+    SummaryMissing,
+    PersonMissing,
+    VenueNameMissing,
+    /// The venue chosen is not on the list.
+    VenueNotListed,
+    VenueRetired,
+    // The state of the event.
+    NotEditable,
+    /// The new capacity is below the number already registered.
+    CapacityBelowRegistered(i64),
+    NotADraft,
+    StartPassed,
+    /// Publishing waits for the approval this flag needs.
+    NeedsApproval(Flag),
+    NotCancellable,
+    NotPublished,
+    NotStarted,
+    NotHeld,
+    InvitationClosed,
+    NoPendingInvitation,
+    Registration(RegistrationRefused),
+    UnregisterClosed,
+    NotRegistered,
+    CheckinClosed,
+    CheckinWindow,
+    WrongCheckinCode,
+    NoPlace,
+    AttendanceClosed,
+    PersonHasNoPlace,
+}
+
+impl EventRefusal {
+    /// Whether the refusal is about what was typed (422) rather than the event's state (409).
+    pub fn is_invalid_input(&self) -> bool {
+        use EventRefusal::*;
+        matches!(
+            self,
+            TooLong { .. }
+                | ControlCharacters(_)
+                | TitleMissing
+                | KindMissing
+                | VenueMissing
+                | BadTime(_)
+                | EndsBeforeStart
+                | LongerThanAWeek
+                | StartInPast
+                | DeadlineAfterStart
+                | CapacityOutOfRange
+                | OpenToMissing
+                | UnknownUnit(_)
+                | BadCohost(_)
+                | ApprovalIncomplete
+                | ApprovalDate
+                | ReasonMissing
+                | SummaryMissing
+                | PersonMissing
+                | VenueNameMissing
+                | VenueNotListed
+                | VenueRetired
+        )
+    }
+}
+
+impl From<RegistrationRefused> for EventRefusal {
+    fn from(r: RegistrationRefused) -> Self {
+        EventRefusal::Registration(r)
     }
 }
 

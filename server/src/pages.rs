@@ -102,30 +102,7 @@ pub async fn require_role(
     }
 }
 
-/// A numeric id in a page's path; anything else (`/events/abc`) is the 404 page.
-pub struct PageId(pub i64);
-
-impl axum::extract::FromRequestParts<AppState> for PageId {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(id)) => Ok(PageId(id)),
-            Err(_) => {
-                let mut req = Request::new(Body::empty());
-                *req.uri_mut() = parts.uri.clone();
-                *req.headers_mut() = parts.headers.clone();
-                if let Some(c) = parts.extensions.get::<Caller>() {
-                    req.extensions_mut().insert(c.clone());
-                }
-                Err(not_found(state, req).await)
-            }
-        }
-    }
-}
+pub use crate::page::PageId;
 
 /// A CSV download that Excel opens with its Chinese text intact (UTF-8 with a BOM).
 pub fn excel_csv(bytes: Vec<u8>, filename: &str) -> Response {

@@ -1,9 +1,10 @@
-//! The router: Leptos pages and server functions, health, language switch, static files.
+//! The router: every feature's [`Mount`] (pages, API, uploads), the Leptos routes that are
+//! left, health, the language switch, static files, and the layers of the request path.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use axum::Router;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use serde::Deserialize;
@@ -11,213 +12,55 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::admin;
+use crate::error::AppError;
+use crate::mount::Mount;
 use crate::state::AppState;
 
-/// The maximum request body, for every route (server functions also enforce their own).
+/// The maximum request body, for every route but uploads (server functions also enforce their
+/// own).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Every feature's routes: pages and forms, API, uploads.
+pub fn features() -> Mount {
+    Mount::new()
+        .page("/healthz", get(healthz))
+        .page("/lang/{code}", get(switch_lang))
+        .merge(library())
+        .merge(identity())
+        .merge(administration())
+        .merge(training())
+        .merge(crate::events::routes())
+        .merge(tips())
+        .merge(dashboard())
+        .merge(leads())
+}
 
 /// Builds the whole application router over `state`.
 pub fn router(state: AppState) -> Router {
-    // Pages whose data the server loads itself are routed to their own handlers below.
-    let loaded: Vec<String> = [
-        "/account",
-        "/admin",
-        "/admin/users",
-        "/admin/units",
-        "/admin/import",
-        "/admin/audit",
-        "/leads",
-        "/leads/new",
-        "/leads/{id}",
-        "/leads/tips",
-        "/leads/dashboard",
-        "/leads/tips/{id}",
-        "/tips",
-        "/search",
-        "/training",
-        "/training/{course}",
-        "/training/{course}/{lesson}",
-        "/quizzes/{quiz}",
-        "/quizzes/{quiz}/practice",
-        "/quizzes/{quiz}/stats",
-        "/training-admin",
-        "/training-admin/reports",
-        "/attempts/{attempt}",
-        "/verify/{code}",
-        "/events",
-        "/events/new",
-        "/events/mine",
-        "/events/{id}",
-        "/events/{id}/edit",
-        "/notifications",
-        "/exchanges",
-        "/admin/venues",
-        "/certificates/{code}/print",
-    ]
-    .map(String::from)
-    .to_vec();
-    let routes = generate_route_list_with_exclusions(app::App, Some(loaded));
+    let features = features();
+    // Leptos routes every page of the app except those the features answer themselves.
+    let routes = generate_route_list_with_exclusions(app::App, Some(features.paths()));
     let context = crate::pages::base_context(&state);
     // Attachment uploads are the only requests allowed past the global body limit.
-    let uploads = Router::new()
-        .route(
-            "/leads/{id}/attachments",
-            axum::routing::post(crate::attachments::page_upload),
-        )
-        .route(
-            "/api/v1/leads/{id}/attachments",
-            axum::routing::post(crate::attachments::api_upload),
-        )
+    let uploads = features
+        .uploads
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::attachments::UPLOAD_BODY_LIMIT,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             crate::attachments::UPLOAD_BODY_LIMIT,
         ));
-    let pages = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/lang/{code}", get(switch_lang))
-        .route("/search", get(crate::library::search))
-        .route("/training", get(crate::training::catalogue))
-        .route("/training/{course}", get(crate::training::course))
-        .route(
-            "/training/{course}/{lesson}",
-            get(crate::training::lesson).post(crate::training::complete),
-        )
-        .route("/quizzes/{quiz}", get(crate::training::quiz))
-        .route(
-            "/quizzes/{quiz}/start",
-            axum::routing::post(crate::training::quiz_start),
-        )
-        .route("/quizzes/{quiz}/practice", get(crate::training::practice))
-        .route(
-            "/quizzes/{quiz}/practice/start",
-            axum::routing::post(crate::training::practice_start),
-        )
-        .route("/quizzes/{quiz}/stats", get(crate::training::stats))
-        .route(
-            "/training-admin",
-            get(crate::training::admin_page).post(crate::training::admin_assign),
-        )
-        .route(
-            "/training-admin/assignments/{id}/due",
-            axum::routing::post(crate::training::admin_set_due),
-        )
-        .route(
-            "/training-admin/assignments/{id}/delete",
-            axum::routing::post(crate::training::admin_delete),
-        )
-        .route(
-            "/training-admin/report.csv",
-            get(crate::training::admin_csv),
-        )
-        .route(
-            "/training-admin/reports",
-            get(crate::training_reports::page),
-        )
-        .route(
-            "/training-admin/reports.csv",
-            get(crate::training_reports::csv),
-        )
-        .route(
-            "/attempts/{attempt}",
-            get(crate::training::attempt).post(crate::training::attempt_post),
-        )
-        .route("/verify/{code}", get(crate::training::verify))
-        .route("/events", get(crate::events::list))
-        .route(
-            "/events/new",
-            get(crate::events::new_form).post(crate::events::create),
-        )
-        .route("/events/mine", get(crate::events::mine))
-        .route("/events/feed", axum::routing::post(crate::events::feed))
-        .route("/events.ics", get(crate::events::public_ics))
-        .route("/calendar/{file}", get(crate::events::private_ics))
-        .route("/events/{id}", get(crate::events::detail))
-        .route(
-            "/events/{id}/edit",
-            get(crate::events::edit_form).post(crate::events::update),
-        )
-        .route(
-            "/events/{id}/action",
-            axum::routing::post(crate::events::action),
-        )
-        .route("/notifications", get(crate::events::notifications))
-        .route(
-            "/notifications/read",
-            axum::routing::post(crate::events::notifications_read),
-        )
-        .route("/exchanges", get(crate::events::register))
-        .route("/exchanges.csv", get(crate::events::register_csv))
-        .route(
-            "/admin/venues",
-            get(crate::events::venues_page).post(crate::events::add_venue),
-        )
-        .route(
-            "/admin/venues/{id}",
-            axum::routing::post(crate::events::update_venue),
-        )
-        .route(
-            "/certificates/{code}/print",
-            get(crate::training::certificate_print),
-        )
-        .route("/login", axum::routing::post(crate::auth::sign_in_form))
-        .route("/logout", axum::routing::post(crate::auth::sign_out_form))
-        .route(
-            "/account/password",
-            axum::routing::post(crate::auth::change_password_form),
-        )
-        .route("/account", get(crate::pages::account))
-        .route(
-            "/account/tokens/{id}/revoke",
-            axum::routing::post(crate::pages::revoke_token),
-        )
-        .route("/tips", get(crate::tips::page).post(crate::tips::submit))
-        .route("/tips/status", axum::routing::post(crate::tips::status))
-        .route("/tips/reply", axum::routing::post(crate::tips::reply))
-        .route("/leads/dashboard", get(crate::dashboard::page))
-        .route("/leads/dashboard.csv", get(crate::dashboard::csv))
-        .route("/leads/tips", get(crate::tips::queue))
-        .route("/leads/tips/{id}", get(crate::tips::detail))
-        .route(
-            "/leads/tips/{id}/action",
-            axum::routing::post(crate::tips::office_action),
-        )
-        .route("/leads", get(crate::lead_pages::inbox))
-        .route(
-            "/leads/new",
-            get(crate::lead_pages::report_form).post(crate::lead_pages::report_submit),
-        )
-        .route("/leads/{id}", get(crate::lead_pages::case_page))
-        .route(
-            "/leads/{id}/action",
-            axum::routing::post(crate::lead_pages::case_action),
-        )
-        .route(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
-        .route("/admin", get(crate::pages::admin_home))
-        .route(
-            "/admin/users",
-            get(admin::users_page).post(admin::create_user),
-        )
-        .route("/admin/users/{id}", axum::routing::post(admin::update_user))
-        .route(
-            "/admin/users/{id}/reset-password",
-            axum::routing::post(admin::reset_password),
-        )
-        .route("/admin/units", get(admin::units_page))
-        .route(
-            "/admin/units/{code}",
-            axum::routing::post(admin::update_unit),
-        )
-        .route(
-            "/admin/import",
-            get(admin::import_page).post(admin::import_submit),
-        )
-        .route("/admin/audit", get(admin::audit_page))
-        .nest("/api/v1", crate::api::routes())
+    let api = Router::new()
+        .route("/openapi.json", get(crate::api::openapi::document))
+        .merge(features.api)
+        .fallback(|| async { AppError::NotFound });
+    let pages = features
+        .pages
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page::finish,
+        ))
+        .nest("/api/v1", api)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
             move || app::shell(options.clone())
@@ -233,7 +76,7 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        crate::events::attach_unread,
+        crate::events::notifications::attach_unread,
     ))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -247,6 +90,152 @@ pub fn router(state: AppState) -> Router {
     .layer(CompressionLayer::new())
     .layer(TraceLayer::new_for_http())
     .with_state(state)
+}
+
+/// The regulation library's own route (the reading pages are Leptos routes).
+fn library() -> Mount {
+    Mount::new().page("/search", get(crate::library::search))
+}
+
+/// Sign-in, the account page and API tokens.
+fn identity() -> Mount {
+    use crate::api::auth;
+    Mount::new()
+        .form("/login", post(crate::auth::sign_in_form))
+        .form("/logout", post(crate::auth::sign_out_form))
+        .form("/account/password", post(crate::auth::change_password_form))
+        .page("/account", get(crate::pages::account))
+        .form(
+            "/account/tokens/{id}/revoke",
+            post(crate::pages::revoke_token),
+        )
+        .api("/auth/login", post(auth::login))
+        .api("/auth/logout", post(auth::logout))
+        .api("/me", get(auth::me))
+        .api("/me/tokens", get(auth::list_tokens))
+        .api("/me/tokens/{id}/revoke", post(auth::revoke_token))
+}
+
+/// Accounts, units, the CSV import and the audit trail.
+fn administration() -> Mount {
+    Mount::new()
+        .page("/admin", get(crate::pages::admin_home))
+        .page(
+            "/admin/users",
+            get(admin::users_page).post(admin::create_user),
+        )
+        .form("/admin/users/{id}", post(admin::update_user))
+        .form(
+            "/admin/users/{id}/reset-password",
+            post(admin::reset_password),
+        )
+        .page("/admin/units", get(admin::units_page))
+        .form("/admin/units/{code}", post(admin::update_unit))
+        .page(
+            "/admin/import",
+            get(admin::import_page).post(admin::import_submit),
+        )
+        .page("/admin/audit", get(admin::audit_page))
+}
+
+/// Courses, quizzes, certificates, assignments and training reports (Art. 10–11).
+fn training() -> Mount {
+    use crate::api::{assignments, training as api};
+    use crate::training::*;
+    Mount::new()
+        .page("/training", get(catalogue))
+        .page("/training/{course}", get(course))
+        .page("/training/{course}/{lesson}", get(lesson).post(complete))
+        .page("/quizzes/{quiz}", get(quiz))
+        .form("/quizzes/{quiz}/start", post(quiz_start))
+        .page("/quizzes/{quiz}/practice", get(practice))
+        .form("/quizzes/{quiz}/practice/start", post(practice_start))
+        .page("/quizzes/{quiz}/stats", get(stats))
+        .page("/training-admin", get(admin_page).post(admin_assign))
+        .form("/training-admin/assignments/{id}/due", post(admin_set_due))
+        .form(
+            "/training-admin/assignments/{id}/delete",
+            post(admin_delete),
+        )
+        .page("/training-admin/report.csv", get(admin_csv))
+        .page(
+            "/training-admin/reports",
+            get(crate::training_reports::page),
+        )
+        .page(
+            "/training-admin/reports.csv",
+            get(crate::training_reports::csv),
+        )
+        .page("/attempts/{attempt}", get(attempt).post(attempt_post))
+        .page("/verify/{code}", get(verify))
+        .page("/certificates/{code}/print", get(certificate_print))
+        .api("/courses", get(api::courses))
+        .api("/quizzes/{id}/attempts", post(api::start))
+        .api("/quizzes/{id}/practice", post(api::practice))
+        .api("/attempts/{id}/answers", post(api::save))
+        .api("/attempts/{id}/submit", post(api::submit))
+        .api(
+            "/assignments",
+            get(assignments::list).post(assignments::create),
+        )
+        .api(
+            "/assignments/{id}",
+            patch(assignments::update).delete(assignments::delete),
+        )
+}
+
+/// Public tips and the joint office's intake of them.
+fn tips() -> Mount {
+    use crate::tips::*;
+    Mount::new()
+        .page("/tips", get(page).post(submit))
+        .form("/tips/status", post(status))
+        .form("/tips/reply", post(reply))
+        .page("/leads/tips", get(queue))
+        .page("/leads/tips/{id}", get(detail))
+        .form("/leads/tips/{id}/action", post(office_action))
+        .api("/tips", post(api_create))
+        .api("/tips/{receipt}", get(api_status))
+        .api("/tips/{receipt}/messages", post(api_message))
+}
+
+/// The information-sharing dashboard of Art. 9.
+fn dashboard() -> Mount {
+    Mount::new()
+        .page("/leads/dashboard", get(crate::dashboard::page))
+        .page("/leads/dashboard.csv", get(crate::dashboard::csv))
+        .api("/dashboard", get(crate::dashboard::json))
+}
+
+/// Leads (Art. 6–8, 13): reporting, routing, hand-overs, the case file and its attachments.
+fn leads() -> Mount {
+    use crate::api::leads as api;
+    use crate::lead_pages::*;
+    Mount::new()
+        .page("/leads", get(inbox))
+        .page("/leads/new", get(report_form).post(report_submit))
+        .page("/leads/{id}", get(case_page))
+        .form("/leads/{id}/action", post(case_action))
+        .page(
+            "/leads/{id}/attachments/{att}",
+            get(crate::attachments::download),
+        )
+        .upload(
+            "/leads/{id}/attachments",
+            post(crate::attachments::page_upload),
+        )
+        .upload(
+            "/api/v1/leads/{id}/attachments",
+            post(crate::attachments::api_upload),
+        )
+        .api("/leads/route-preview", post(api::route_preview))
+        .api("/leads", get(api::list).post(api::create))
+        .api("/leads/{id}", get(api::show))
+        .api("/leads/{id}/actions", post(api::act))
+        .api(
+            "/leads/{id}/attachments/{att}",
+            get(crate::attachments::download),
+        )
 }
 
 /// `GET /healthz`: 200 once the database answers, 503 otherwise.

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use domain::events::{self as rules, EventKind, EventStatus, Flag, Placement, WorkingHours};
+use domain::events::{
+    self as rules, EventKind, EventRefusal, EventStatus, Flag, Placement, WorkingHours,
+};
 use rand::Rng;
 use sqlx::{Any, Row, Transaction};
 
@@ -135,13 +137,13 @@ pub struct Registrant {
     pub queued_at: i64,
 }
 
-/// Why a change was refused; the message is for the person who asked.
+/// Why a change was refused: typed, worded at the edge.
 #[derive(Debug, thiserror::Error)]
 pub enum Refused {
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    Rule(String),
+    #[error("refused: {0:?}")]
+    Rule(EventRefusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -150,10 +152,6 @@ impl From<sqlx::Error> for Refused {
     fn from(e: sqlx::Error) -> Self {
         Refused::Store(StoreError::Sqlx(e))
     }
-}
-
-fn rule(msg: &str) -> Refused {
-    Refused::Rule(msg.to_string())
 }
 
 // ---------------------------------------------------------------- venues
@@ -583,9 +581,9 @@ async fn resolve_venue(
                 .bind(*id)
                 .fetch_optional(&mut **tx)
                 .await?
-                .ok_or_else(|| rule("请选择有效的场所 / choose a listed venue"))?;
+                .ok_or_else(|| Refused::Rule(EventRefusal::VenueNotListed))?;
             if row.try_get::<i64, _>("active")? == 0 {
-                return Err(rule("该场所已停用 / that venue is no longer in use"));
+                return Err(Refused::Rule(EventRefusal::VenueRetired));
             }
             Ok((
                 Some(*id),
@@ -868,14 +866,11 @@ pub async fn update_event(
     let mut tx = db.pool.begin().await?;
     let old = lock_event(&mut tx, id).await?;
     if !matches!(old.status, EventStatus::Draft | EventStatus::Published) {
-        return Err(rule(
-            "该活动已不能修改 / this event can no longer be edited",
-        ));
+        return Err(Refused::Rule(EventRefusal::NotEditable));
     }
     if input.capacity < old.registered {
-        return Err(Refused::Rule(format!(
-            "名额不能少于已报名人数（{}）/ capacity cannot be below the number registered ({})",
-            old.registered, old.registered
+        return Err(Refused::Rule(EventRefusal::CapacityBelowRegistered(
+            old.registered,
         )));
     }
     let (venue_id, venue_text, official) = resolve_venue(&mut tx, &input.venue).await?;
@@ -967,9 +962,7 @@ pub async fn record_approval(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if !matches!(ev.status, EventStatus::Draft | EventStatus::Published) {
-        return Err(rule(
-            "该活动已不能修改 / this event can no longer be edited",
-        ));
+        return Err(Refused::Rule(EventRefusal::NotEditable));
     }
     sqlx::query("UPDATE events SET approval_by = $1, approval_ref = $2, approval_date = $3, updated_at = $4 WHERE id = $5")
         .bind(&approval.by)
@@ -1006,10 +999,10 @@ pub async fn publish(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if !ev.status.can_become(EventStatus::Published) {
-        return Err(rule("只有草稿可以发布 / only a draft can be published"));
+        return Err(Refused::Rule(EventRefusal::NotADraft));
     }
     if ev.starts_at <= now {
-        return Err(rule("活动开始时间已过 / the event's start time has passed"));
+        return Err(Refused::Rule(EventRefusal::StartPassed));
     }
     let official = match ev.venue_id {
         Some(v) => {
@@ -1033,11 +1026,7 @@ pub async fn publish(
     )
     .await?;
     if let Some(flag) = rules::publish_blocker(&flags, ev.approval.is_some()) {
-        return Err(Refused::Rule(format!(
-            "{} / {}",
-            flag.label_zh(),
-            flag.label_en()
-        )));
+        return Err(Refused::Rule(EventRefusal::NeedsApproval(flag)));
     }
     sqlx::query("UPDATE events SET status = 'published', flags = $1, published_at = $2, updated_at = $2 WHERE id = $3")
         .bind(join_flags(&flags))
@@ -1055,7 +1044,7 @@ pub async fn cancel_event(db: &Db, actor: &Actor, id: i64, reason: &str) -> Resu
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if !ev.status.can_become(EventStatus::Cancelled) {
-        return Err(rule("该活动不能取消 / this event cannot be cancelled"));
+        return Err(Refused::Rule(EventRefusal::NotCancellable));
     }
     let users = registrant_ids(&mut tx, id).await?;
     sqlx::query("UPDATE events SET status = 'cancelled', cancel_reason = $1, sequence = sequence + 1, updated_at = $2 WHERE id = $3")
@@ -1093,12 +1082,10 @@ pub async fn mark_held(db: &Db, actor: &Actor, id: i64, now: i64) -> Result<(), 
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if !ev.status.can_become(EventStatus::Held) {
-        return Err(rule(
-            "只有已发布的活动可以标记为已举办 / only a published event can be marked as held",
-        ));
+        return Err(Refused::Rule(EventRefusal::NotPublished));
     }
     if now < ev.starts_at {
-        return Err(rule("活动尚未开始 / the event has not started yet"));
+        return Err(Refused::Rule(EventRefusal::NotStarted));
     }
     sqlx::query("UPDATE events SET status = 'held', updated_at = $1 WHERE id = $2")
         .bind(now_ms())
@@ -1127,9 +1114,7 @@ pub async fn save_summary(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if ev.status != EventStatus::Held {
-        return Err(rule(
-            "活动举办后才能填写纪要 / the summary is written after the event is held",
-        ));
+        return Err(Refused::Rule(EventRefusal::NotHeld));
     }
     let status = if close { "closed" } else { "held" };
     sqlx::query("UPDATE events SET summary = $1, status = $2, updated_at = $3 WHERE id = $4")
@@ -1170,9 +1155,7 @@ pub async fn answer_invitation(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, id).await?;
     if !matches!(ev.status, EventStatus::Draft | EventStatus::Published) {
-        return Err(rule(
-            "该活动已不能修改 / this event can no longer be changed",
-        ));
+        return Err(Refused::Rule(EventRefusal::InvitationClosed));
     }
     let status = if accept { "accepted" } else { "declined" };
     let n = sqlx::query("UPDATE event_cohosts SET status = $1, responded_at = $2, responded_by = $3 WHERE event_id = $4 AND unit_code = $5 AND status = 'pending'")
@@ -1185,7 +1168,7 @@ pub async fn answer_invitation(
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(rule("没有待答复的邀请 / there is no pending invitation"));
+        return Err(Refused::Rule(EventRefusal::NoPendingInvitation));
     }
     let hosts = users_with_role(&mut tx, &ev.host_unit, "coordinator").await?;
     notify(
@@ -1239,7 +1222,7 @@ pub async fn remind_invitation(db: &Db, actor: &Actor, id: i64, unit: &str) -> R
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(rule("没有待答复的邀请 / there is no pending invitation"));
+        return Err(Refused::Rule(EventRefusal::NoPendingInvitation));
     }
     let users = users_with_role(&mut tx, unit, "coordinator").await?;
     notify(
@@ -1348,7 +1331,7 @@ pub async fn register(
         &open_to,
         unit,
     )
-    .map_err(|r| rule(r.message()))?;
+    .map_err(|r| Refused::Rule(r.into()))?;
     let existing: Option<String> = sqlx::query_scalar(
         "SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2",
     )
@@ -1406,9 +1389,7 @@ pub async fn cancel_registration(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, event_id).await?;
     if ev.status != EventStatus::Published {
-        return Err(rule(
-            "该活动已不能取消报名 / registrations for this event can no longer be cancelled",
-        ));
+        return Err(Refused::Rule(EventRefusal::UnregisterClosed));
     }
     let n = sqlx::query("UPDATE event_registrations SET status = 'cancelled', updated_at = $1 WHERE event_id = $2 AND user_id = $3 AND status IN ('registered', 'waitlisted')")
         .bind(now_ms())
@@ -1418,9 +1399,7 @@ pub async fn cancel_registration(
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(rule(
-            "您没有报名该活动 / you are not registered for this event",
-        ));
+        return Err(Refused::Rule(EventRefusal::NotRegistered));
     }
     let promoted = promote_waitlist(&mut tx, event_id, &ev.title, ev.capacity).await?;
     audit::append(
@@ -1453,13 +1432,13 @@ pub async fn check_in(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, event_id).await?;
     if !matches!(ev.status, EventStatus::Published | EventStatus::Held) {
-        return Err(rule("该活动不能签到 / check-in is not open for this event"));
+        return Err(Refused::Rule(EventRefusal::CheckinClosed));
     }
     if now < ev.starts_at - CHECKIN_WINDOW_MS || now > ev.ends_at + CHECKIN_WINDOW_MS {
-        return Err(rule("签到时间为活动开始前 1 小时至结束后 1 小时 / check-in is open from an hour before the start to an hour after the end"));
+        return Err(Refused::Rule(EventRefusal::CheckinWindow));
     }
     if code.trim() != ev.checkin_code {
-        return Err(rule("签到码不正确 / the check-in code is wrong"));
+        return Err(Refused::Rule(EventRefusal::WrongCheckinCode));
     }
     let n = sqlx::query("UPDATE event_registrations SET attended = 1, checked_in_at = $1, updated_at = $1 WHERE event_id = $2 AND user_id = $3 AND status = 'registered'")
         .bind(now_ms())
@@ -1469,9 +1448,7 @@ pub async fn check_in(
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(rule(
-            "您没有该活动的名额 / you do not hold a place at this event",
-        ));
+        return Err(Refused::Rule(EventRefusal::NoPlace));
     }
     log_event(&mut tx, actor, "event.checked_in", event_id, None).await?;
     tx.commit().await?;
@@ -1489,9 +1466,7 @@ pub async fn mark_attendance(
     let mut tx = db.pool.begin().await?;
     let ev = lock_event(&mut tx, event_id).await?;
     if !matches!(ev.status, EventStatus::Published | EventStatus::Held) {
-        return Err(rule(
-            "该活动不能登记出席 / attendance cannot be recorded for this event",
-        ));
+        return Err(Refused::Rule(EventRefusal::AttendanceClosed));
     }
     let n = sqlx::query("UPDATE event_registrations SET attended = $1, updated_at = $2 WHERE event_id = $3 AND user_id = $4 AND status = 'registered'")
         .bind(i64::from(attended))
@@ -1502,9 +1477,7 @@ pub async fn mark_attendance(
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(rule(
-            "此人没有该活动的名额 / this person does not hold a place",
-        ));
+        return Err(Refused::Rule(EventRefusal::PersonHasNoPlace));
     }
     audit::append(
         &mut tx,

@@ -1,78 +1,17 @@
 //! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
-mod assignments;
-mod auth;
-pub mod events;
+pub mod assignments;
+pub mod auth;
 pub mod leads;
-mod openapi;
+pub mod openapi;
 pub mod training;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::state::AppState;
-
-/// The API routes, to be nested under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/me/tokens", get(auth::list_tokens))
-        .route("/me/tokens/{id}/revoke", post(auth::revoke_token))
-        .route("/dashboard", get(crate::dashboard::json))
-        .route("/tips", post(crate::tips::api_create))
-        .route("/tips/{receipt}", get(crate::tips::api_status))
-        .route("/tips/{receipt}/messages", post(crate::tips::api_message))
-        .route("/courses", get(training::courses))
-        .route("/quizzes/{id}/attempts", post(training::start))
-        .route("/quizzes/{id}/practice", post(training::practice))
-        .route("/attempts/{id}/answers", post(training::save))
-        .route("/attempts/{id}/submit", post(training::submit))
-        .route("/events", get(events::list).post(events::create))
-        .route("/events/{id}", get(events::show).put(events::update))
-        .route("/events/{id}/publish", post(events::publish))
-        .route("/events/{id}/approval", post(events::approval))
-        .route("/events/{id}/cancel", post(events::cancel))
-        .route("/events/{id}/held", post(events::held))
-        .route("/events/{id}/summary", post(events::summary))
-        .route(
-            "/events/{id}/registrations",
-            get(events::registrations)
-                .post(events::register)
-                .delete(events::unregister),
-        )
-        .route("/events/{id}/checkin", post(events::checkin))
-        .route("/events/{id}/attendance", post(events::attendance))
-        .route("/events/{id}/invitation", post(events::invitation))
-        .route("/events/{id}/invitations/remind", post(events::remind))
-        .route("/notifications", get(events::notifications))
-        .route("/notifications/read", post(events::notifications_read))
-        .route("/exchanges", get(events::exchanges))
-        .route(
-            "/assignments",
-            get(assignments::list).post(assignments::create),
-        )
-        .route(
-            "/assignments/{id}",
-            axum::routing::patch(assignments::update).delete(assignments::delete),
-        )
-        .route("/leads/route-preview", post(leads::route_preview))
-        .route("/leads", get(leads::list).post(leads::create))
-        .route("/leads/{id}", get(leads::show))
-        .route("/leads/{id}/actions", post(leads::act))
-        .route(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
-        .fallback(|| async { AppError::NotFound })
-}
 
 /// A path parameter whose rejection (`/events/1.9`) is the API's JSON 404: a malformed id names
 /// nothing.

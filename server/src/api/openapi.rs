@@ -142,7 +142,7 @@ pub async fn document() -> Json<Value> {
         }
     });
     if let Some(paths) = doc["paths"].as_object_mut() {
-        for (path, item) in super::events::openapi_paths() {
+        for (path, item) in crate::events::api_doc::openapi_paths() {
             paths.insert(path.to_string(), item);
         }
     }
@@ -173,7 +173,7 @@ pub async fn document() -> Json<Value> {
         }
     }
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
-        for (name, schema) in super::events::openapi_schemas() {
+        for (name, schema) in crate::events::api_doc::openapi_schemas() {
             schemas.insert(name.to_string(), schema);
         }
     }

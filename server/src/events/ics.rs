@@ -7,11 +7,18 @@
 //! calendars update the event instead of adding a copy; a cancelled event stays in the feed as
 //! `STATUS:CANCELLED` so calendars remove it.
 
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::{TimeZone, Utc};
 use domain::directory::Directory;
 use domain::events::EventStatus;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus as IcsStatus};
-use store::events::EventRecord;
+use store::events::{self, EventRecord};
+
+use super::service::directory;
+use crate::error::AppError;
+use crate::state::AppState;
 
 fn utc(ms: i64) -> chrono::DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
@@ -61,4 +68,63 @@ pub fn calendar(name: &str, events: &[EventRecord], dir: &Directory) -> String {
         cal.push(event);
     }
     cal.done().to_string()
+}
+
+fn ics_response(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /events.ics`: every published event (and those cancelled after publishing) from 90 days
+/// ago, as an RFC 5545 calendar.
+pub async fn public_ics(State(state): State<AppState>) -> Response {
+    let dir = match directory(&state).await {
+        Ok(d) => d,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let from = store::now_ms() - 90 * 86_400_000;
+    match events::list_public(&state.db, from, true).await {
+        Ok(list) => ics_response(calendar(
+            "大足区司法交流活动 / Dazu judicial exchange events",
+            &list,
+            &dir,
+        )),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `GET /calendar/{token}.ics`: a user's private feed (their registrations and their
+/// association's events). A wrong or revoked token is a 404.
+pub async fn private_ics(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return AppError::NotFound.into_response();
+    };
+    if token.len() != 48 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return AppError::NotFound.into_response();
+    }
+    let run = async {
+        let user_id = events::feed_user(&state.db, token)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let user = store::users::find_user(&state.db, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let dir = directory(&state).await?;
+        let list = events::feed_events(&state.db, user.id, user.unit_code.as_deref()).await?;
+        Ok::<_, AppError>(calendar(
+            &format!("{} · 交流活动 / exchange events", user.display_name),
+            &list,
+            &dir,
+        ))
+    };
+    match run.await {
+        Ok(body) => ics_response(body),
+        Err(e) => e.into_response(),
+    }
 }

@@ -1,0 +1,71 @@
+//! Notifications (`/notifications`, the header's bell): rows written in the transaction of
+//! the change they announce; reading the page does not mark them read.
+
+use app::pages::events::{EventsView, NotificationRow};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use store::events;
+use store::sessions::Caller;
+
+use crate::page::{redirect, view, Page, PageError};
+use crate::state::AppState;
+use crate::time::format_beijing;
+
+/// `GET /notifications`: the latest notifications.
+pub async fn notifications(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, PageError> {
+    let user = page.user()?;
+    let lang = page.lang;
+    let list = events::list_notifications(&state.db, user.id, 100).await?;
+    let rows = list
+        .into_iter()
+        .map(|n| NotificationRow {
+            text: lang.pick(&n.text_zh, &n.text_en).to_string(),
+            link: n.link,
+            at: format_beijing(n.created_at),
+            read: n.read,
+        })
+        .collect();
+    Ok(view(EventsView::Notifications(rows)).into_response())
+}
+
+/// `POST /notifications/read`.
+pub async fn notifications_read(
+    State(state): State<AppState>,
+    page: Page,
+) -> Result<Response, PageError> {
+    let user = page.user()?;
+    events::mark_all_read(&state.db, user.id).await?;
+    Ok(redirect("/notifications"))
+}
+
+/// Puts the signed-in user's unread count into page requests, for the bell in the header.
+pub async fn attach_unread(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let page = req.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path.ends_with(".ics")
+        && !path.ends_with(".csv")
+        && path != "/healthz";
+    if page {
+        let user = req
+            .extensions()
+            .get::<Caller>()
+            .and_then(|c| c.user())
+            .map(|u| u.id);
+        if let Some(id) = user {
+            if let Ok(n) = events::unread_count(&state.db, id).await {
+                req.extensions_mut().insert(app::layout::Unread(n));
+            }
+        }
+    }
+    next.run(req).await
+}
