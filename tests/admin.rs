@@ -2,8 +2,7 @@
 //! demo role and an anonymous visitor, user management, the all-or-nothing CSV import, and
 //! audited denials. SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 const PW: &str = DEMO_PASSWORD;
 

@@ -6,8 +6,7 @@
 //! Needs `st` (`PORTAL_SCHEMATHESIS`, installed by `scripts/setup.sh --test`); skipped without
 //! it unless `PORTAL_REQUIRE_SCHEMATHESIS=1`.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::json;
 

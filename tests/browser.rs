@@ -1,9 +1,8 @@
 //! Browser flows in headless Chromium against a real server: the page hydrates and its
 //! islands work; the language switch is remembered across pages.
 
-mod common;
-use common::browser::{available, Browser};
-use common::*;
+use crate::support::browser::{available, Browser};
+use crate::support::*;
 
 #[test]
 fn regulation_page_hydrates_and_the_contents_toggle_works() {

@@ -5,8 +5,7 @@
 //! SQLite passes `PRAGMA integrity_check`, and `server audit verify` passes. On SQLite, and on
 //! PostgreSQL with the server process killed.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};

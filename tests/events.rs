@@ -4,8 +4,7 @@
 //! back with an independent parser, the public register and its CSV, and privacy of drafts and
 //! declarations. Every test runs on SQLite and, when configured, on PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use chrono::{Datelike, Duration, FixedOffset, TimeZone, Weekday};
 use serde_json::{json, Value};

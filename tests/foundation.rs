@@ -2,8 +2,7 @@
 //! directory, compression, body limits and start-up failures. Every test runs on SQLite and,
 //! when configured, PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 #[test]
 fn healthz_answers_once_the_database_does() {

@@ -6,8 +6,7 @@
 //!
 //! `PORTAL_FUZZ_CASES` raises the number of cases (default 128 per target).
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

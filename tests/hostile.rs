@@ -6,9 +6,8 @@
 //! (never a 5xx), and nowhere shown as live markup. A headless browser then opens the pages that
 //! show them and proves that no injected script ran.
 
-mod common;
-use common::browser::{available, Browser};
-use common::*;
+use crate::support::browser::{available, Browser};
+use crate::support::*;
 
 use serde_json::{json, Value};
 

@@ -2,8 +2,7 @@
 //! cookies and rotation, expiry, API tokens and revocation, CSRF refusal, password change, the
 //! administrator command and the tamper-evident audit chain. SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::json;
 use store::audit::{verify_chain, Verdict};

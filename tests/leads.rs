@@ -1,8 +1,7 @@
 //! Lead routing over the API: the route preview matches the rules of `lead-routing.md` for the
 //! examples of `interfaces.md`, and bad input is a clear 4xx.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::{json, Value};
 

@@ -2,8 +2,7 @@
 //! them), the side-by-side view, the glossary, the 2015 provisions summary, internal reference
 //! links, and search. Expected search results are written here by hand from the source text.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -2,8 +2,7 @@
 //! database, and the restored copy holding every lead, attempt and registration with an intact
 //! audit chain; a restore never overwrites a database that holds data.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::{json, Value};
 

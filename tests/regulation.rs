@@ -2,8 +2,7 @@
 //! clean-up), the notice's metadata, the anchors, the Article 15 note and the English
 //! translation with the same anchors.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use domain::regulation::parse_document;
 

@@ -4,8 +4,7 @@
 //! submit-once guarantees. PostgreSQL only (several SQLite servers on one file is not a
 //! supported deployment).
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};

@@ -2,8 +2,7 @@
 //! throttling, no client address kept, and the joint office's intake (answer, close, convert to
 //! a formal lead). SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::json;
 

@@ -3,8 +3,7 @@
 //! attempt limits, cool-down and the time limit, certificates and their public verification,
 //! lesson progress, and content errors that stop the server with the file and line.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::{json, Value};
 
