@@ -1,5 +1,5 @@
 //! Every integration test, in one binary: a module per feature (`tests/<feature>.rs`) and the
-//! shared harness in `tests/support/` (fresh databases, `TestApp`, HTTP helpers, the WebDriver
+//! shared harness in `tests/support/` (fresh databases, `TestApp`, `Client`, the WebDriver
 //! client). The tests run as threads of this one process, so none may rely on having the
 //! process to itself: no environment changes, no change of directory, no fixed ports.
 //!
