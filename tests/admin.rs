@@ -2,18 +2,9 @@
 //! demo role and an anonymous visitor, user management, the all-or-nothing CSV import, and
 //! audited denials. SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
-const PW: &str = DEMO_PASSWORD;
-
-fn form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
-    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
-    if !cookie.is_empty() {
-        headers.push(("Cookie", cookie));
-    }
-    send("POST", &app.url(path), &headers, body.as_bytes())
-}
+use serde_json::json;
 
 /// Expected outcome of a request.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -236,28 +227,23 @@ fn authorisation_matrix() {
         ),
     ];
     for db in databases("matrix") {
-        let app = demo_app(&db);
-        let cookies: Vec<String> = who
+        let app = TestApp::demo(&db);
+        let clients: Vec<Client> = who
             .iter()
             .map(|w| {
                 if w.is_empty() {
-                    String::new()
+                    app.anon()
                 } else {
-                    login_cookie(&app, w, PW)
+                    app.session(w)
                 }
             })
             .collect();
         for (method, path, body, wants) in table {
             for (i, want) in wants.iter().enumerate() {
                 let r = if *method == "GET" {
-                    let h: Vec<(&str, &str)> = if cookies[i].is_empty() {
-                        vec![]
-                    } else {
-                        vec![("Cookie", cookies[i].as_str())]
-                    };
-                    get(&app.url(path), &h)
+                    clients[i].page(path)
                 } else {
-                    form(&app, &cookies[i], path, body)
+                    clients[i].form(path, *body)
                 };
                 assert_eq!(
                     classify(&r),
@@ -269,16 +255,11 @@ fn authorisation_matrix() {
             }
         }
         // The route preview is public; its JSON body is checked in tests/leads.rs.
-        for c in &cookies {
-            let mut h = vec![("Content-Type", "application/json")];
-            if !c.is_empty() {
-                h.push(("Cookie", c.as_str()));
-            }
-            let r = send(
+        for c in &clients {
+            let r = c.api(
                 "POST",
-                &app.url("/api/v1/leads/route-preview"),
-                &h,
-                br#"{"discoverer":"dz-justice","subject":{"type":"lawyer"}}"#,
+                "/api/v1/leads/route-preview",
+                json!({"discoverer": "dz-justice", "subject": {"type": "lawyer"}}),
             );
             assert_eq!(r.status, 200);
         }
@@ -304,9 +285,9 @@ fn authorisation_matrix() {
 #[test]
 fn administrators_manage_users_and_resets_force_a_change() {
     for db in databases("usermgmt") {
-        let app = demo_app(&db);
-        let admin = login_cookie(&app, "admin", PW);
-        let r = form(&app, &admin, "/admin/users", "login=clerk-zhou&display_name=周书记员&unit_code=dz-court&temp_password=first+temp+pass&role_member=on&role_lead_handler=on");
+        let app = TestApp::demo(&db);
+        let admin = app.session("admin");
+        let r = admin.form("/admin/users", "login=clerk-zhou&display_name=周书记员&unit_code=dz-court&temp_password=first+temp+pass&role_member=on&role_lead_handler=on");
         assert_eq!(r.header("location"), Some("/admin/users?status=created"));
         for (body, err) in [
             (
@@ -330,7 +311,7 @@ fn administrators_manage_users_and_resets_force_a_change() {
                 "password",
             ),
         ] {
-            let r = form(&app, &admin, "/admin/users", body);
+            let r = admin.form("/admin/users", body);
             assert_eq!(
                 r.header("location"),
                 Some(format!("/admin/users?error={err}").as_str()),
@@ -338,12 +319,9 @@ fn administrators_manage_users_and_resets_force_a_change() {
             );
         }
         // The new user must change the temporary password first.
-        let r = send(
-            "POST",
-            &app.url("/login"),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"login=clerk-zhou&password=first+temp+pass",
-        );
+        let r = app
+            .anon()
+            .form("/login", "login=clerk-zhou&password=first+temp+pass");
         assert_eq!(r.header("location"), Some("/account?must_change=1"));
         let clerk = r
             .header("set-cookie")
@@ -356,7 +334,7 @@ fn administrators_manage_users_and_resets_force_a_change() {
             classify(&get(&app.url("/admin/users"), &[("Cookie", &clerk)])),
             Want::Redirect
         );
-        let page = get(&app.url("/admin/users"), &[("Cookie", &admin)]);
+        let page = admin.page("/admin/users");
         assert!(page.body.contains("周书记员") && page.body.contains("clerk-zhou"));
         // Disable: sessions end and sign-in fails.
         let id = app.block_on(async {
@@ -367,9 +345,7 @@ fn administrators_manage_users_and_resets_force_a_change() {
                 .user
                 .id
         });
-        let r = form(
-            &app,
-            &admin,
+        let r = admin.form(
             &format!("/admin/users/{id}"),
             "display_name=周书记员&unit_code=dz-court&role_member=on&disabled=on",
         );
@@ -388,13 +364,12 @@ fn administrators_manage_users_and_resets_force_a_change() {
                 .id
         });
         assert_eq!(
-            form(
-                &app,
-                &admin,
-                &format!("/admin/users/{admin_id}"),
-                "display_name=A&role_member=on"
-            )
-            .header("location"),
+            admin
+                .form(
+                    &format!("/admin/users/{admin_id}"),
+                    "display_name=A&role_member=on"
+                )
+                .header("location"),
             Some("/admin/users?error=self")
         );
         // Reset a member's password: the old one stops working and the new one forces a change.
@@ -407,54 +382,45 @@ fn administrators_manage_users_and_resets_force_a_change() {
                 .id
         });
         assert_eq!(
-            form(
-                &app,
-                &admin,
-                &format!("/admin/users/{judge}/reset-password"),
-                "temp_password=reset+by+admin+1"
-            )
-            .header("location"),
+            admin
+                .form(
+                    &format!("/admin/users/{judge}/reset-password"),
+                    "temp_password=reset+by+admin+1"
+                )
+                .header("location"),
             Some("/admin/users?status=reset")
         );
-        let r = send(
-            "POST",
-            &app.url("/login"),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"login=judge-zhang&password=demo-pass-2021",
-        );
+        let r = app
+            .anon()
+            .form("/login", "login=judge-zhang&password=demo-pass-2021");
         assert!(r
             .header("location")
             .unwrap()
             .starts_with("/login?error=invalid"));
-        let r = send(
-            "POST",
-            &app.url("/login"),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"login=judge-zhang&password=reset+by+admin+1",
-        );
+        let r = app
+            .anon()
+            .form("/login", "login=judge-zhang&password=reset+by+admin+1");
         assert_eq!(r.header("location"), Some("/account?must_change=1"));
         // Units: names can change, codes cannot be invented.
         assert_eq!(
-            form(
-                &app,
-                &admin,
-                "/admin/units/dz-court",
-                "name_zh=大足区法院&name_en=Dazu+Court&parent_code="
-            )
-            .header("location"),
+            admin
+                .form(
+                    "/admin/units/dz-court",
+                    "name_zh=大足区法院&name_en=Dazu+Court&parent_code="
+                )
+                .header("location"),
             Some("/admin/units?status=saved")
         );
         assert_eq!(
-            form(&app, &admin, "/admin/units/xx-none", "name_zh=甲&name_en=A").status,
+            admin
+                .form("/admin/units/xx-none", "name_zh=甲&name_en=A")
+                .status,
             404
         );
-        let units = get(&app.url("/admin/units"), &[("Cookie", &admin)]);
+        let units = admin.page("/admin/units");
         assert!(units.body.contains("大足区法院"));
         // Every change is in the trail.
-        let audit = get(
-            &app.url("/admin/audit?action=admin.user_created"),
-            &[("Cookie", &admin)],
-        );
+        let audit = admin.page("/admin/audit?action=admin.user_created");
         assert!(audit.body.contains("login=clerk-zhou"), "{}", db.label);
         assert!(audit.body.contains("chain intact"));
     }
@@ -463,8 +429,8 @@ fn administrators_manage_users_and_resets_force_a_change() {
 #[test]
 fn csv_import_is_all_or_nothing_with_row_errors() {
     for db in databases("import") {
-        let app = demo_app(&db);
-        let admin = login_cookie(&app, "admin", PW);
+        let app = TestApp::demo(&db);
+        let admin = app.session("admin");
         let header = "login,display_name,unit_code,roles,initial_password";
         let bad = format!("{header}\nnew-a,甲,dz-court,member,a long password\nnew-b,乙,xx-unit,member,a long password\njudge-zhang,丙,dz-court,member,a long password\n");
         let enc = |s: &str| {
@@ -478,12 +444,7 @@ fn csv_import_is_all_or_nothing_with_row_errors() {
                 })
                 .collect::<String>()
         };
-        let r = form(
-            &app,
-            &admin,
-            "/admin/import",
-            &format!("csv={}&confirm=1", enc(&bad)),
-        );
+        let r = admin.form("/admin/import", format!("csv={}&confirm=1", enc(&bad)));
         assert_eq!(r.status, 200, "a bad file is shown again, not imported");
         assert!(
             r.body.contains("未知单位代码 xx-unit") && r.body.contains("已存在"),
@@ -501,12 +462,7 @@ fn csv_import_is_all_or_nothing_with_row_errors() {
         );
         // A valid file: preview first, then the confirm imports every row.
         let good = format!("\u{feff}{header}\nnew-a,甲,dz-court,member,a long password\nnew-b,乙,dz-bar,member;coordinator,another long one\n");
-        let preview = form(
-            &app,
-            &admin,
-            "/admin/import",
-            &format!("csv={}", enc(&good)),
-        );
+        let preview = admin.form("/admin/import", format!("csv={}", enc(&good)));
         assert!(preview.body.contains("import-confirm") && preview.body.contains("new-b"));
         let logins = app.block_on(async {
             store::users::all_logins(&store::Db::open(&db.url).await.unwrap())
@@ -517,37 +473,26 @@ fn csv_import_is_all_or_nothing_with_row_errors() {
             !logins.contains(&"new-a".to_string()),
             "preview writes nothing"
         );
-        let done = form(
-            &app,
-            &admin,
-            "/admin/import",
-            &format!("csv={}&confirm=1", enc(&good)),
-        );
+        let done = admin.form("/admin/import", format!("csv={}&confirm=1", enc(&good)));
         assert_eq!(
             done.header("location"),
             Some("/admin/users?status=imported")
         );
-        let r = send(
-            "POST",
-            &app.url("/login"),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"login=new-b&password=another+long+one",
-        );
+        let r = app
+            .anon()
+            .form("/login", "login=new-b&password=another+long+one");
         assert_eq!(r.header("location"), Some("/account?must_change=1"));
         // Multipart upload of a file works the same way.
         let boundary = "XBOUNDARYX";
         let file = format!("{header}\nnew-c,丁,dz-psb,,yet another password\n");
         let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n");
-        let r = send(
+        let r = admin.send(
             "POST",
-            &app.url("/admin/import"),
-            &[
-                ("Cookie", &admin),
-                (
-                    "Content-Type",
-                    &format!("multipart/form-data; boundary={boundary}"),
-                ),
-            ],
+            "/admin/import",
+            &[(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )],
             body.as_bytes(),
         );
         assert_eq!(r.status, 200);

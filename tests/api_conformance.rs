@@ -6,10 +6,7 @@
 //! Needs `st` (`PORTAL_SCHEMATHESIS`, installed by `scripts/setup.sh --test`); skipped without
 //! it unless `PORTAL_REQUIRE_SCHEMATHESIS=1`.
 
-mod common;
-use common::*;
-
-use serde_json::json;
+use crate::support::*;
 
 #[test]
 fn the_api_conforms_to_its_openapi_document() {
@@ -28,23 +25,15 @@ fn the_api_conforms_to_its_openapi_document() {
         return;
     }
     let db = &databases("api-conformance")[0];
-    let app = demo_app(db);
-    let r = send(
-        "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": "dz-court-officer", "password": DEMO_PASSWORD})
-            .to_string()
-            .as_bytes(),
-    );
-    let token = r.json()["token"].as_str().unwrap().to_string();
+    let app = TestApp::demo(db);
+    let officer = app.user("dz-court-officer");
     let out = std::process::Command::new(&st)
         .current_dir(scratch_dir("schemathesis"))
         .args([
             "run",
             &app.url("/api/v1/openapi.json"),
             "-H",
-            &format!("Authorization: Bearer {token}"),
+            &format!("Authorization: {}", officer.credential()),
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--phases",

@@ -1,9 +1,8 @@
 //! Browser flows in headless Chromium against a real server: the page hydrates and its
 //! islands work; the language switch is remembered across pages.
 
-mod common;
-use common::browser::{available, Browser};
-use common::*;
+use crate::support::browser::{available, Browser};
+use crate::support::*;
 
 #[test]
 fn regulation_page_hydrates_and_the_contents_toggle_works() {
@@ -69,9 +68,7 @@ fn sign_in_through_the_page_and_sign_out() {
         return;
     }
     let db = &databases("browser-signin")[0];
-    let mut cfg = config(db);
-    cfg.demo = true;
-    let app = TestApp::start_with(db, cfg);
+    let app = TestApp::demo(db);
     let b = Browser::start();
     b.goto(&app.url("/regulations/dazu-2021-6"));
     let link = b.find("#sign-in-link");
@@ -111,18 +108,9 @@ fn a_lead_is_reported_with_its_route_preview_and_acknowledged_by_the_receiver() 
         return;
     }
     let db = &databases("browser-lead")[0];
-    let mut cfg = config(db);
-    cfg.demo = true;
-    let app = TestApp::start_with(db, cfg);
-    let sign_in = |b: &Browser, login: &str| {
-        b.goto(&app.url("/login"));
-        b.type_text(&b.find("#login"), login);
-        b.type_text(&b.find("#password"), "demo-pass-2021");
-        b.click(&b.find("#sign-in"));
-        b.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
-    };
+    let app = TestApp::demo(db);
     let b = Browser::start();
-    sign_in(&b, "dz-justice-officer");
+    b.sign_in(&app.url("/login"), "dz-justice-officer");
     b.goto(&app.url("/leads/new"));
     b.type_text(&b.find("#name"), "赵某");
     b.click(&b.find("#org option[value='yc-court']"));
@@ -148,13 +136,9 @@ fn a_lead_is_reported_with_its_route_preview_and_acknowledged_by_the_receiver() 
         .text(&b.find("#case-route"))
         .contains("重庆市永川区人民法院"));
     // The receiving unit signs in, finds it, and acknowledges it.
-    b.click(&b.find("#current-user"));
-    b.click(&b.find("#sign-out"));
     // Let the sign-out navigation finish before starting another one.
-    b.wait_until(10, "signed out", |b| {
-        b.script("return !!document.querySelector('#sign-in-link')") == true
-    });
-    sign_in(&b, "dz-court-officer");
+    b.sign_out();
+    b.sign_in(&app.url("/login"), "dz-court-officer");
     b.goto(&app.url("/leads"));
     let row = b.find("#inbox tr.my-turn a");
     b.click(&row);
@@ -210,21 +194,7 @@ fn a_coordinator_publishes_an_event_and_a_member_registers() {
         return;
     }
     let db = &databases("browser-events")[0];
-    let app = demo_app(db);
-    let sign_in = |b: &Browser, login: &str| {
-        b.goto(&app.url("/login"));
-        b.type_text(&b.find("#login"), login);
-        b.type_text(&b.find("#password"), DEMO_PASSWORD);
-        b.click(&b.find("#sign-in"));
-        b.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
-    };
-    let sign_out = |b: &Browser| {
-        b.click(&b.find("#current-user"));
-        b.click(&b.find("#sign-out"));
-        b.wait_until(10, "signed out", |b| {
-            b.script("return !!document.querySelector('#sign-in-link')") == true
-        });
-    };
+    let app = TestApp::demo(db);
     // A Tuesday two weeks ahead, 09:00–11:00 Beijing time.
     let bj = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
     let mut day = (chrono::Utc::now().with_timezone(&bj) + chrono::Duration::weeks(2)).date_naive();
@@ -232,7 +202,7 @@ fn a_coordinator_publishes_an_event_and_a_member_registers() {
         day += chrono::Duration::days(1);
     }
     let b = Browser::start();
-    sign_in(&b, "dz-judges-coordinator");
+    b.sign_in(&app.url("/login"), "dz-judges-coordinator");
     b.goto(&app.url("/events"));
     b.click(&b.find("#new-event-link"));
     b.wait_until(10, "event form", |b| {
@@ -263,9 +233,9 @@ fn a_coordinator_publishes_an_event_and_a_member_registers() {
     });
     let event_url = b.current_url().split('?').next().unwrap().to_string();
     assert!(b.text(&b.find("#event-status")).contains("已发布"));
-    sign_out(&b);
+    b.sign_out();
     // A lawyer of an invited unit registers with a declaration and finds it in "my events".
-    sign_in(&b, "lawyer-chen");
+    b.sign_in(&app.url("/login"), "lawyer-chen");
     b.goto(&event_url);
     b.click(&b.find("#has-case-yes"));
     b.type_text(&b.find("#case-note"), "代理一起民事案件");
@@ -291,9 +261,7 @@ fn judge_takes_a_lesson_and_the_quiz_and_gets_a_certificate() {
         return;
     }
     let db = &databases("browser-training")[0];
-    let mut cfg = config(db);
-    cfg.demo = true;
-    let app = TestApp::start_with(db, cfg);
+    let app = TestApp::demo(db);
     // The right answers come from the course files, never from the page.
     let catalogue = store::courses::load(&root().join("content")).expect("course content");
     let course = &catalogue.course("regulation-guide").unwrap().course;

@@ -5,56 +5,16 @@
 //! SQLite passes `PRAGMA integrity_check`, and `server audit verify` passes. On SQLite, and on
 //! PostgreSQL with the server process killed.
 
-mod common;
-use common::*;
+use crate::support::*;
 
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 const KILLS: usize = 20;
 const CAPACITY: i64 = 15;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(url: &str, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(root())
-        .env("DATABASE_URL", url)
-        .env("PORTAL_DEMO", "1")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = agent().get(&format!("{base}/healthz")).call() {
-            if r.status() == 200 {
-                break;
-            }
-        }
-        assert!(Instant::now() < deadline, "server did not become healthy");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, base }
-}
 
 /// A request that may fail because the server is gone: `None` then.
 fn try_call(base: &str, auth: &str, method: &str, path: &str, body: Value) -> Option<(u16, Value)> {
@@ -70,19 +30,6 @@ fn try_call(base: &str, auth: &str, method: &str, path: &str, body: Value) -> Op
     }
 }
 
-fn token(base: &str, who: &str) -> String {
-    let (s, v) = try_call(
-        base,
-        "",
-        "POST",
-        "/api/v1/auth/login",
-        json!({"login": who, "password": DEMO_PASSWORD}),
-    )
-    .expect("login");
-    assert_eq!(s, 200);
-    format!("Bearer {}", v["token"].as_str().unwrap())
-}
-
 /// What the server acknowledged.
 #[derive(Default)]
 struct Acked {
@@ -93,42 +40,13 @@ struct Acked {
 }
 
 fn run_on(db: &TestDb) {
-    let port = free_port();
-    let mut server = start(&db.url, port);
+    let mut server = ServerProcess::start(&db.url, free_port());
     let base = server.base.clone();
     // 1,000 members with API tokens, written straight into the database.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let members: Vec<(i64, String)> = rt.block_on(async {
-        let pool = store::Db::open(&db.url).await.unwrap();
-        let mut out = Vec::new();
-        let mut tx = pool.pool.begin().await.unwrap();
-        for i in 0..1000 {
-            let uid = store::users::insert_user(
-                &mut tx,
-                &store::users::NewUser {
-                    login: format!("crash-{i}"),
-                    display_name: format!("人员{i}"),
-                    unit_code: Some("dz-court".into()),
-                    roles: vec![store::users::Role::Member],
-                    must_change_password: false,
-                },
-                None,
-            )
-            .await
-            .unwrap();
-            let s = store::sessions::create(&mut tx, uid, store::sessions::Kind::Api, None)
-                .await
-                .unwrap();
-            out.push((uid, format!("Bearer {}", s.0)));
-        }
-        tx.commit().await.unwrap();
-        pool.pool.close().await;
-        out
-    });
-    let coord = token(&base, "dz-judges-coordinator");
+    let members = add_members(&db.url, "crash", 1000);
+    let coord = Client::sign_in(&base, "dz-judges-coordinator")
+        .credential()
+        .to_string();
     let (s, ev) = try_call(&base, &coord, "POST", "/api/v1/events", json!({
         "title": "容量测试", "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00",
         "ends_at": "2030-03-05T11:00:00+08:00", "venue": "大足区人民法院第一会议室", "capacity": CAPACITY,
@@ -148,8 +66,12 @@ fn run_on(db: &TestDb) {
         .0,
         200
     );
-    let office = token(&base, "dz-justice-officer");
-    let court = token(&base, "dz-court-officer");
+    let office = Client::sign_in(&base, "dz-justice-officer")
+        .credential()
+        .to_string();
+    let court = Client::sign_in(&base, "dz-court-officer")
+        .credential()
+        .to_string();
 
     let acked = Arc::new(Mutex::new(Acked::default()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -250,7 +172,8 @@ fn run_on(db: &TestDb) {
         }));
     }
 
-    // Kill at random moments, restart on the same port.
+    // Kill at random moments, restart on the same port (on another should it have been taken
+    // meanwhile: the writers follow `current`).
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -260,17 +183,17 @@ fn run_on(db: &TestDb) {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         std::thread::sleep(Duration::from_millis(150 + (seed >> 33) % 450));
-        server.child.kill().expect("SIGKILL");
-        server.child.wait().unwrap();
-        server = start(&db.url, port);
+        let port = server.port();
+        server.kill();
+        server = ServerProcess::start(&db.url, port);
+        *current.lock().unwrap() = server.base.clone();
     }
     std::thread::sleep(Duration::from_millis(300));
     stop.store(true, Ordering::SeqCst);
     for w in writers {
         w.join().expect("writer");
     }
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 
     let acked = acked.lock().unwrap();
     assert!(
@@ -281,15 +204,25 @@ fn run_on(db: &TestDb) {
         acked.registered.len(),
         acked.leads.len()
     );
-    rt.block_on(async {
+    block_on(async {
         let pool = store::Db::open(&db.url).await.unwrap();
         let p = &pool.pool;
         for id in &acked.submitted {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE id = $1 AND submitted_at IS NOT NULL")
-                .bind(*id).fetch_one(p).await.unwrap();
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM quiz_attempts WHERE id = $1 AND submitted_at IS NOT NULL",
+            )
+            .bind(*id)
+            .fetch_one(p)
+            .await
+            .unwrap();
             assert_eq!(n, 1, "{}: acknowledged submission {id} lost", db.label);
-            let a: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.submitted' AND object_id = $1")
-                .bind(id.to_string()).fetch_one(p).await.unwrap();
+            let a: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.submitted' AND object_id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_one(p)
+            .await
+            .unwrap();
             assert_eq!(a, 1, "submission {id} without its audit entry");
         }
         let unaudited: i64 = sqlx::query_scalar(
@@ -299,19 +232,37 @@ fn run_on(db: &TestDb) {
         for uid in &acked.registered {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND user_id = $2 AND status IN ('registered', 'waitlisted')")
                 .bind(event).bind(*uid).fetch_one(p).await.unwrap();
-            assert_eq!(n, 1, "{}: acknowledged registration of {uid} lost", db.label);
+            assert_eq!(
+                n, 1,
+                "{}: acknowledged registration of {uid} lost",
+                db.label
+            );
         }
         let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'registered'")
             .bind(event).fetch_one(p).await.unwrap();
         let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'waitlisted'")
             .bind(event).fetch_one(p).await.unwrap();
         assert!(registered <= CAPACITY, "over capacity: {registered}");
-        assert!(waiting == 0 || registered == CAPACITY, "waiting while places are free");
-        let reg_audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'event.registered'")
-            .fetch_one(p).await.unwrap();
-        assert_eq!(reg_audit, registered + waiting, "registrations and their audit entries");
+        assert!(
+            waiting == 0 || registered == CAPACITY,
+            "waiting while places are free"
+        );
+        let reg_audit: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'event.registered'")
+                .fetch_one(p)
+                .await
+                .unwrap();
+        assert_eq!(
+            reg_audit,
+            registered + waiting,
+            "registrations and their audit entries"
+        );
         for (id, reference) in &acked.leads {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE id = $1").bind(*id).fetch_one(p).await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE id = $1")
+                .bind(*id)
+                .fetch_one(p)
+                .await
+                .unwrap();
             assert_eq!(n, 1, "{}: acknowledged lead {reference} lost", db.label);
         }
         for reference in &acked.passed_on {
@@ -332,10 +283,10 @@ fn run_on(db: &TestDb) {
     });
     if db.label == "sqlite" {
         let file = store::backup::sqlite_file(&db.url);
-        let verdict = rt.block_on(store::backup::sqlite_integrity(&file)).unwrap();
+        let verdict = block_on(store::backup::sqlite_integrity(&file)).unwrap();
         assert_eq!(verdict, "ok");
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_server"))
+    let out = server_bin()
         .args(["audit", "verify"])
         .current_dir(root())
         .env("DATABASE_URL", &db.url)

@@ -4,41 +4,10 @@
 //! back with an independent parser, the public register and its CSV, and privacy of drafts and
 //! declarations. Every test runs on SQLite and, when configured, on PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use chrono::{Datelike, Duration, FixedOffset, TimeZone, Weekday};
 use serde_json::{json, Value};
-
-fn login(app: &TestApp, who: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": who, "password": DEMO_PASSWORD})
-            .to_string()
-            .as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    format!("Bearer {}", r.json()["token"].as_str().unwrap())
-}
-
-fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
-    let mut h = vec![("Content-Type", "application/json")];
-    if !auth.is_empty() {
-        h.push(("Authorization", auth));
-    }
-    send(
-        method,
-        &app.url(path),
-        &h,
-        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
-    )
-}
-
-fn page(app: &TestApp, auth: &str, path: &str) -> Reply {
-    get(&app.url(path), &[("Authorization", auth)])
-}
 
 fn bj() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap()
@@ -76,60 +45,27 @@ const COURT_ROOM: &str = "大足区人民法院第一会议室";
 const JUSTICE_ROOM: &str = "大足区司法局会议室";
 
 /// Creates and publishes an event in working hours at an official venue; returns its id.
-fn published(app: &TestApp, coord: &str, title: &str, capacity: i64) -> i64 {
-    let r = call(
-        app,
-        coord,
+fn published(coord: &Client, title: &str, capacity: i64) -> i64 {
+    let r = coord.api(
         "POST",
         "/api/v1/events",
-        Some(event_body(
+        event_body(
             title,
             &tuesday(2, 9, 0),
             &tuesday(2, 11, 30),
             COURT_ROOM,
             capacity,
-        )),
+        ),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
-    let p = call(
-        app,
-        coord,
-        "POST",
-        &format!("/api/v1/events/{id}/publish"),
-        None,
-    );
+    let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
     assert_eq!(p.status, 200, "{}", p.body);
     id
 }
 
-fn sql_i64(app: &TestApp, sql: &str, id: i64) -> i64 {
-    let db = app.state.db.clone();
-    let sql = sql.to_string();
-    app.block_on(async move {
-        sqlx::query_scalar::<_, i64>(&sql)
-            .bind(id)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap()
-    })
-}
-
-fn exec(app: &TestApp, sql: &str, a: i64, b: i64) {
-    let db = app.state.db.clone();
-    let sql = sql.to_string();
-    app.block_on(async move {
-        sqlx::query(&sql)
-            .bind(a)
-            .bind(b)
-            .execute(&db.pool)
-            .await
-            .unwrap();
-    });
-}
-
-fn notifications(app: &TestApp, auth: &str) -> Vec<Value> {
-    let r = call(app, auth, "GET", "/api/v1/notifications", None);
+fn notifications(auth: &Client) -> Vec<Value> {
+    let r = auth.api("GET", "/api/v1/notifications", None);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["notifications"].as_array().unwrap().clone()
 }
@@ -137,9 +73,9 @@ fn notifications(app: &TestApp, auth: &str) -> Vec<Value> {
 #[test]
 fn coordinator_publishes_and_members_register() {
     for db in databases("events-flow") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
-        let judge = login(&app, "judge-zhang");
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let judge = app.user("judge-zhang");
         let body = event_body(
             "法官与律师座谈会",
             &tuesday(2, 9, 0),
@@ -149,14 +85,16 @@ fn coordinator_publishes_and_members_register() {
         );
         // Only coordinators of an association create events; anonymous callers are 401.
         assert_eq!(
-            call(&app, "", "POST", "/api/v1/events", Some(body.clone())).status,
+            app.anon()
+                .api("POST", "/api/v1/events", body.clone())
+                .status,
             401
         );
         assert_eq!(
-            call(&app, &judge, "POST", "/api/v1/events", Some(body.clone())).status,
+            judge.api("POST", "/api/v1/events", body.clone()).status,
             404
         );
-        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body));
+        let r = coord.api("POST", "/api/v1/events", body);
         assert_eq!(r.status, 200, "{}", r.body);
         let created = r.json();
         assert_eq!(
@@ -168,114 +106,77 @@ fn coordinator_publishes_and_members_register() {
         let id = created["id"].as_i64().unwrap();
         // A draft is the host's alone.
         assert_eq!(
-            call(&app, &judge, "GET", &format!("/api/v1/events/{id}"), None).status,
+            judge
+                .api("GET", &format!("/api/v1/events/{id}"), None)
+                .status,
             404
         );
-        assert_eq!(page(&app, &judge, &format!("/events/{id}")).status, 404);
+        assert_eq!(judge.page(&format!("/events/{id}")).status, 404);
         assert_eq!(
-            call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{id}/registrations"),
-                None
-            )
-            .status,
+            judge
+                .api("POST", &format!("/api/v1/events/{id}/registrations"), None)
+                .status,
             404
         );
-        let listed = call(&app, "", "GET", "/api/v1/events", None).json();
+        let listed = app.anon().api("GET", "/api/v1/events", None).json();
         assert!(listed.as_array().unwrap().is_empty());
         // A member cannot publish it.
         assert_eq!(
-            call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None
-            )
-            .status,
+            judge
+                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
+                .status,
             404
         );
-        let p = call(
-            &app,
-            &coord,
-            "POST",
-            &format!("/api/v1/events/{id}/publish"),
-            None,
-        );
+        let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
         assert_eq!(p.status, 200, "{}", p.body);
         assert_eq!(p.json()["status"], "published");
         // Publishing twice is refused.
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
+                .status,
             409
         );
-        let listed = call(&app, "", "GET", "/api/v1/events", None).json();
+        let listed = app.anon().api("GET", "/api/v1/events", None).json();
         assert_eq!(listed[0]["id"], id);
         assert_eq!(listed[0]["hosts"], json!(["dz-judges-assoc"]));
         assert!(listed[0].get("flags").is_none(), "flags are for the hosts");
         // The judge registers, twice without effect.
         for _ in 0..2 {
-            let r = call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{id}/registrations"),
-                None,
-            );
+            let r = judge.api("POST", &format!("/api/v1/events/{id}/registrations"), None);
             assert_eq!(r.status, 200, "{}", r.body);
             assert_eq!(r.json()["status"], "registered");
         }
         assert_eq!(
-            sql_i64(
-                &app,
+            app.scalar(
                 "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1",
-                id
+                &[id]
             ),
             1
         );
         // Someone from a unit the event is not open to is refused with the reason.
-        let wang = login(&app, "officer-wang");
-        let r = call(
-            &app,
-            &wang,
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        );
+        let wang = app.user("officer-wang");
+        let r = wang.api("POST", &format!("/api/v1/events/{id}/registrations"), None);
         assert_eq!(r.status, 409);
         assert!(r.body.contains("not open to your unit"), "{}", r.body);
         assert_eq!(
-            call(
-                &app,
-                "",
-                "POST",
-                &format!("/api/v1/events/{id}/registrations"),
-                None
-            )
-            .status,
+            app.anon()
+                .api("POST", &format!("/api/v1/events/{id}/registrations"), None)
+                .status,
             401
         );
         // Pages: the list, the event, "my events" with the registration.
-        let list = page(&app, "", "/events");
+        let list = app.anon().page("/events");
         assert_eq!(list.status, 200);
         assert!(list.body.contains("法官与律师座谈会"));
-        let mine = page(&app, &judge, "/events/mine");
+        let mine = judge.page("/events/mine");
         assert_eq!(mine.status, 200);
         assert!(
             mine.body.contains("法官与律师座谈会") && mine.body.contains("已报名"),
             "{}",
             db.label
         );
-        let ev = page(&app, &judge, &format!("/events/{id}"));
+        let ev = judge.page(&format!("/events/{id}"));
         assert!(ev.body.contains("id=\"unregister\""));
         assert!(
             !ev.body.contains("checkin-code-shown"),
@@ -283,16 +184,17 @@ fn coordinator_publishes_and_members_register() {
         );
         // The agenda is rendered Markdown.
         assert!(ev.body.contains("<h2>议题</h2>"), "{}", ev.body);
-        let month = page(
-            &app,
-            "",
-            &format!("/events?view=month&month={}", &tuesday(2, 9, 0)[..7]),
-        );
+        let month = app.anon().page(&format!(
+            "/events?view=month&month={}",
+            &tuesday(2, 9, 0)[..7]
+        ));
         assert!(
             month.body.contains("id=\"month-grid\"") && month.body.contains("法官与律师座谈会")
         );
         // The API shows the caller's registration.
-        let one = call(&app, &judge, "GET", &format!("/api/v1/events/{id}"), None).json();
+        let one = judge
+            .api("GET", &format!("/api/v1/events/{id}"), None)
+            .json();
         assert_eq!(one["my_registration"]["status"], "registered");
         assert_eq!(one["registered"], 1);
     }
@@ -301,21 +203,19 @@ fn coordinator_publishes_and_members_register() {
 #[test]
 fn compliance_flags_need_an_approval_before_publishing() {
     for db in databases("events-flags") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
         // Evening at an official venue: outside working hours.
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
-            Some(event_body(
+            event_body(
                 "晚间座谈",
                 &tuesday(2, 19, 0),
                 &tuesday(2, 21, 0),
                 COURT_ROOM,
                 10,
-            )),
+            ),
         );
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(
@@ -331,38 +231,28 @@ fn compliance_flags_need_an_approval_before_publishing() {
                 + Duration::days(4);
             (t.to_rfc3339(), (t + Duration::hours(2)).to_rfc3339())
         };
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
-            Some(event_body("周六研讨", &sat.0, &sat.1, COURT_ROOM, 10)),
+            event_body("周六研讨", &sat.0, &sat.1, COURT_ROOM, 10),
         );
         assert_eq!(r.json()["flags"], json!(["outside_working_hours"]));
         // A teahouse is not an official venue.
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
-            Some(event_body(
+            event_body(
                 "茶楼交流",
                 &tuesday(2, 14, 0),
                 &tuesday(2, 16, 0),
                 "某茶楼包间",
                 10,
-            )),
+            ),
         );
         assert_eq!(r.json()["flags"], json!(["non_official_venue"]));
         let teahouse = r.json()["id"].as_i64().unwrap();
         for id in [evening, teahouse] {
-            let p = call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None,
-            );
+            let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
             assert_eq!(p.status, 409, "{}", p.body);
             assert!(
                 p.json()["error"].as_str().unwrap().contains("approval"),
@@ -370,78 +260,60 @@ fn compliance_flags_need_an_approval_before_publishing() {
                 p.body
             );
             // An incomplete approval record is refused.
-            let bad = call(
-                &app,
-                &coord,
+            let bad = coord.api(
                 "POST",
                 &format!("/api/v1/events/{id}/approval"),
-                Some(json!({"approved_by": "", "reference": "x", "approved_on": "2026-11-20"})),
+                json!({"approved_by": "", "reference": "x", "approved_on": "2026-11-20"}),
             );
             assert_eq!(bad.status, 422);
-            let bad = call(
-                &app,
-                &coord,
+            let bad = coord.api(
                 "POST",
                 &format!("/api/v1/events/{id}/approval"),
-                Some(json!({"approved_by": "院长", "reference": "x", "approved_on": "20/11/2026"})),
+                json!({"approved_by": "院长", "reference": "x", "approved_on": "20/11/2026"}),
             );
             assert_eq!(bad.status, 422);
-            let ok = call(
-                &app,
-                &coord,
+            let ok = coord.api(
                 "POST",
                 &format!("/api/v1/events/{id}/approval"),
-                Some(
-                    json!({"approved_by": "大足区人民法院 院长 王某", "reference": "大法审〔2026〕12号", "approved_on": "2026-11-20"}),
-                ),
+                json!({"approved_by": "大足区人民法院 院长 王某", "reference": "大法审〔2026〕12号", "approved_on": "2026-11-20"}),
             );
             assert_eq!(ok.status, 200, "{}", ok.body);
-            let p = call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None,
-            );
+            let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
             assert_eq!(p.status, 200, "{}", p.body);
         }
         // The host's page shows the flag and the approval.
-        let host_page = page(&app, &coord, &format!("/events/{teahouse}"));
+        let host_page = coord.page(&format!("/events/{teahouse}"));
         assert!(
             host_page.body.contains("不是官方场所")
                 && host_page.body.contains("大法审〔2026〕12号")
         );
         // An overlapping event at the same venue is flagged (a warning, not a blocker).
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
-            Some(event_body(
+            event_body(
                 "同场地研讨",
                 &tuesday(2, 19, 30),
                 &tuesday(2, 20, 30),
                 COURT_ROOM,
                 10,
-            )),
+            ),
         );
         let flags = r.json()["flags"].clone();
         assert!(
             flags.as_array().unwrap().contains(&json!("venue_overlap")),
             "{flags}"
         );
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
-            Some(event_body(
+            event_body(
                 "另一场地",
                 &tuesday(2, 9, 0),
                 &tuesday(2, 10, 0),
                 JUSTICE_ROOM,
                 10,
-            )),
+            ),
         );
         assert_eq!(r.json()["flags"], json!([]));
         // Invalid input gets a clear message in both languages.
@@ -452,65 +324,35 @@ fn compliance_flags_need_an_approval_before_publishing() {
             COURT_ROOM,
             10,
         );
-        let r = call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone()));
+        let r = coord.api("POST", "/api/v1/events", bad.clone());
         assert_eq!(r.status, 422);
         assert!(r.body.contains("结束时间须晚于开始时间") && r.body.contains("must end after"));
         bad["ends_at"] = json!(tuesday(2, 12, 0));
         bad["capacity"] = json!(0);
-        assert_eq!(
-            call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone())).status,
-            422
-        );
+        assert_eq!(coord.api("POST", "/api/v1/events", bad.clone()).status, 422);
         bad["capacity"] = json!(5);
         bad["open_to"] = json!(["no-such-unit"]);
-        assert!(
-            call(&app, &coord, "POST", "/api/v1/events", Some(bad.clone()))
-                .body
-                .contains("no-such-unit")
-        );
+        assert!(coord
+            .api("POST", "/api/v1/events", bad.clone())
+            .body
+            .contains("no-such-unit"));
         bad["open_to"] = json!(["dz-court"]);
         bad["starts_at"] = json!("next tuesday");
-        assert_eq!(
-            call(&app, &coord, "POST", "/api/v1/events", Some(bad)).status,
-            422
-        );
+        assert_eq!(coord.api("POST", "/api/v1/events", bad).status, 422);
     }
 }
 
 #[test]
 fn capacity_holds_under_100_simultaneous_registrations() {
     for db in databases("events-capacity") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
-        let id = published(&app, &coord, "十个名额的研讨会", 10);
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let id = published(&coord, "十个名额的研讨会", 10);
         // 100 members of the court, each with an API token.
-        let pool = app.state.db.clone();
-        let tokens: Vec<String> = app.block_on(async move {
-            let mut out = Vec::new();
-            for i in 0..100 {
-                let mut tx = pool.pool.begin().await.unwrap();
-                let uid = store::users::insert_user(
-                    &mut tx,
-                    &store::users::NewUser {
-                        login: format!("member-{i}"),
-                        display_name: format!("法官{i}"),
-                        unit_code: Some("dz-court".into()),
-                        roles: vec![store::users::Role::Member],
-                        must_change_password: false,
-                    },
-                    None,
-                )
-                .await
-                .unwrap();
-                let secret =
-                    store::sessions::create(&mut tx, uid, store::sessions::Kind::Api, Some("test"))
-                        .await
-                        .unwrap();
-                tx.commit().await.unwrap();
-                out.push(format!("Bearer {}", secret.0));
-            }
-            out
-        });
+        let tokens: Vec<String> = add_members(&db.url, "member", 100)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(tokens.len()));
         let url = app.url(&format!("/api/v1/events/{id}/registrations"));
         let handles: Vec<_> = tokens
@@ -533,32 +375,30 @@ fn capacity_holds_under_100_simultaneous_registrations() {
         let placed = |s: &str| replies.iter().filter(|r| r.json()["status"] == s).count();
         assert_eq!(placed("registered"), 10, "{}", db.label);
         assert_eq!(placed("waitlisted"), 90, "{}", db.label);
-        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'registered'", id), 10);
-        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'waitlisted'", id), 90);
-        assert_eq!(sql_i64(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'event.registered' AND object_id = CAST($1 AS TEXT)", id), 100);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'registered'", &[id]), 10);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'waitlisted'", &[id]), 90);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'event.registered' AND object_id = CAST($1 AS TEXT)", &[id]), 100);
     }
 }
 
 #[test]
 fn the_waitlist_moves_up_in_order_and_is_told() {
     for db in databases("events-waitlist") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
-        let id = published(&app, &coord, "两个名额", 2);
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let id = published(&coord, "两个名额", 2);
         let who = [
             "judge-zhang",
             "prosecutor-li",
             "lawyer-chen",
             "dz-court-training",
         ];
-        let tokens: Vec<String> = who.iter().map(|w| login(&app, w)).collect();
-        let reg = |t: &str| {
-            call(
-                &app,
-                t,
+        let tokens: Vec<Client> = who.iter().map(|w| app.user(w)).collect();
+        let reg = |t: &Client| {
+            t.api(
                 "POST",
                 &format!("/api/v1/events/{id}/registrations"),
-                Some(json!({"has_case": false})),
+                json!({"has_case": false}),
             )
         };
         let statuses: Vec<String> = tokens
@@ -572,27 +412,24 @@ fn the_waitlist_moves_up_in_order_and_is_told() {
             db.label
         );
         // The first registered cancels: the first on the waitlist (lawyer-chen) moves up.
-        let r = call(
-            &app,
-            &tokens[0],
+        let r = tokens[0].api(
             "DELETE",
             &format!("/api/v1/events/{id}/registrations"),
             None,
         );
         assert_eq!(r.status, 200, "{}", r.body);
-        let status_of = |t: &str| {
-            call(&app, t, "GET", &format!("/api/v1/events/{id}"), None).json()["my_registration"]
-                ["status"]
+        let status_of = |t: &Client| {
+            t.api("GET", &format!("/api/v1/events/{id}"), None).json()["my_registration"]["status"]
                 .clone()
         };
         assert_eq!(status_of(&tokens[2]), "registered");
         assert_eq!(status_of(&tokens[3]), "waitlisted");
         assert_eq!(status_of(&tokens[0]), Value::Null);
-        let n = notifications(&app, &tokens[2]);
+        let n = notifications(&tokens[2]);
         assert_eq!(n[0]["kind"], "promoted", "{n:?}");
-        assert!(notifications(&app, &tokens[3]).is_empty());
+        assert!(notifications(&tokens[3]).is_empty());
         // The page bell shows the unread count.
-        let p = page(&app, &tokens[2], "/events");
+        let p = tokens[2].page("/events");
         let bell = p
             .body
             .find("id=\"unread-count\"")
@@ -604,20 +441,17 @@ fn the_waitlist_moves_up_in_order_and_is_told() {
         );
         // Cancelling again is refused; registering again goes to the end of the queue.
         assert_eq!(
-            call(
-                &app,
-                &tokens[0],
-                "DELETE",
-                &format!("/api/v1/events/{id}/registrations"),
-                None
-            )
-            .status,
+            tokens[0]
+                .api(
+                    "DELETE",
+                    &format!("/api/v1/events/{id}/registrations"),
+                    None
+                )
+                .status,
             409
         );
         assert_eq!(reg(&tokens[0]).json()["status"], "waitlisted");
-        call(
-            &app,
-            &tokens[1],
+        tokens[1].api(
             "DELETE",
             &format!("/api/v1/events/{id}/registrations"),
             None,
@@ -637,34 +471,18 @@ fn the_waitlist_moves_up_in_order_and_is_told() {
             3,
         );
         body["title"] = json!("三个名额");
-        let r = call(
-            &app,
-            &coord,
-            "PUT",
-            &format!("/api/v1/events/{id}"),
-            Some(body),
-        );
+        let r = coord.api("PUT", &format!("/api/v1/events/{id}"), body);
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(status_of(&tokens[0]), "registered");
         // The host sees the list in order with declarations.
-        let regs = call(
-            &app,
-            &coord,
-            "GET",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        )
-        .json();
+        let regs = coord
+            .api("GET", &format!("/api/v1/events/{id}/registrations"), None)
+            .json();
         assert_eq!(regs["registered"], 3);
         assert_eq!(
-            call(
-                &app,
-                &tokens[0],
-                "GET",
-                &format!("/api/v1/events/{id}/registrations"),
-                None
-            )
-            .status,
+            tokens[0]
+                .api("GET", &format!("/api/v1/events/{id}/registrations"), None)
+                .status,
             404
         );
     }
@@ -673,38 +491,25 @@ fn the_waitlist_moves_up_in_order_and_is_told() {
 #[test]
 fn registration_closes_at_the_deadline() {
     for db in databases("events-deadline") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
-        let id = published(&app, &coord, "截止测试", 5);
-        let judge = login(&app, "judge-zhang");
-        let li = login(&app, "prosecutor-li");
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let id = published(&coord, "截止测试", 5);
+        let judge = app.user("judge-zhang");
+        let li = app.user("prosecutor-li");
         assert_eq!(
-            call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{id}/registrations"),
-                None
-            )
-            .status,
+            judge
+                .api("POST", &format!("/api/v1/events/{id}/registrations"), None)
+                .status,
             200
         );
-        exec(
-            &app,
+        app.exec(
             "UPDATE events SET registration_deadline = $1 WHERE id = $2",
-            store::now_ms() - 1000,
-            id,
+            &[store::now_ms() - 1000, id],
         );
-        let r = call(
-            &app,
-            &li,
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        );
+        let r = li.api("POST", &format!("/api/v1/events/{id}/registrations"), None);
         assert_eq!(r.status, 409);
         assert!(r.body.contains("registration has closed"), "{}", r.body);
-        let p = page(&app, &li, &format!("/events/{id}"));
+        let p = li.page(&format!("/events/{id}"));
         assert!(p.body.contains("报名已截止"), "{}", db.label);
         // A deadline after the start is refused when editing.
         let mut body = event_body(
@@ -716,14 +521,9 @@ fn registration_closes_at_the_deadline() {
         );
         body["registration_deadline"] = json!(tuesday(2, 10, 0));
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "PUT",
-                &format!("/api/v1/events/{id}"),
-                Some(body)
-            )
-            .status,
+            coord
+                .api("PUT", &format!("/api/v1/events/{id}"), body)
+                .status,
             422
         );
     }
@@ -732,9 +532,9 @@ fn registration_closes_at_the_deadline() {
 #[test]
 fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
     for db in databases("events-invite") {
-        let app = demo_app(&db);
-        let judges = login(&app, "dz-judges-coordinator");
-        let bar = login(&app, "dz-bar-coordinator");
+        let app = TestApp::demo(&db);
+        let judges = app.user("dz-judges-coordinator");
+        let bar = app.user("dz-bar-coordinator");
         let mut body = event_body(
             "联合研讨",
             &tuesday(2, 9, 0),
@@ -743,74 +543,66 @@ fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
             30,
         );
         body["cohosts"] = json!(["dz-bar", "dz-prosecutors-assoc"]);
-        let r = call(&app, &judges, "POST", "/api/v1/events", Some(body));
+        let r = judges.api("POST", "/api/v1/events", body);
         assert_eq!(r.status, 200, "{}", r.body);
         let id = r.json()["id"].as_i64().unwrap();
         // The invited coordinator is told and may see the draft.
-        let n = notifications(&app, &bar);
+        let n = notifications(&bar);
         assert_eq!(n.len(), 1);
         assert_eq!(n[0]["kind"], "invitation");
-        assert_eq!(page(&app, &bar, &format!("/events/{id}")).status, 200);
-        let mine = page(&app, &bar, "/events/mine");
+        assert_eq!(bar.page(&format!("/events/{id}")).status, 200);
+        let mine = bar.page("/events/mine");
         assert!(mine.body.contains("pending-invitations") && mine.body.contains("联合研讨"));
         // Published while invitations are pending: only the host is listed.
         assert_eq!(
-            call(
-                &app,
-                &judges,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None
-            )
-            .status,
+            judges
+                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
+                .status,
             200
         );
         let hosts = |app: &TestApp| {
-            call(app, "", "GET", &format!("/api/v1/events/{id}"), None).json()["hosts"].clone()
+            app.anon()
+                .api("GET", &format!("/api/v1/events/{id}"), None)
+                .json()["hosts"]
+                .clone()
         };
         assert_eq!(hosts(&app), json!(["dz-judges-assoc"]));
-        let invites = call(&app, &judges, "GET", &format!("/api/v1/events/{id}"), None).json()
-            ["invitations"]
+        let invites = judges
+            .api("GET", &format!("/api/v1/events/{id}"), None)
+            .json()["invitations"]
             .clone();
         assert_eq!(invites.as_array().unwrap().len(), 2);
         // A reminder reaches the invited coordinator again.
-        let r = call(
-            &app,
-            &judges,
+        let r = judges.api(
             "POST",
             &format!("/api/v1/events/{id}/invitations/remind"),
-            Some(json!({"unit": "dz-bar"})),
+            json!({"unit": "dz-bar"}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(notifications(&app, &bar).len(), 2);
+        assert_eq!(notifications(&bar).len(), 2);
         // A member cannot answer an invitation; the invited coordinator can, once.
-        let judge = login(&app, "judge-zhang");
+        let judge = app.user("judge-zhang");
         assert_eq!(
-            call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{id}/invitation"),
-                Some(json!({"accept": true}))
-            )
-            .status,
+            judge
+                .api(
+                    "POST",
+                    &format!("/api/v1/events/{id}/invitation"),
+                    json!({"accept": true})
+                )
+                .status,
             404
         );
-        let r = call(
-            &app,
-            &bar,
+        let r = bar.api(
             "POST",
             &format!("/api/v1/events/{id}/invitation"),
-            Some(json!({"accept": true})),
+            json!({"accept": true}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(
-            call(
-                &app,
-                &bar,
+            bar.api(
                 "POST",
                 &format!("/api/v1/events/{id}/invitation"),
-                Some(json!({"accept": false}))
+                json!({"accept": false})
             )
             .status,
             409
@@ -822,21 +614,19 @@ fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
             db.label
         );
         // The host is told of the answer.
-        let n = notifications(&app, &judges);
+        let n = notifications(&judges);
         assert_eq!(n[0]["kind"], "invitation_answered");
         // The invited coordinator cannot manage the event.
         assert_eq!(
-            call(
-                &app,
-                &bar,
+            bar.api(
                 "POST",
                 &format!("/api/v1/events/{id}/cancel"),
-                Some(json!({"reason": "x"}))
+                json!({"reason": "x"})
             )
             .status,
             404
         );
-        let p = page(&app, "", &format!("/events/{id}"));
+        let p = app.anon().page(&format!("/events/{id}"));
         assert!(p.body.contains("大足区律师协会"), "accepted co-host listed");
         assert!(!p.body.contains("检察官协会"), "pending co-host not listed");
     }
@@ -862,7 +652,7 @@ fn parse_ics(text: &str) -> Vec<std::collections::HashMap<String, String>> {
 }
 
 /// RFC 5545 TEXT unescaping (the parser leaves values escaped).
-fn unescape(s: &str) -> String {
+fn unescape_ics(s: &str) -> String {
     s.replace("\\n", "\n")
         .replace("\\N", "\n")
         .replace("\\,", ",")
@@ -881,8 +671,8 @@ fn utc_stamp(rfc: &str) -> String {
 #[test]
 fn calendars_are_valid_rfc5545_with_stable_uids() {
     for db in databases("events-ics") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
         let title = "法官、检察官与律师座谈会；第十二条\\交流";
         let mut body = event_body(
             title,
@@ -892,34 +682,24 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
             20,
         );
         body["agenda"] = json!("一、通报情况，交流意见；\n二、签订《交流备忘录》");
-        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body.clone()));
+        let r = coord.api("POST", "/api/v1/events", body.clone());
         let id = r.json()["id"].as_i64().unwrap();
-        call(
-            &app,
-            &coord,
-            "POST",
-            &format!("/api/v1/events/{id}/publish"),
-            None,
-        );
-        let other = published(&app, &coord, "将取消的活动", 5);
-        let judge = login(&app, "judge-zhang");
-        call(
-            &app,
-            &judge,
+        coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
+        let other = published(&coord, "将取消的活动", 5);
+        let judge = app.user("judge-zhang");
+        judge.api(
             "POST",
             &format!("/api/v1/events/{other}/registrations"),
             None,
         );
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             &format!("/api/v1/events/{other}/cancel"),
-            Some(json!({"reason": "场地检修"})),
+            json!({"reason": "场地检修"}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
         // The registrant is told of the cancellation.
-        let n = notifications(&app, &judge);
+        let n = notifications(&judge);
         assert_eq!(n[0]["kind"], "cancelled");
         assert!(n[0]["text_zh"].as_str().unwrap().contains("场地检修"));
 
@@ -939,7 +719,9 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
         let events = parse_ics(&ics.body);
         assert_eq!(events.len(), 2, "{}", ics.body);
         let uid_of = |id: i64| {
-            call(&app, &coord, "GET", &format!("/api/v1/events/{id}"), None).json()["uid"]
+            coord
+                .api("GET", &format!("/api/v1/events/{id}"), None)
+                .json()["uid"]
                 .as_str()
                 .unwrap()
                 .to_string()
@@ -948,12 +730,12 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
             .iter()
             .find(|e| e["UID"] == uid_of(id))
             .expect("event by UID");
-        assert_eq!(unescape(&first["SUMMARY"]), title);
+        assert_eq!(unescape_ics(&first["SUMMARY"]), title);
         assert_eq!(first["SEQUENCE"], "0");
         assert_eq!(first["DTSTART"], utc_stamp(&tuesday(2, 9, 0)));
         assert_eq!(first["DTEND"], utc_stamp(&tuesday(2, 11, 30)));
-        assert_eq!(unescape(&first["LOCATION"]), COURT_ROOM);
-        assert!(unescape(&first["DESCRIPTION"])
+        assert_eq!(unescape_ics(&first["LOCATION"]), COURT_ROOM);
+        assert!(unescape_ics(&first["DESCRIPTION"])
             .contains("一、通报情况，交流意见；\n二、签订《交流备忘录》"));
         assert_eq!(first["STATUS"], "CONFIRMED");
         assert!(first.contains_key("DTSTAMP"));
@@ -961,41 +743,21 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
         assert_eq!(cancelled["STATUS"], "CANCELLED");
         assert_eq!(cancelled["SEQUENCE"], "1");
         // Moving the event keeps its UID and raises SEQUENCE; registrants are told.
-        call(
-            &app,
-            &judge,
-            "POST",
-            &format!("/api/v1/events/{id}/registrations"),
-            None,
-        );
+        judge.api("POST", &format!("/api/v1/events/{id}/registrations"), None);
         body["starts_at"] = json!(tuesday(2, 14, 30));
         body["ends_at"] = json!(tuesday(2, 16, 0));
         body["registration_deadline"] = json!(tuesday(2, 12, 0));
-        let r = call(
-            &app,
-            &coord,
-            "PUT",
-            &format!("/api/v1/events/{id}"),
-            Some(body),
-        );
+        let r = coord.api("PUT", &format!("/api/v1/events/{id}"), body);
         assert_eq!(r.status, 200, "{}", r.body);
         let again = parse_ics(&get(&app.url("/events.ics"), &[]).body);
         let moved = again.iter().find(|e| e["UID"] == uid_of(id)).unwrap();
         assert_eq!(moved["SEQUENCE"], "1", "{}", db.label);
         assert_eq!(moved["DTSTART"], utc_stamp(&tuesday(2, 14, 30)));
-        assert_eq!(notifications(&app, &judge)[0]["kind"], "changed");
+        assert_eq!(notifications(&judge)[0]["kind"], "changed");
 
         // The private feed: made on "my events", shown once, revocable.
-        let cookie = demo_cookie(&app, "judge-zhang");
-        let made = send(
-            "POST",
-            &app.url("/events/feed"),
-            &[
-                ("Cookie", cookie.as_str()),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            b"action=create",
-        );
+        let cookie = app.session("judge-zhang");
+        let made = cookie.form("/events/feed", "action=create");
         assert_eq!(made.status, 200);
         let shown = made
             .body
@@ -1015,15 +777,7 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
         assert!(mine
             .iter()
             .any(|e| e["UID"] == uid_of(other) && e["STATUS"] == "CANCELLED"));
-        let revoke = send(
-            "POST",
-            &app.url("/events/feed"),
-            &[
-                ("Cookie", cookie.as_str()),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            b"action=revoke",
-        );
+        let revoke = cookie.form("/events/feed", "action=revoke");
         assert_eq!(revoke.status, 303);
         assert_eq!(get(&app.url(path), &[]).status, 404);
         assert_eq!(get(&app.url("/calendar/0123.ics"), &[]).status, 404);
@@ -1033,8 +787,8 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
 #[test]
 fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
     for db in databases("events-attendance") {
-        let app = demo_app(&db);
-        let coord = login(&app, "dz-judges-coordinator");
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
         // Starts in 30 minutes (check-in opens an hour before), lasts two hours.
         let mut body = event_body(
             "律师执业座谈会",
@@ -1044,46 +798,35 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
             10,
         );
         body["registration_deadline"] = json!(from_now(20));
-        let r = call(&app, &coord, "POST", "/api/v1/events", Some(body));
+        let r = coord.api("POST", "/api/v1/events", body);
         assert_eq!(r.status, 200, "{}", r.body);
         let id = r.json()["id"].as_i64().unwrap();
         if !r.json()["flags"].as_array().unwrap().is_empty() {
-            call(
-                &app,
-                &coord,
+            coord.api(
                 "POST",
                 &format!("/api/v1/events/{id}/approval"),
-                Some(
-                    json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
-                ),
+                json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
             );
         }
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                None
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
+                .status,
             200
         );
-        let judge = login(&app, "judge-zhang");
-        let lawyer = login(&app, "lawyer-chen");
-        let li = login(&app, "prosecutor-li");
+        let judge = app.user("judge-zhang");
+        let lawyer = app.user("lawyer-chen");
+        let li = app.user("prosecutor-li");
         for t in [&judge, &lawyer, &li] {
-            let r = call(
-                &app,
-                t,
+            let r = t.api(
                 "POST",
                 &format!("/api/v1/events/{id}/registrations"),
-                Some(json!({"has_case": true, "case_note": "代理（2026）渝0111民初123号案件"})),
+                json!({"has_case": true, "case_note": "代理（2026）渝0111民初123号案件"}),
             );
             assert_eq!(r.status, 200, "{}", r.body);
         }
         // The check-in code is on the host's page only.
-        let host_page = page(&app, &coord, &format!("/events/{id}"));
+        let host_page = coord.page(&format!("/events/{id}"));
         let shown = host_page.body.find("id=\"checkin-code-shown\"").unwrap();
         let at = shown + host_page.body[shown..].find('>').unwrap() + 1;
         let code = &host_page.body[at..at + 6];
@@ -1092,69 +835,57 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
             host_page.body.contains("代理（2026）渝0111民初123号案件"),
             "declarations for the host"
         );
-        let member_page = page(&app, &judge, &format!("/events/{id}"));
+        let member_page = judge.page(&format!("/events/{id}"));
         assert!(!member_page.body.contains(code) && !member_page.body.contains("民初123号"));
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        let r = call(
-            &app,
-            &judge,
+        let r = judge.api(
             "POST",
             &format!("/api/v1/events/{id}/checkin"),
-            Some(json!({"code": wrong})),
+            json!({"code": wrong}),
         );
         assert_eq!(r.status, 409);
-        let r = call(
-            &app,
-            &judge,
+        let r = judge.api(
             "POST",
             &format!("/api/v1/events/{id}/checkin"),
-            Some(json!({"code": code})),
+            json!({"code": code}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
         // The coordinator marks the lawyer; a member cannot mark anyone.
-        let lawyer_id = sql_i64(
-            &app,
+        let lawyer_id = app.scalar(
             "SELECT id FROM users WHERE login = 'lawyer-chen' AND id > $1",
-            0,
+            &[0],
         );
         assert_eq!(
-            call(
-                &app,
-                &li,
+            li.api(
                 "POST",
                 &format!("/api/v1/events/{id}/attendance"),
-                Some(json!({"user_id": lawyer_id, "attended": true}))
+                json!({"user_id": lawyer_id, "attended": true})
             )
             .status,
             404
         );
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/attendance"),
-                Some(json!({"user_id": lawyer_id, "attended": true}))
-            )
-            .status,
+            coord
+                .api(
+                    "POST",
+                    &format!("/api/v1/events/{id}/attendance"),
+                    json!({"user_id": lawyer_id, "attended": true})
+                )
+                .status,
             200
         );
         // Two hours on each attendee's record; none for the absent prosecutor.
         assert!(
-            page(&app, &judge, "/events/mine")
-                .body
-                .contains("计 2 学时"),
+            judge.page("/events/mine").body.contains("计 2 学时"),
             "{}",
             db.label
         );
-        assert!(page(&app, &lawyer, "/events/mine")
-            .body
-            .contains("计 2 学时"));
-        let li_page = page(&app, &li, "/events/mine").body;
+        assert!(lawyer.page("/events/mine").body.contains("计 2 学时"));
+        let li_page = li.page("/events/mine").body;
         assert!(li_page.contains("计 0 学时"), "{}", db.label);
         // The court's training administrator sees the hours in the unit's training record and CSV.
-        let trainer = login(&app, "dz-court-training");
-        let admin_page = page(&app, &trainer, "/training-admin").body;
+        let trainer = app.user("dz-court-training");
+        let admin_page = trainer.page("/training-admin").body;
         let row = admin_page
             .find("data-login=\"judge-zhang\"")
             .expect("judge in the hours table");
@@ -1168,45 +899,29 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         );
         // Held once started; then the summary and closing put it in the public register.
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/held"),
-                None
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{id}/held"), None)
+                .status,
             409,
             "not started yet"
         );
-        exec(
-            &app,
+        app.exec(
             "UPDATE events SET starts_at = $1 WHERE id = $2",
-            store::now_ms() - 60_000,
-            id,
+            &[store::now_ms() - 60_000, id],
         );
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/held"),
-                None
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{id}/held"), None)
+                .status,
             200
         );
-        let r = call(
-            &app,
-            &coord,
+        let r = coord.api(
             "POST",
             &format!("/api/v1/events/{id}/summary"),
-            Some(
-                json!({"summary": "=HYPERLINK(\"x\") 与会人员就规范交往进行了交流。", "close": true}),
-            ),
+            json!({"summary": "=HYPERLINK(\"x\") 与会人员就规范交往进行了交流。", "close": true}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
-        let reg = page(&app, "", "/exchanges");
+        let reg = app.anon().page("/exchanges");
         assert!(reg.body.contains("律师执业座谈会"));
         assert!(
             reg.body.contains("共 2 人（人民法院 1，律师事务所 1）"),
@@ -1236,15 +951,16 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         )
         .body
         .contains("律师执业座谈会"));
-        let api = call(&app, "", "GET", "/api/v1/exchanges", None).json();
+        let api = app.anon().api("GET", "/api/v1/exchanges", None).json();
         assert_eq!(api[0]["participants"]["court"], 1);
         assert_eq!(api[0]["participants"]["law_firm"], 1);
         // The Art. 9 dashboard counts the exchange.
-        let office = login(&app, "dz-justice-officer");
-        let dash = call(&app, &office, "GET", "/api/v1/dashboard", None).json();
+        let office = app.user("dz-justice-officer");
+        let dash = office.api("GET", "/api/v1/dashboard", None).json();
         assert_eq!(dash["exchanges"]["held"], 1, "{dash}");
         assert_eq!(dash["exchanges"]["attendances"], 2);
-        assert!(page(&app, &office, "/leads/dashboard")
+        assert!(office
+            .page("/leads/dashboard")
             .body
             .contains("chart-exchanges"));
     }
@@ -1253,25 +969,14 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
 #[test]
 fn pages_work_without_script_and_refuse_outsiders() {
     for db in databases("events-pages") {
-        let app = demo_app(&db);
-        let coord = demo_cookie(&app, "dz-judges-coordinator");
-        let form = |path: &str, cookie: &str, body: String| {
-            send(
-                "POST",
-                &app.url(path),
-                &[
-                    ("Cookie", cookie),
-                    ("Content-Type", "application/x-www-form-urlencoded"),
-                ],
-                body.as_bytes(),
-            )
-        };
+        let app = TestApp::demo(&db);
+        let coord = app.session("dz-judges-coordinator");
+        let form = |path: &str, cookie: &Client, body: String| cookie.form(path, body);
         let start = &tuesday(2, 9, 0)[..16];
         let end = &tuesday(2, 11, 0)[..16];
-        let venue_id = sql_i64(
-            &app,
+        let venue_id = app.scalar(
             "SELECT id FROM venues WHERE id > $1 ORDER BY id LIMIT 1",
-            0,
+            &[0],
         );
         let body = format!(
             "title=%E5%BA%A7%E8%B0%88%E4%BC%9A&kind=seminar&agenda=%3Cscript%3Ealert(1)%3C%2Fscript%3E%5Bx%5D(javascript%3Aalert(1))&venue={venue_id}&venue_other=&starts_at={start}&ends_at={end}&capacity=5&deadline={start}&open_to=dz-court&open_to=dz-psb&cohost=dz-bar"
@@ -1286,7 +991,7 @@ fn pages_work_without_script_and_refuse_outsiders() {
             .unwrap()
             .parse()
             .unwrap();
-        let p = get(&app.url(&loc), &[("Cookie", coord.as_str())]);
+        let p = coord.page(&loc);
         assert!(p.body.contains("活动草稿已保存"));
         assert!(
             !p.body.contains("<script>alert") && !p.body.contains("href=\"javascript"),
@@ -1304,7 +1009,7 @@ fn pages_work_without_script_and_refuse_outsiders() {
             "action=publish".into(),
         );
         assert_eq!(r.status, 303);
-        let member = demo_cookie(&app, "officer-wang");
+        let member = app.session("officer-wang");
         let r = form(
             &format!("/events/{id}/action"),
             &member,
@@ -1322,53 +1027,33 @@ fn pages_work_without_script_and_refuse_outsiders() {
             "action=cancel&reason=x".into(),
         );
         assert_eq!(r.status, 404);
-        let r = send(
-            "POST",
-            &app.url(&format!("/events/{id}/action")),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"action=register",
-        );
+        let r = app
+            .anon()
+            .form(&format!("/events/{id}/action"), "action=register");
         assert_eq!(r.status, 303);
         assert!(r.header("location").unwrap().starts_with("/login"));
-        assert_eq!(
-            get(&app.url("/events/new"), &[("Cookie", member.as_str())]).status,
-            404
-        );
-        assert_eq!(
-            get(
-                &app.url(&format!("/events/{id}/edit")),
-                &[("Cookie", member.as_str())]
-            )
-            .status,
-            404
-        );
+        assert_eq!(member.page("/events/new").status, 404);
+        assert_eq!(member.page(&format!("/events/{id}/edit")).status, 404);
         assert_eq!(get(&app.url("/events/999999"), &[]).status, 404);
         let odd = get(&app.url("/events/abc"), &[]);
         assert_eq!(odd.status, 404);
         assert!(odd.body.contains("<html"), "the 404 page, not plain text");
         // The edit form round-trips the values.
-        let edit = get(
-            &app.url(&format!("/events/{id}/edit")),
-            &[("Cookie", coord.as_str())],
-        );
+        let edit = coord.page(&format!("/events/{id}/edit"));
         assert!(
             edit.body.contains(&format!("value=\"{start}\"")),
             "{}",
             db.label
         );
         // Venues are the administrator's.
-        assert_eq!(
-            get(&app.url("/admin/venues"), &[("Cookie", coord.as_str())]).status,
-            404
-        );
-        let admin = demo_cookie(&app, "admin");
+        assert_eq!(coord.page("/admin/venues").status, 404);
+        let admin = app.session("admin");
         let r = form("/admin/venues", &admin, "name=%E5%A4%A7%E8%B6%B3%E5%8C%BA%E6%A3%80%E5%AF%9F%E9%99%A2%E4%BC%9A%E8%AE%AE%E5%AE%A4&official=1".into());
         assert_eq!(r.status, 303);
-        assert!(
-            get(&app.url("/admin/venues"), &[("Cookie", admin.as_str())])
-                .body
-                .contains("大足区检察院会议室")
-        );
+        assert!(admin
+            .page("/admin/venues")
+            .body
+            .contains("大足区检察院会议室"));
         // The OpenAPI document lists the event endpoints of interfaces.md.
         let doc = get(&app.url("/api/v1/openapi.json"), &[]).json();
         for p in [

@@ -2,8 +2,7 @@
 //! directory, compression, body limits and start-up failures. Every test runs on SQLite and,
 //! when configured, PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 #[test]
 fn healthz_answers_once_the_database_does() {
@@ -182,7 +181,6 @@ fn oversized_bodies_are_refused_before_they_are_read() {
 
 #[test]
 fn a_database_that_cannot_be_opened_stops_the_server_with_one_clear_line() {
-    let exe = env!("CARGO_BIN_EXE_server");
     let bad_dir = scratch_dir("baddb").join("file-not-dir");
     std::fs::write(&bad_dir, b"x").unwrap();
     for (url, expect) in [
@@ -195,7 +193,7 @@ fn a_database_that_cannot_be_opened_stops_the_server_with_one_clear_line() {
             "DATABASE_URL must start with".to_string(),
         ),
     ] {
-        let out = std::process::Command::new(exe)
+        let out = server_bin()
             .env("DATABASE_URL", &url)
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("PORTAL_CONTENT_DIR", root().join("content"))
@@ -226,7 +224,7 @@ fn broken_content_stops_the_server_naming_the_file_and_line() {
         "unofficial_note = \"x\"\ndoc_number = = 3\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+    let out = server_bin()
         .env(
             "DATABASE_URL",
             format!("sqlite://{}/db.sqlite", dir.display()),

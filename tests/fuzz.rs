@@ -6,11 +6,10 @@
 //!
 //! `PORTAL_FUZZ_CASES` raises the number of cases (default 128 per target).
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use domain::routing::{route_lead, RouteError, Subject};
 use proptest::prelude::*;
@@ -94,19 +93,6 @@ fn apply(text: &str, m: &Mutation) -> String {
         }
     }
     lines.join("\n")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// The course content files a mutation may hit.

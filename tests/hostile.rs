@@ -6,9 +6,8 @@
 //! (never a 5xx), and nowhere shown as live markup. A headless browser then opens the pages that
 //! show them and proves that no injected script ran.
 
-mod common;
-use common::browser::{available, Browser};
-use common::*;
+use crate::support::browser::{available, Browser};
+use crate::support::*;
 
 use serde_json::{json, Value};
 
@@ -50,44 +49,6 @@ fn assert_inert(page: &Reply, what: &str) {
     }
 }
 
-fn login(app: &TestApp, who: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": who, "password": DEMO_PASSWORD})
-            .to_string()
-            .as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    format!("Bearer {}", r.json()["token"].as_str().unwrap())
-}
-
-fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Value) -> Reply {
-    send(
-        method,
-        &app.url(path),
-        &[
-            ("Content-Type", "application/json"),
-            ("Authorization", auth),
-        ],
-        body.to_string().as_bytes(),
-    )
-}
-
-fn form(app: &TestApp, cookie: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
-    let body = serde_urlencoded::to_string(pairs).unwrap();
-    send(
-        "POST",
-        &app.url(path),
-        &[
-            ("Cookie", cookie),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        body.as_bytes(),
-    )
-}
-
 fn ok_or_refused(r: &Reply, what: &str) {
     assert!(
         r.status < 500,
@@ -109,19 +70,17 @@ struct Planted {
 }
 
 fn plant(app: &TestApp) -> Planted {
-    let office = login(app, "dz-justice-officer");
-    let coord = login(app, "dz-judges-coordinator");
-    let judge = login(app, "judge-zhang");
-    let admin = demo_cookie(app, "admin");
+    let office = app.user("dz-justice-officer");
+    let coord = app.user("dz-judges-coordinator");
+    let judge = app.user("judge-zhang");
+    let admin = app.session("admin");
     let mut planted = Planted {
         leads: Vec::new(),
         events: Vec::new(),
         tips: Vec::new(),
     };
     for (i, p) in PAYLOADS.iter().enumerate() {
-        let r = call(
-            app,
-            &office,
+        let r = office.api(
             "POST",
             "/api/v1/leads",
             json!({
@@ -133,36 +92,28 @@ fn plant(app: &TestApp) -> Planted {
         if r.status == 200 {
             let id = r.json()["id"].as_i64().unwrap();
             planted.leads.push(id);
-            let m = call(
-                app,
-                &office,
+            let m = office.api(
                 "POST",
                 &format!("/api/v1/leads/{id}/actions"),
                 json!({"action": "message", "text": p}),
             );
             ok_or_refused(&m, "lead message");
         }
-        let r = call(
-            app,
-            "",
+        let r = app.anon().api(
             "POST",
             "/api/v1/tips",
             json!({"text": format!("有人反映如下情况：{p}")}),
         );
         ok_or_refused(&r, "tip");
         if let Some(receipt) = r.json()["receipt"].as_str() {
-            let m = call(
-                app,
-                "",
+            let m = app.anon().api(
                 "POST",
                 &format!("/api/v1/tips/{receipt}/messages"),
                 json!({"text": format!("补充：{p}")}),
             );
             ok_or_refused(&m, "tip message");
         }
-        let r = call(
-            app,
-            &coord,
+        let r = coord.api(
             "POST",
             "/api/v1/events",
             json!({
@@ -176,41 +127,28 @@ fn plant(app: &TestApp) -> Planted {
         if r.status == 200 {
             let id = r.json()["id"].as_i64().unwrap();
             planted.events.push(id);
-            call(
-                app,
-                &coord,
+            coord.api(
                 "POST",
                 &format!("/api/v1/events/{id}/approval"),
                 json!({"approved_by": p, "reference": p, "approved_on": "2026-11-20"}),
             );
-            call(
-                app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{id}/publish"),
-                json!({}),
-            );
-            let reg = call(
-                app,
-                &judge,
+            coord.api("POST", &format!("/api/v1/events/{id}/publish"), json!({}));
+            let reg = judge.api(
                 "POST",
                 &format!("/api/v1/events/{id}/registrations"),
                 json!({"has_case": true, "case_note": p}),
             );
             ok_or_refused(&reg, "declaration");
         }
-        let r = form(
-            app,
-            &admin,
-            "/admin/users",
-            &[
-                ("login", &format!("hostile-{i}")),
-                ("display_name", p),
-                ("unit_code", "dz-court"),
-                ("temp_password", "a long temporary password"),
-                ("role_member", "on"),
-            ],
-        );
+        let login = format!("hostile-{i}");
+        let user: &[(&str, &str)] = &[
+            ("login", &login),
+            ("display_name", p),
+            ("unit_code", "dz-court"),
+            ("temp_password", "a long temporary password"),
+            ("role_member", "on"),
+        ];
+        let r = admin.form("/admin/users", user);
         ok_or_refused(&r, "display name");
         let search = get(
             &app.url(&format!("/search?q={}", app::layout::encode_component(p))),
@@ -220,45 +158,31 @@ fn plant(app: &TestApp) -> Planted {
     }
     // One event is held, and its public summary carries every payload.
     if let Some(&first) = planted.events.first() {
-        let db = app.state.db.clone();
-        app.block_on(async move {
-            sqlx::query("UPDATE events SET starts_at = $1 WHERE id = $2")
-                .bind(store::now_ms() - 60_000)
-                .bind(first)
-                .execute(&db.pool)
-                .await
-                .unwrap();
-        });
+        app.exec(
+            "UPDATE events SET starts_at = $1 WHERE id = $2",
+            &[store::now_ms() - 60_000, first],
+        );
         assert_eq!(
-            call(
-                app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{first}/held"),
-                json!({})
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{first}/held"), json!({}))
+                .status,
             200
         );
-        let r = call(
-            app,
-            &coord,
+        let r = coord.api(
             "POST",
             &format!("/api/v1/events/{first}/summary"),
             json!({"summary": PAYLOADS.concat(), "close": true}),
         );
         ok_or_refused(&r, "event summary");
     }
-    let list: Vec<Value> = call(app, &office, "GET", "/api/v1/leads", json!({}))
+    let list: Vec<Value> = office
+        .api("GET", "/api/v1/leads", json!({}))
         .json()
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert!(list.len() >= planted.leads.len());
-    let tips = get(
-        &app.url("/leads/tips"),
-        &[("Authorization", office.as_str())],
-    );
+    let tips = office.page("/leads/tips");
     for chunk in tips.body.split("href=\"/leads/tips/").skip(1) {
         if let Some(id) = chunk.split('"').next().and_then(|s| s.parse().ok()) {
             planted.tips.push(id);
@@ -269,12 +193,8 @@ fn plant(app: &TestApp) -> Planted {
         "login,display_name,unit_code,roles,initial_password\ncsv-a,\"{}\",dz-court,member,a long password\ncsv-b,=HYPERLINK(\"http://x\"),dz-court,member,a long password\n",
         PAYLOADS[1].replace('"', "\"\"")
     );
-    let r = form(
-        app,
-        &admin,
-        "/admin/import",
-        &[("csv", &csv), ("confirm", "1")],
-    );
+    let import: &[(&str, &str)] = &[("csv", &csv), ("confirm", "1")];
+    let r = admin.form("/admin/import", import);
     ok_or_refused(&r, "csv import");
     assert_inert(&r, "csv import preview");
     planted
@@ -283,17 +203,17 @@ fn plant(app: &TestApp) -> Planted {
 #[test]
 fn hostile_text_is_stored_or_refused_and_never_live() {
     for db in databases("hostile") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let planted = plant(&app);
         assert!(
             !planted.leads.is_empty() && !planted.events.is_empty(),
             "{}",
             db.label
         );
-        let office = login(&app, "dz-justice-officer");
-        let coord = login(&app, "dz-judges-coordinator");
-        let admin = demo_cookie(&app, "admin");
-        let pages: Vec<(String, String)> = planted
+        let office = app.user("dz-justice-officer");
+        let coord = app.user("dz-judges-coordinator");
+        let admin = app.session("admin");
+        let pages: Vec<(String, Client)> = planted
             .leads
             .iter()
             .map(|id| (format!("/leads/{id}"), office.clone()))
@@ -312,18 +232,18 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
             .chain([
                 ("/leads".to_string(), office.clone()),
                 ("/leads/dashboard".to_string(), office.clone()),
-                ("/events".to_string(), String::new()),
-                ("/exchanges".to_string(), String::new()),
+                ("/events".to_string(), app.anon()),
+                ("/exchanges".to_string(), app.anon()),
                 ("/events/mine".to_string(), coord.clone()),
                 ("/notifications".to_string(), coord.clone()),
             ])
             .collect();
         for (path, auth) in &pages {
-            let r = get(&app.url(path), &[("Authorization", auth.as_str())]);
+            let r = auth.page(path);
             assert_eq!(r.status, 200, "{path}");
             assert_inert(&r, path);
         }
-        let users = get(&app.url("/admin/users"), &[("Cookie", admin.as_str())]);
+        let users = admin.page("/admin/users");
         assert_inert(&users, "/admin/users");
         assert!(
             users
@@ -339,9 +259,7 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
         for (what, r) in [
             (
                 "long lead",
-                call(
-                    &app,
-                    &office,
+                office.api(
                     "POST",
                     "/api/v1/leads",
                     json!({"subject": {"type": "lawyer", "name": "陈某"}, "summary": long, "details": "x"}),
@@ -349,13 +267,11 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
             ),
             (
                 "long tip",
-                call(&app, "", "POST", "/api/v1/tips", json!({"text": long})),
+                app.anon().api("POST", "/api/v1/tips", json!({"text": long})),
             ),
             (
                 "control tip",
-                call(
-                    &app,
-                    "",
+                app.anon().api(
                     "POST",
                     "/api/v1/tips",
                     json!({"text": "正常文字\u{0}\u{1b}[31m后面还有十个字符"}),
@@ -363,9 +279,7 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
             ),
             (
                 "control event",
-                call(
-                    &app,
-                    &coord,
+                coord.api(
                     "POST",
                     "/api/v1/events",
                     json!({"title": "标题\u{7}", "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00", "venue": "x", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00", "open_to": ["dz-court"]}),
@@ -373,9 +287,7 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
             ),
             (
                 "long agenda",
-                call(
-                    &app,
-                    &coord,
+                coord.api(
                     "POST",
                     "/api/v1/events",
                     json!({"title": "标题", "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00", "venue": "x", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00", "open_to": ["dz-court"], "agenda": long}),
@@ -403,28 +315,22 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
         assert_eq!(r.status, 400, "{}", r.body);
         ok_or_refused(&r, "invalid utf-8");
         // Quiz answers naming options that do not exist are refused.
-        let judge = login(&app, "judge-zhang");
-        let a = call(
-            &app,
-            &judge,
+        let judge = app.user("judge-zhang");
+        let a = judge.api(
             "POST",
             "/api/v1/quizzes/regulation-guide-quiz/attempts",
             json!({}),
         );
         let id = a.json()["attempt_id"].as_i64().unwrap();
         let q = a.json()["questions"][0]["id"].as_str().unwrap().to_string();
-        let r = call(
-            &app,
-            &judge,
+        let r = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id}/submit"),
             json!({"answers": {q: [PAYLOADS[0]]}}),
         );
         assert_eq!(r.status, 422, "{}", r.body);
         ok_or_refused(&r, "quiz answer");
-        let r = call(
-            &app,
-            &judge,
+        let r = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id}/submit"),
             json!({"answers": {PAYLOADS[1]: ["a"]}}),
@@ -442,16 +348,9 @@ fn no_injected_script_runs_in_the_browser() {
         return;
     }
     let db = &databases("hostile-browser")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let planted = plant(&app);
     let b = Browser::start();
-    let sign_in = |b: &Browser, login: &str| {
-        b.goto(&app.url("/login"));
-        b.type_text(&b.find("#login"), login);
-        b.type_text(&b.find("#password"), DEMO_PASSWORD);
-        b.click(&b.find("#sign-in"));
-        b.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
-    };
     let check = |b: &Browser, path: &str| {
         b.goto(&app.url(path));
         // Give event handlers (onerror, onload, ontoggle) a moment to fire.
@@ -465,7 +364,7 @@ fn no_injected_script_runs_in_the_browser() {
     b.goto(&app.url("/"));
     b.script("window.__xss = 1; return true");
     assert_eq!(b.script("return window.__xss === 1"), Value::Bool(true));
-    sign_in(&b, "dz-justice-officer");
+    b.sign_in(&app.url("/login"), "dz-justice-officer");
     for id in &planted.leads {
         check(&b, &format!("/leads/{id}"));
     }
@@ -479,24 +378,16 @@ fn no_injected_script_runs_in_the_browser() {
             &format!("/search?q={}", app::layout::encode_component(p)),
         );
     }
-    b.click(&b.find("#current-user"));
-    b.click(&b.find("#sign-out"));
-    b.wait_until(10, "signed out", |b| {
-        b.script("return !!document.querySelector('#sign-in-link')") == true
-    });
-    sign_in(&b, "dz-judges-coordinator");
+    b.sign_out();
+    b.sign_in(&app.url("/login"), "dz-judges-coordinator");
     for id in &planted.events {
         check(&b, &format!("/events/{id}"));
     }
     check(&b, "/events");
     check(&b, "/events/mine");
     check(&b, "/exchanges");
-    b.click(&b.find("#current-user"));
-    b.click(&b.find("#sign-out"));
-    b.wait_until(10, "signed out", |b| {
-        b.script("return !!document.querySelector('#sign-in-link')") == true
-    });
-    sign_in(&b, "admin");
+    b.sign_out();
+    b.sign_in(&app.url("/login"), "admin");
     check(&b, "/admin/users");
     check(&b, "/admin/audit");
 }

@@ -2,8 +2,7 @@
 //! cookies and rotation, expiry, API tokens and revocation, CSRF refusal, password change, the
 //! administrator command and the tamper-evident audit chain. SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::json;
 use store::audit::{verify_chain, Verdict};
@@ -11,23 +10,17 @@ use store::audit::{verify_chain, Verdict};
 const PW: &str = DEMO_PASSWORD;
 
 fn api_login(app: &TestApp, login: &str, password: &str) -> Reply {
-    send(
+    app.anon().api(
         "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": login, "password": password})
-            .to_string()
-            .as_bytes(),
+        "/api/v1/auth/login",
+        json!({"login": login, "password": password}),
     )
 }
 
 fn form_login(app: &TestApp, login: &str, password: &str) -> Reply {
-    let body = format!("login={login}&password={password}&next=%2Fregulations%2Fdazu-2021-6");
-    send(
-        "POST",
-        &app.url("/login"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
+    app.anon().form(
+        "/login",
+        format!("login={login}&password={password}&next=%2Fregulations%2Fdazu-2021-6"),
     )
 }
 
@@ -39,7 +32,7 @@ fn session_cookie(r: &Reply) -> String {
 #[test]
 fn every_demo_account_signs_in_and_sees_itself() {
     for db in databases("demo") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         for (login, _, unit, roles) in store::users::demo_accounts() {
             let r = api_login(&app, login, PW);
             assert_eq!(r.status, 200, "{login} on {}: {}", db.label, r.body);
@@ -69,7 +62,7 @@ fn without_demo_no_account_has_a_known_password() {
 #[test]
 fn sign_in_does_not_reveal_whether_a_login_exists() {
     for db in databases("enum") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let unknown = api_login(&app, "nobody-here", "wrong-password-1");
         let wrong = api_login(&app, "judge-zhang", "wrong-password-1");
         assert_eq!(unknown.status, 401);
@@ -91,7 +84,7 @@ fn sign_in_does_not_reveal_whether_a_login_exists() {
 #[test]
 fn repeated_failures_are_throttled_with_a_clear_wait() {
     for db in databases("throttle") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         for _ in 0..4 {
             assert_eq!(
                 api_login(&app, "prosecutor-li", "not-the-password").status,
@@ -122,7 +115,7 @@ fn repeated_failures_are_throttled_with_a_clear_wait() {
 #[test]
 fn browser_sessions_rotate_expire_and_end_at_sign_out() {
     for db in databases("session") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let r = form_login(&app, "judge-zhang", PW);
         assert_eq!(r.status, 303);
         assert_eq!(r.header("location"), Some("/regulations/dazu-2021-6"));
@@ -159,7 +152,7 @@ fn browser_sessions_rotate_expire_and_end_at_sign_out() {
 #[test]
 fn api_tokens_can_be_listed_and_revoked() {
     for db in databases("tokens") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t1 = api_login(&app, "lawyer-chen", PW).json()["token"]
             .as_str()
             .unwrap()
@@ -234,7 +227,7 @@ fn api_tokens_can_be_listed_and_revoked() {
 #[test]
 fn cross_site_writes_are_refused() {
     let db = &databases("csrf")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let cookie = session_cookie(&form_login(&app, "judge-zhang", PW));
     for headers in [
         vec![
@@ -296,7 +289,7 @@ fn malformed_api_requests_get_json_errors() {
 #[test]
 fn password_change_ends_other_sessions() {
     for db in databases("pwchange") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let a = session_cookie(&form_login(&app, "officer-wang", PW));
         let b = session_cookie(&form_login(&app, "officer-wang", PW));
         let form = |current: &str, new: &str, confirm: &str| {
@@ -353,7 +346,7 @@ fn password_change_ends_other_sessions() {
 fn create_admin_command_makes_a_working_administrator() {
     let db = &databases("createadmin")[0];
     let run = |pw: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        server_bin()
             .args(["create-admin", "--login", "root-admin"])
             .env("DATABASE_URL", &db.url)
             .env("PORTAL_CONTENT_DIR", root().join("content"))
@@ -385,7 +378,7 @@ fn create_admin_command_makes_a_working_administrator() {
 }
 
 fn audited_app(db: &TestDb) -> (TestApp, store::Db) {
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     api_login(&app, "judge-zhang", PW);
     api_login(&app, "judge-zhang", "wrong-password-1");
     api_login(&app, "nobody", "wrong-password-1");
@@ -457,10 +450,7 @@ fn audit_tampering_is_detected_edit_delete_reorder_truncate() {
             ),
         ];
         for (name, sqls, first_bad) in cases {
-            let fresh = TestDb {
-                label: db.label,
-                url: fresh_like(&db, name),
-            };
+            let fresh = fresh_like(&db, name);
             let (app, s) = audited_app(&fresh);
             app.block_on(async {
                 for sql in sqls() {
@@ -473,10 +463,7 @@ fn audit_tampering_is_detected_edit_delete_reorder_truncate() {
             }
         }
         // A truncated tail (head rewritten too) is caught against an exported anchor.
-        let fresh = TestDb {
-            label: db.label,
-            url: fresh_like(&db, "truncate"),
-        };
+        let fresh = fresh_like(&db, "truncate");
         let (app, s) = audited_app(&fresh);
         let Verdict::Intact { entries, head } = app.block_on(verify_chain(&s, None)).unwrap()
         else {
@@ -514,7 +501,7 @@ fn audit_tampering_is_detected_edit_delete_reorder_truncate() {
             "the anchor catches it"
         );
         // And the command says so.
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        let out = server_bin()
             .args(["audit", "verify", "--anchor", &head])
             .env("DATABASE_URL", &fresh.url)
             .env("PORTAL_CONTENT_DIR", root().join("content"))
@@ -525,19 +512,10 @@ fn audit_tampering_is_detected_edit_delete_reorder_truncate() {
     }
 }
 
-/// A fresh database on the same backend as `db`.
-fn fresh_like(db: &TestDb, tag: &str) -> String {
-    databases(tag)
-        .into_iter()
-        .find(|d| d.label == db.label)
-        .unwrap()
-        .url
-}
-
 #[test]
 fn tokens_are_listed_and_revoked_from_the_account_page() {
     let db = &databases("account-tokens")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let token = api_login(&app, "dz-bar-officer", PW).json()["token"]
         .as_str()
         .unwrap()

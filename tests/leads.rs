@@ -1,18 +1,12 @@
 //! Lead routing over the API: the route preview matches the rules of `lead-routing.md` for the
 //! examples of `interfaces.md`, and bad input is a clear 4xx.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::{json, Value};
 
 fn preview(app: &TestApp, body: Value) -> Reply {
-    send(
-        "POST",
-        &app.url("/api/v1/leads/route-preview"),
-        &[("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    )
+    app.anon().api("POST", "/api/v1/leads/route-preview", body)
 }
 
 #[test]
@@ -112,59 +106,26 @@ fn openapi_document_lists_every_implemented_endpoint() {
     }
 }
 
-const PW: &str = DEMO_PASSWORD;
-
-/// Bearer tokens for every demo account, by login.
-struct Tokens(Vec<(&'static str, String)>);
+/// Every demo account signed in over the API, by login.
+struct Tokens(Vec<(&'static str, Client)>);
 
 impl Tokens {
     fn new(app: &TestApp) -> Tokens {
         Tokens(
             store::users::demo_accounts()
                 .into_iter()
-                .map(|(login, ..)| {
-                    let r = send(
-                        "POST",
-                        &app.url("/api/v1/auth/login"),
-                        &[("Content-Type", "application/json")],
-                        json!({"login": login, "password": PW})
-                            .to_string()
-                            .as_bytes(),
-                    );
-                    (
-                        login,
-                        format!("Bearer {}", r.json()["token"].as_str().unwrap()),
-                    )
-                })
+                .map(|(login, ..)| (login, app.user(login)))
                 .collect(),
         )
     }
-    fn of(&self, login: &str) -> &str {
+    fn of(&self, login: &str) -> &Client {
         &self.0.iter().find(|(l, _)| *l == login).unwrap().1
     }
 }
 
-fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
-    let mut h = vec![("Content-Type", "application/json")];
-    if !auth.is_empty() {
-        h.push(("Authorization", auth));
-    }
-    send(
-        method,
-        &app.url(path),
-        &h,
-        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
-    )
-}
-
-fn act(app: &TestApp, t: &Tokens, who: &str, id: i64, action: Value) -> Reply {
-    call(
-        app,
-        t.of(who),
-        "POST",
-        &format!("/api/v1/leads/{id}/actions"),
-        Some(action),
-    )
+fn act(t: &Tokens, who: &str, id: i64, action: Value) -> Reply {
+    t.of(who)
+        .api("POST", &format!("/api/v1/leads/{id}/actions"), action)
 }
 
 /// Which handlers see lead `id` right now (200) and which get 404.
@@ -180,13 +141,13 @@ fn seen_by(app: &TestApp, t: &Tokens, id: i64) -> Vec<&'static str> {
     ];
     let mut seen = Vec::new();
     for h in handlers {
-        let r = call(app, t.of(h), "GET", &format!("/api/v1/leads/{id}"), None);
+        let r = t.of(h).api("GET", &format!("/api/v1/leads/{id}"), None);
         match r.status {
             200 => seen.push(h),
             404 => assert!(r.json()["error"].is_string()),
             s => panic!("{h}: {s}"),
         }
-        let listed = call(app, t.of(h), "GET", "/api/v1/leads", None).json();
+        let listed = t.of(h).api("GET", "/api/v1/leads", None).json();
         let in_list = listed.as_array().unwrap().iter().any(|l| l["id"] == id);
         assert_eq!(in_list, r.status == 200, "{h}: list and detail agree");
     }
@@ -199,20 +160,17 @@ fn seen_by(app: &TestApp, t: &Tokens, id: i64) -> Vec<&'static str> {
         "dz-bar-coordinator",
     ] {
         assert_eq!(
-            call(
-                app,
-                t.of(other),
-                "GET",
-                &format!("/api/v1/leads/{id}"),
-                None
-            )
-            .status,
+            t.of(other)
+                .api("GET", &format!("/api/v1/leads/{id}"), None)
+                .status,
             404,
             "{other}"
         );
     }
     assert_eq!(
-        call(app, "", "GET", &format!("/api/v1/leads/{id}"), None).status,
+        app.anon()
+            .api("GET", &format!("/api/v1/leads/{id}"), None)
+            .status,
         401
     );
     seen
@@ -221,20 +179,16 @@ fn seen_by(app: &TestApp, t: &Tokens, id: i64) -> Vec<&'static str> {
 #[test]
 fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
     for db in databases("lead-r3") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let report = json!({
             "subject": {"type": "judicial_personnel", "name": "赵某", "org": "yc-court", "duty": "adjudication"},
             "summary": "律师宴请承办法官", "details": "据反映，某律师于2026年10月在饭店宴请承办法官。",
             "occurred_on": "2026-10-20", "conduct_kind": "accepting_benefits"
         });
-        let r = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report),
-        );
+        let r = t
+            .of("dz-justice-officer")
+            .api("POST", "/api/v1/leads", report);
         assert_eq!(r.status, 200, "{}", r.body);
         let created = r.json();
         assert_eq!(created["rule"], "R3");
@@ -248,39 +202,19 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
         );
         // The intermediate organ acknowledges and passes it on; only then does 永川 see it.
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "dz-court-officer",
-                id,
-                json!({"action": "pass_on"})
-            )
-            .status,
+            act(&t, "dz-court-officer", id, json!({"action": "pass_on"})).status,
             409,
             "acknowledge first"
         );
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "dz-court-officer",
-                id,
-                json!({"action": "acknowledge"})
-            )
-            .status,
+            act(&t, "dz-court-officer", id, json!({"action": "acknowledge"})).status,
             200
         );
         assert_eq!(
             seen_by(&app, &t, id),
             ["dz-justice-officer", "dz-court-officer"]
         );
-        let r = act(
-            &app,
-            &t,
-            "dz-court-officer",
-            id,
-            json!({"action": "pass_on"}),
-        );
+        let r = act(&t, "dz-court-officer", id, json!({"action": "pass_on"}));
         assert_eq!(r.status, 200);
         let steps = r.json()["steps"].clone();
         assert_eq!(steps[1]["sender"], "dz-court");
@@ -291,7 +225,6 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-court-officer",
                 id,
@@ -304,7 +237,6 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
         // before the feedback is on file.
         assert_eq!(
             act(
-                &app,
                 &t,
                 "yc-court-officer",
                 id,
@@ -314,19 +246,11 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
             409
         );
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "yc-court-officer",
-                id,
-                json!({"action": "acknowledge"})
-            )
-            .status,
+            act(&t, "yc-court-officer", id, json!({"action": "acknowledge"})).status,
             200
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "yc-court-officer",
                 id,
@@ -337,7 +261,6 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "yc-court-officer",
                 id,
@@ -347,10 +270,9 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
             409,
             "an outcome is required"
         );
-        assert_eq!(act(&app, &t, "yc-court-officer", id, json!({"action": "outcome", "text": "给予诫勉处理。", "outcomes": ["discipline", "bogus"]})).status, 422);
+        assert_eq!(act(&t, "yc-court-officer", id, json!({"action": "outcome", "text": "给予诫勉处理。", "outcomes": ["discipline", "bogus"]})).status, 422);
         assert_eq!(
             act(
-                &app,
                 &t,
                 "yc-court-officer",
                 id,
@@ -360,20 +282,12 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
             200
         );
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "dz-justice-officer",
-                id,
-                json!({"action": "close"})
-            )
-            .status,
+            act(&t, "dz-justice-officer", id, json!({"action": "close"})).status,
             409,
             "no feedback yet"
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "yc-court-officer",
                 id,
@@ -383,12 +297,11 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
             200
         );
         assert_eq!(
-            act(&app, &t, "dz-court-officer", id, json!({"action": "close"})).status,
+            act(&t, "dz-court-officer", id, json!({"action": "close"})).status,
             409,
             "only the discoverer or the joint office closes"
         );
         let closed = act(
-            &app,
             &t,
             "dz-justice-officer",
             id,
@@ -398,18 +311,10 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
         assert_eq!(closed.json()["status"], "closed");
         // A closed case can be reopened with a reason; outcome and feedback are then due again.
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "dz-justice-officer",
-                id,
-                json!({"action": "reopen"})
-            )
-            .status,
+            act(&t, "dz-justice-officer", id, json!({"action": "reopen"})).status,
             409
         );
         let reopened = act(
-            &app,
             &t,
             "dz-justice-officer",
             id,
@@ -455,31 +360,23 @@ fn an_r3_lead_walks_every_step_to_feedback_and_closing() {
 #[test]
 fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
     for db in databases("lead-r7") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let report = json!({
             "subject": {"type": "lawyer", "name": "钱某", "licence_no": "15001202010000001", "firm": "dz-firm-1", "region": "大足区"},
             "summary": "律师请托法官", "details": "某律师多次私下联系承办法官打听案情。", "route": 1
         });
-        let created = call(
-            &app,
-            t.of("dz-court-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report.clone()),
-        )
-        .json();
+        let created = t
+            .of("dz-court-officer")
+            .api("POST", "/api/v1/leads", report.clone())
+            .json();
         assert_eq!(created["rule"], "R7");
         assert_eq!(created["warnings"], json!([]));
         let id = created["id"].as_i64().unwrap();
-        let case = call(
-            &app,
-            t.of("dz-court-officer"),
-            "GET",
-            &format!("/api/v1/leads/{id}"),
-            None,
-        )
-        .json();
+        let case = t
+            .of("dz-court-officer")
+            .api("GET", &format!("/api/v1/leads/{id}"), None)
+            .json();
         assert_eq!(case["route"], json!(["dz-court", "dz-bar", "dz-justice"]));
         // The joint office sees it from the start; the bar association once it is sent there.
         assert_eq!(
@@ -488,7 +385,6 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -499,19 +395,11 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
             "not its turn yet"
         );
         assert_eq!(
-            act(
-                &app,
-                &t,
-                "dz-bar-officer",
-                id,
-                json!({"action": "acknowledge"})
-            )
-            .status,
+            act(&t, "dz-bar-officer", id, json!({"action": "acknowledge"})).status,
             200
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-bar-officer",
                 id,
@@ -521,12 +409,11 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
             200
         );
         assert_eq!(
-            act(&app, &t, "dz-bar-officer", id, json!({"action": "pass_on"})).status,
+            act(&t, "dz-bar-officer", id, json!({"action": "pass_on"})).status,
             200
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -537,7 +424,6 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -546,10 +432,9 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
             .status,
             200
         );
-        assert_eq!(act(&app, &t, "dz-justice-officer", id, json!({"action": "outcome", "text": "依法给予行政处罚。", "outcomes": ["administrative_penalty"]})).status, 200);
+        assert_eq!(act(&t, "dz-justice-officer", id, json!({"action": "outcome", "text": "依法给予行政处罚。", "outcomes": ["administrative_penalty"]})).status, 200);
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -558,17 +443,13 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
             .status,
             200
         );
-        let closed = act(&app, &t, "dz-court-officer", id, json!({"action": "close"}));
+        let closed = act(&t, "dz-court-officer", id, json!({"action": "close"}));
         assert_eq!(closed.json()["status"], "closed", "{}", closed.body);
         // A second lead about the same licence number is linked for those who see both.
-        let again = call(
-            &app,
-            t.of("dz-court-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report),
-        )
-        .json();
+        let again = t
+            .of("dz-court-officer")
+            .api("POST", "/api/v1/leads", report)
+            .json();
         let s = app.block_on(store::Db::open(&db.url)).unwrap();
         let case = app.block_on(async {
             let mut c = s.pool.acquire().await.unwrap();
@@ -591,28 +472,20 @@ fn an_r7b_lead_about_a_lawyer_goes_through_the_bar_association() {
 #[test]
 fn manual_leads_wait_for_the_joint_office() {
     for db in databases("lead-manual") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let report = json!({"subject": {"type": "judicial_personnel", "name": "孙某", "org": "cq-high-court", "duty": "adjudication"}, "summary": "线索", "details": "情况说明。"});
-        let created = call(
-            &app,
-            t.of("dz-bar-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report),
-        )
-        .json();
+        let created = t
+            .of("dz-bar-officer")
+            .api("POST", "/api/v1/leads", report)
+            .json();
         assert_eq!(created["rule"], "R6");
         assert_eq!(created["manual"], true);
         let id = created["id"].as_i64().unwrap();
-        let case = call(
-            &app,
-            t.of("dz-bar-officer"),
-            "GET",
-            &format!("/api/v1/leads/{id}"),
-            None,
-        )
-        .json();
+        let case = t
+            .of("dz-bar-officer")
+            .api("GET", &format!("/api/v1/leads/{id}"), None)
+            .json();
         assert_eq!(case["status"], "manual");
         assert!(case["routing_reason"].as_str().unwrap().contains("人工"));
         assert_eq!(
@@ -621,7 +494,6 @@ fn manual_leads_wait_for_the_joint_office() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-bar-officer",
                 id,
@@ -633,7 +505,6 @@ fn manual_leads_wait_for_the_joint_office() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -645,7 +516,6 @@ fn manual_leads_wait_for_the_joint_office() {
         );
         assert_eq!(
             act(
-                &app,
                 &t,
                 "dz-justice-officer",
                 id,
@@ -655,7 +525,6 @@ fn manual_leads_wait_for_the_joint_office() {
             409
         );
         let routed = act(
-            &app,
             &t,
             "dz-justice-officer",
             id,
@@ -673,9 +542,9 @@ fn manual_leads_wait_for_the_joint_office() {
 #[test]
 fn bad_reports_get_clear_errors_and_warnings() {
     let db = &databases("lead-bad")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let t = Tokens::new(&app);
-    let post = |who: &str, body: Value| call(&app, t.of(who), "POST", "/api/v1/leads", Some(body));
+    let post = |who: &str, body: Value| t.of(who).api("POST", "/api/v1/leads", body);
     let ok_subject = json!({"type": "judicial_personnel", "name": "甲", "org": "dz-court", "duty": "adjudication"});
     for (body, status) in [
         (
@@ -754,34 +623,17 @@ fn bad_reports_get_clear_errors_and_warnings() {
     );
 }
 
-fn post_form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
-    send(
-        "POST",
-        &app.url(path),
-        &[
-            ("Cookie", cookie),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        body.as_bytes(),
-    )
-}
-
 #[test]
 fn lead_pages_report_preview_and_handle_a_case() {
     for db in databases("lead-pages") {
-        let app = demo_app(&db);
-        let justice = demo_cookie(&app, "dz-justice-officer");
-        let form = get(&app.url("/leads/new"), &[("Cookie", &justice)]);
+        let app = TestApp::demo(&db);
+        let justice = app.session("dz-justice-officer");
+        let form = justice.page("/leads/new");
         assert_eq!(form.status, 200);
         assert!(form.body.contains("重庆市大足区司法局") && form.body.contains("preview-route"));
         let fields = "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&duty=adjudication&summary=%E5%AE%B4%E8%AF%B7&details=%E8%AF%A6%E6%83%85&occurred_on=2026-10-01";
         // Preview: the route in plain Chinese, nothing recorded yet.
-        let preview = post_form(
-            &app,
-            &justice,
-            "/leads/new",
-            &format!("{fields}&intent=preview"),
-        );
+        let preview = justice.form("/leads/new", format!("{fields}&intent=preview"));
         assert_eq!(preview.status, 200);
         assert!(
             preview
@@ -796,21 +648,16 @@ fn lead_pages_report_preview_and_handle_a_case() {
             "typed values are kept"
         );
         // A bad submission comes back with the values and the reason.
-        let bad = post_form(&app, &justice, "/leads/new", "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&summary=&details=x&intent=submit");
+        let bad = justice.form("/leads/new", "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&summary=&details=x&intent=submit");
         assert_eq!(bad.status, 200);
         assert!(bad.body.contains("report-error") && bad.body.contains(r#"value="赵某""#));
         // Submit.
-        let done = post_form(
-            &app,
-            &justice,
-            "/leads/new",
-            &format!("{fields}&intent=submit"),
-        );
+        let done = justice.form("/leads/new", format!("{fields}&intent=submit"));
         assert_eq!(done.status, 303, "{}", done.body);
         let loc = done.header("location").unwrap().to_string();
         assert!(loc.ends_with("?status=created"), "{loc}");
         let case_path = loc.split('?').next().unwrap().to_string();
-        let page = get(&app.url(&case_path), &[("Cookie", &justice)]);
+        let page = justice.page(&case_path);
         assert!(page.body.contains("DZ-") && page.body.contains("R3"));
         assert!(page
             .body
@@ -822,10 +669,7 @@ fn lead_pages_report_preview_and_handle_a_case() {
             "judge-zhang",
             "admin",
         ] {
-            let r = get(
-                &app.url(&case_path),
-                &[("Cookie", &demo_cookie(&app, other))],
-            );
+            let r = app.session(other).page(&case_path);
             assert_eq!(r.status, 404, "{other}");
             assert!(!r.body.contains("赵某"));
         }
@@ -835,36 +679,23 @@ fn lead_pages_report_preview_and_handle_a_case() {
             "anonymous: sign in"
         );
         // The receiving unit sees it in its inbox and acknowledges.
-        let court = demo_cookie(&app, "dz-court-officer");
-        let inbox = get(&app.url("/leads"), &[("Cookie", &court)]);
+        let court = app.session("dz-court-officer");
+        let inbox = court.page("/leads");
         assert!(inbox.body.contains("my-turn") && inbox.body.contains("DZ-"));
-        let page = get(&app.url(&case_path), &[("Cookie", &court)]);
+        let page = court.page(&case_path);
         assert!(page.body.contains("do-acknowledge"));
-        let r = post_form(
-            &app,
-            &court,
-            &format!("{case_path}/action"),
-            "action=acknowledge",
-        );
+        let r = court.form(&format!("{case_path}/action"), "action=acknowledge");
         assert_eq!(
             r.header("location"),
             Some(format!("{case_path}?status=done").as_str())
         );
-        let page = get(&app.url(&case_path), &[("Cookie", &court)]);
+        let page = court.page(&case_path);
         assert!(page.body.contains("do-pass-on") && page.body.contains("重庆市永川区人民法院"));
         // An empty findings text is refused with a reason, not a crash.
-        let r = post_form(
-            &app,
-            &court,
-            &format!("{case_path}/action"),
-            "action=findings&text=",
-        );
+        let r = court.form(&format!("{case_path}/action"), "action=findings&text=");
         assert!(r.header("location").unwrap().contains("?error="));
         // Members see an explanation instead of an inbox.
-        let member = get(
-            &app.url("/leads"),
-            &[("Cookie", &demo_cookie(&app, "judge-zhang"))],
-        );
+        let member = app.session("judge-zhang").page("/leads");
         assert_eq!(member.status, 200);
         assert!(member.body.contains("线索专员") && !member.body.contains("DZ-"));
     }
@@ -873,35 +704,19 @@ fn lead_pages_report_preview_and_handle_a_case() {
 #[test]
 fn the_dashboard_counts_what_each_unit_may_see_and_exports_it() {
     for db in databases("dashboard") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let r3 = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
         let r7 = json!({"subject": {"type": "lawyer", "name": "乙", "licence_no": "1", "firm": "dz-firm-1"}, "summary": "s", "details": "d"});
-        let a = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(r3),
-        )
-        .json()["id"]
+        let a = t
+            .of("dz-justice-officer")
+            .api("POST", "/api/v1/leads", r3)
+            .json()["id"]
             .as_i64()
             .unwrap();
-        call(
-            &app,
-            t.of("dz-court-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(r7),
-        );
-        act(
-            &app,
-            &t,
-            "dz-court-officer",
-            a,
-            json!({"action": "acknowledge"}),
-        );
-        let figures = |who: &str| call(&app, t.of(who), "GET", "/api/v1/dashboard", None).json();
+        t.of("dz-court-officer").api("POST", "/api/v1/leads", r7);
+        act(&t, "dz-court-officer", a, json!({"action": "acknowledge"}));
+        let figures = |who: &str| t.of(who).api("GET", "/api/v1/dashboard", None).json();
         let jo = figures("dz-justice-officer");
         assert_eq!(jo["total"], 2, "{}: {jo}", db.label);
         assert_eq!(jo["by_rule"], json!({"R3": 1, "R7": 1}));
@@ -914,19 +729,16 @@ fn the_dashboard_counts_what_each_unit_may_see_and_exports_it() {
         );
         assert!(jo["median_hours_to_acknowledge"].as_f64().unwrap() < 1.0);
         assert_eq!(
-            call(&app, t.of("judge-zhang"), "GET", "/api/v1/dashboard", None).status,
+            t.of("judge-zhang")
+                .api("GET", "/api/v1/dashboard", None)
+                .status,
             404
         );
-        let cookie = demo_cookie(&app, "dz-justice-officer");
-        let page = get(&app.url("/leads/dashboard"), &[("Cookie", &cookie)]);
+        let cookie = app.session("dz-justice-officer");
+        let page = cookie.page("/leads/dashboard");
         assert_eq!(page.status, 200);
         assert!(page.body.contains("<svg") && page.body.contains(r#"id="fig-total">2<"#));
-        let csv = send(
-            "GET",
-            &app.url("/leads/dashboard.csv"),
-            &[("Cookie", &cookie)],
-            b"",
-        );
+        let csv = cookie.send("GET", "/leads/dashboard.csv", &[], b"");
         assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
         assert!(csv.body.starts_with('\u{feff}'), "BOM for Excel");
         assert!(
@@ -948,25 +760,21 @@ fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
 #[test]
 fn attachments_respect_types_limits_and_confidentiality() {
     for db in databases("attachments") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let report = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
-        let id = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report),
-        )
-        .json()["id"]
+        let id = t
+            .of("dz-justice-officer")
+            .api("POST", "/api/v1/leads", report)
+            .json()["id"]
             .as_i64()
             .unwrap();
         let upload = |who: &str, name: &str, bytes: &[u8]| {
             let (ct, body) = multipart(name, bytes);
-            send(
+            t.of(who).send(
                 "POST",
-                &app.url(&format!("/api/v1/leads/{id}/attachments")),
-                &[("Authorization", t.of(who)), ("Content-Type", &ct)],
+                &format!("/api/v1/leads/{id}/attachments"),
+                &[("Content-Type", &ct)],
                 &body,
             )
         };
@@ -998,17 +806,14 @@ fn attachments_respect_types_limits_and_confidentiality() {
         // Units not on the route get 404 for upload and download.
         assert_eq!(upload("dz-psb-officer", "a.pdf", &pdf).status, 404);
         let path = format!("/api/v1/leads/{id}/attachments/{att}");
+        assert_eq!(t.of("dz-psb-officer").api("GET", &path, None).status, 404);
         assert_eq!(
-            call(&app, t.of("dz-psb-officer"), "GET", &path, None).status,
-            404
-        );
-        assert_eq!(
-            call(&app, t.of("yc-court-officer"), "GET", &path, None).status,
+            t.of("yc-court-officer").api("GET", &path, None).status,
             404,
             "not reached yet"
         );
-        assert_eq!(call(&app, t.of("admin"), "GET", &path, None).status, 404);
-        let dl = call(&app, t.of("dz-court-officer"), "GET", &path, None);
+        assert_eq!(t.of("admin").api("GET", &path, None).status, 404);
+        let dl = t.of("dz-court-officer").api("GET", &path, None);
         assert_eq!(dl.status, 200);
         assert_eq!(dl.header("content-type"), Some("application/pdf"));
         assert!(dl
@@ -1017,14 +822,13 @@ fn attachments_respect_types_limits_and_confidentiality() {
             .starts_with("attachment;"));
         assert_eq!(dl.body.as_bytes(), &pdf[..]);
         assert_eq!(
-            call(
-                &app,
-                t.of("dz-court-officer"),
-                "GET",
-                &format!("/api/v1/leads/{id}/attachments/999999"),
-                None
-            )
-            .status,
+            t.of("dz-court-officer")
+                .api(
+                    "GET",
+                    &format!("/api/v1/leads/{id}/attachments/999999"),
+                    None
+                )
+                .status,
             404
         );
         // Downloads are audited.
@@ -1064,27 +868,19 @@ fn attachments_respect_types_limits_and_confidentiality() {
 #[test]
 fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
     for db in databases("overdue") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
         let report = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
-        let id = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "POST",
-            "/api/v1/leads",
-            Some(report),
-        )
-        .json()["id"]
+        let id = t
+            .of("dz-justice-officer")
+            .api("POST", "/api/v1/leads", report)
+            .json()["id"]
             .as_i64()
             .unwrap();
-        let case = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "GET",
-            &format!("/api/v1/leads/{id}"),
-            None,
-        )
-        .json();
+        let case = t
+            .of("dz-justice-officer")
+            .api("GET", &format!("/api/v1/leads/{id}"), None)
+            .json();
         assert_eq!(case["overdue"], json!([]));
         assert_eq!(case["deadlines"]["acknowledge_days"], 3);
         // Four days pass without an acknowledgement.
@@ -1095,28 +891,19 @@ fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
                 .await
                 .unwrap()
         });
-        let case = call(
-            &app,
-            t.of("dz-justice-officer"),
-            "GET",
-            &format!("/api/v1/leads/{id}"),
-            None,
-        )
-        .json();
+        let case = t
+            .of("dz-justice-officer")
+            .api("GET", &format!("/api/v1/leads/{id}"), None)
+            .json();
         assert_eq!(case["overdue"][0]["what"], "acknowledge");
         assert_eq!(case["overdue"][0]["unit"], "dz-court");
-        let cookie = demo_cookie(&app, "dz-court-officer");
-        let inbox = get(&app.url("/leads"), &[("Cookie", &cookie)]);
+        let cookie = app.session("dz-court-officer");
+        let inbox = cookie.page("/leads");
         assert!(inbox.body.contains(r#"class="overdue""#) && inbox.body.contains("逾期未签收"));
         assert_eq!(
-            call(
-                &app,
-                t.of("dz-justice-officer"),
-                "GET",
-                "/api/v1/dashboard",
-                None
-            )
-            .json()["overdue_cases"],
+            t.of("dz-justice-officer")
+                .api("GET", "/api/v1/dashboard", None)
+                .json()["overdue_cases"],
             1
         );
     }
@@ -1125,29 +912,19 @@ fn overdue_hand_overs_are_flagged_in_the_case_and_the_inbox() {
 #[test]
 fn report_drafts_are_saved_and_restored() {
     let db = &databases("drafts")[0];
-    let app = demo_app(db);
-    let cookie = demo_cookie(&app, "dz-bar-officer");
-    let form = |body: &str| {
-        send(
-            "POST",
-            &app.url("/leads/new"),
-            &[
-                ("Cookie", &cookie),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            body.as_bytes(),
-        )
-    };
+    let app = TestApp::demo(db);
+    let cookie = app.session("dz-bar-officer");
+    let form = |body: &str| cookie.form("/leads/new", body);
     let saved = form("subject_type=judicial_personnel&name=%E5%8D%8A%E6%88%90%E5%93%81&summary=%E8%8D%89%E7%A8%BF&intent=draft");
     assert!(saved.body.contains("draft-notice"));
-    let again = get(&app.url("/leads/new"), &[("Cookie", &cookie)]);
+    let again = cookie.page("/leads/new");
     assert!(
         again.body.contains(r#"value="半成品""#) && again.body.contains("draft-notice"),
         "draft restored"
     );
     let done = form("subject_type=judicial_personnel&name=%E5%8D%8A%E6%88%90%E5%93%81&org=dz-court&duty=adjudication&summary=s&details=d&intent=submit");
     assert_eq!(done.status, 303);
-    let fresh = get(&app.url("/leads/new"), &[("Cookie", &cookie)]);
+    let fresh = cookie.page("/leads/new");
     assert!(
         !fresh.body.contains("半成品"),
         "the draft is gone once the lead is recorded"

@@ -2,8 +2,7 @@
 //! them), the side-by-side view, the glossary, the 2015 provisions summary, internal reference
 //! links, and search. Expected search results are written here by hand from the source text.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -25,30 +24,6 @@ fn attr_values(page: &str, attr: &str) -> Vec<String> {
 
 fn ids(page: &str) -> HashSet<String> {
     attr_values(page, "id").into_iter().collect()
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The page's text: tags and comments removed, entities decoded.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    unescape(&out)
 }
 
 /// The part of `page` from the element with `id` to the end of that element's tag name's
@@ -534,19 +509,6 @@ fn provisions_and_glossary_pages_in_both_languages() {
     assert!(text_of(&g_en).contains("Under Article 14 of the Dazu regulation"));
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
     let dir = scratch_dir("versions");
@@ -567,7 +529,7 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
     versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
     std::fs::write(reg.join("versions.toml"), versions).unwrap();
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        let out = server_bin()
             .args(args)
             .env("PORTAL_CONTENT_DIR", &dir)
             .output()
@@ -634,9 +596,7 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
         label: "sqlite",
         url: format!("sqlite://{}/p.db", dir.display()),
     };
-    let mut cfg = config(&db);
-    cfg.content_dir = dir.clone();
-    let app = TestApp::start_with(&db, cfg);
+    let app = TestApp::builder(&db).content_dir(dir).start();
     let page = get(&app.url("/regulations/dazu-2021-6"), &[]).body;
     assert!(page.contains("司法机关与司法行政部门建立规范") && !page.contains("探索建立"));
     assert!(

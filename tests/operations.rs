@@ -2,54 +2,9 @@
 //! database, and the restored copy holding every lead, attempt and registration with an intact
 //! audit chain; a restore never overwrites a database that holds data.
 
-mod common;
-use common::*;
+use crate::support::*;
 
-use serde_json::{json, Value};
-
-fn login(app: &TestApp, who: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": who, "password": DEMO_PASSWORD})
-            .to_string()
-            .as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    format!("Bearer {}", r.json()["token"].as_str().unwrap())
-}
-
-fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Value) -> Reply {
-    send(
-        method,
-        &app.url(path),
-        &[
-            ("Content-Type", "application/json"),
-            ("Authorization", auth),
-        ],
-        body.to_string().as_bytes(),
-    )
-}
-
-/// Runs the server binary with `args` on `url`; (success, stdout + stderr).
-pub fn server_cmd(url: &str, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(args)
-        .current_dir(root())
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run server binary");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
+use serde_json::json;
 
 const COUNTS: [&str; 6] = [
     "SELECT COUNT(*) FROM leads",
@@ -61,11 +16,7 @@ const COUNTS: [&str; 6] = [
 ];
 
 fn counts(url: &str) -> Vec<i64> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let db = store::Db::open(url).await.unwrap();
         let mut out = Vec::new();
         for q in COUNTS {
@@ -84,11 +35,9 @@ fn counts(url: &str) -> Vec<i64> {
 #[test]
 fn backup_and_restore_keep_everything() {
     for db in databases("ops-backup") {
-        let app = demo_app(&db);
-        let office = login(&app, "dz-justice-officer");
-        let lead = call(
-            &app,
-            &office,
+        let app = TestApp::demo(&db);
+        let office = app.user("dz-justice-officer");
+        let lead = office.api(
             "POST",
             "/api/v1/leads",
             json!({
@@ -97,28 +46,22 @@ fn backup_and_restore_keep_everything() {
             }),
         );
         assert_eq!(lead.status, 200, "{}", lead.body);
-        let judge = login(&app, "judge-zhang");
-        let attempt = call(
-            &app,
-            &judge,
+        let judge = app.user("judge-zhang");
+        let attempt = judge.api(
             "POST",
             "/api/v1/quizzes/regulation-guide-quiz/attempts",
             json!({}),
         );
         assert_eq!(attempt.status, 200, "{}", attempt.body);
         let id = attempt.json()["attempt_id"].as_i64().unwrap();
-        let submit = call(
-            &app,
-            &judge,
+        let submit = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id}/submit"),
             json!({"answers": {}}),
         );
         assert_eq!(submit.status, 200, "{}", submit.body);
-        let coord = login(&app, "dz-judges-coordinator");
-        let ev = call(
-            &app,
-            &coord,
+        let coord = app.user("dz-judges-coordinator");
+        let ev = coord.api(
             "POST",
             "/api/v1/events",
             json!({
@@ -129,25 +72,19 @@ fn backup_and_restore_keep_everything() {
         );
         let ev = ev.json()["id"].as_i64().unwrap();
         assert_eq!(
-            call(
-                &app,
-                &coord,
-                "POST",
-                &format!("/api/v1/events/{ev}/publish"),
-                json!({})
-            )
-            .status,
+            coord
+                .api("POST", &format!("/api/v1/events/{ev}/publish"), json!({}))
+                .status,
             200
         );
         assert_eq!(
-            call(
-                &app,
-                &judge,
-                "POST",
-                &format!("/api/v1/events/{ev}/registrations"),
-                json!({})
-            )
-            .status,
+            judge
+                .api(
+                    "POST",
+                    &format!("/api/v1/events/{ev}/registrations"),
+                    json!({})
+                )
+                .status,
             200
         );
         let before = counts(&db.url);
@@ -173,13 +110,10 @@ fn backup_and_restore_keep_everything() {
         let (ok, out) = server_cmd(&target.url, &["restore", "--from", &file_s]);
         assert!(!ok && out.contains("restore into a new"), "{out}");
         // The restored portal serves the lead to its handler.
-        let restored = demo_app(&target);
-        let office = login(&restored, "dz-justice-officer");
+        let restored = TestApp::demo(&target);
+        let office = restored.user("dz-justice-officer");
         let lead_id = lead.json()["id"].as_i64().unwrap();
-        let r = get(
-            &restored.url(&format!("/api/v1/leads/{lead_id}")),
-            &[("Authorization", office.as_str())],
-        );
+        let r = office.page(&format!("/api/v1/leads/{lead_id}"));
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("律师宴请承办法官"));
         // A damaged backup is refused.

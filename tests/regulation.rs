@@ -2,8 +2,7 @@
 //! clean-up), the notice's metadata, the anchors, the Article 15 note and the English
 //! translation with the same anchors.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use domain::regulation::parse_document;
 
@@ -38,7 +37,7 @@ fn chinese_page_has_every_article_verbatim_with_anchors() {
         }
         assert_eq!(doc.articles.len(), 15);
         // Cross-reference and glossary links wrap parts of the text; the text itself is intact.
-        let text = strip_tags(page);
+        let text = text_of(page);
         for a in &doc.articles {
             assert!(text.contains(&a.heading), "{}", a.heading);
             for b in &a.blocks {
@@ -72,7 +71,7 @@ fn chinese_page_has_every_article_verbatim_with_anchors() {
         let art15 = &page[page.find(r#"id="art-15""#).unwrap()..];
         let first_p = &art15[art15.find("<p").unwrap()..art15.find("</p>").unwrap()];
         assert_eq!(
-            strip_tags(first_p).trim(),
+            text_of(first_p).trim(),
             "第十五条 本规定自印发之日起",
             "Article 15 must end where the source ends"
         );
@@ -112,23 +111,4 @@ fn english_translation_has_the_same_anchors_and_is_marked_unofficial() {
     }
     assert!(r.body.contains("Unofficial translation"));
     assert!(r.body.contains("Article 15"));
-}
-
-/// The page's text with tags removed and the entities the renderer uses decoded.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }

@@ -4,68 +4,14 @@
 //! submit-once guarantees. PostgreSQL only (several SQLite servers on one file is not a
 //! supported deployment).
 
-mod common;
-use common::*;
+use crate::support::*;
 
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(url: &str) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .current_dir(root())
-        .env("DATABASE_URL", url)
-        .env("PORTAL_DEMO", "1")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start server");
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while agent()
-        .get(&format!("{base}/healthz"))
-        .call()
-        .map(|r| r.status())
-        .unwrap_or(0)
-        != 200
-    {
-        assert!(Instant::now() < deadline, "server did not become healthy");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, base }
-}
-
 fn call(base: &str, auth: &str, method: &str, path: &str, body: Value) -> Reply {
-    send(
-        method,
-        &format!("{base}{path}"),
-        &[
-            ("Content-Type", "application/json"),
-            ("Authorization", auth),
-        ],
-        body.to_string().as_bytes(),
-    )
+    Client::authorized(base, auth).api(method, path, body)
 }
 
 #[test]
@@ -77,8 +23,8 @@ fn two_servers_share_sessions_and_keep_the_guarantees() {
         eprintln!("note: no PostgreSQL, scale-out not tested");
         return;
     };
-    let a = start(&db.url);
-    let b = start(&db.url);
+    let a = ServerProcess::start(&db.url, free_port());
+    let b = ServerProcess::start(&db.url, free_port());
     // A token from one server works on the other; so does a browser session.
     let r = call(
         &a.base,
@@ -120,38 +66,10 @@ fn two_servers_share_sessions_and_keep_the_guarantees() {
     );
 
     // 60 members, each with a token, register at once through both servers for 10 places.
-    let pool_url = db.url.clone();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let tokens: Vec<String> = rt.block_on(async move {
-        let pool = store::Db::open(&pool_url).await.unwrap();
-        let mut tx = pool.pool.begin().await.unwrap();
-        let mut out = Vec::new();
-        for i in 0..60 {
-            let uid = store::users::insert_user(
-                &mut tx,
-                &store::users::NewUser {
-                    login: format!("scale-{i}"),
-                    display_name: format!("人员{i}"),
-                    unit_code: Some("dz-court".into()),
-                    roles: vec![store::users::Role::Member],
-                    must_change_password: false,
-                },
-                None,
-            )
-            .await
-            .unwrap();
-            let s = store::sessions::create(&mut tx, uid, store::sessions::Kind::Api, None)
-                .await
-                .unwrap();
-            out.push(format!("Bearer {}", s.0));
-        }
-        tx.commit().await.unwrap();
-        pool.pool.close().await;
-        out
-    });
+    let tokens: Vec<String> = add_members(&db.url, "scale", 60)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
     let coord = call(
         &a.base,
         "",
@@ -269,7 +187,7 @@ fn two_servers_share_sessions_and_keep_the_guarantees() {
         "{statuses:?}"
     );
     let url = db.url.clone();
-    let (submitted, audited) = rt.block_on(async move {
+    let (submitted, audited) = block_on(async move {
         let pool = store::Db::open(&url).await.unwrap();
         let s: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL")

@@ -2,36 +2,19 @@
 //! throttling, no client address kept, and the joint office's intake (answer, close, convert to
 //! a formal lead). SQLite and PostgreSQL.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::json;
 
 fn new_tip(app: &TestApp, text: &str) -> Reply {
-    send(
-        "POST",
-        &app.url("/api/v1/tips"),
-        &[("Content-Type", "application/json")],
-        json!({ "text": text }).to_string().as_bytes(),
-    )
-}
-
-fn form(app: &TestApp, cookie: &str, path: &str, body: &str) -> Reply {
-    send(
-        "POST",
-        &app.url(path),
-        &[
-            ("Cookie", cookie),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        body.as_bytes(),
-    )
+    app.anon()
+        .api("POST", "/api/v1/tips", json!({ "text": text }))
 }
 
 #[test]
 fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
     for db in databases("tips") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         assert_eq!(new_tip(&app, "太短").status, 422);
         assert_eq!(new_tip(&app, &"长".repeat(5001)).status, 422);
         let r = new_tip(&app, "我看到某法官与律师周五晚上在饭店吃饭，律师买单。");
@@ -71,8 +54,8 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
             "no address with the tip"
         );
         // The joint office answers; the reporter sees it and adds information.
-        let office = demo_cookie(&app, "dz-justice-officer");
-        let queue = get(&app.url("/leads/tips"), &[("Cookie", &office)]);
+        let office = app.session("dz-justice-officer");
+        let queue = office.page("/leads/tips");
         assert_eq!(queue.status, 200);
         assert!(queue.body.contains("饭店"));
         let id: i64 = app.block_on(async {
@@ -82,44 +65,27 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
                 .unwrap()
         });
         for other in ["dz-court-officer", "judge-zhang", "admin"] {
-            let c = demo_cookie(&app, other);
-            assert_eq!(
-                get(&app.url("/leads/tips"), &[("Cookie", &c)]).status,
-                404,
-                "{other}"
-            );
-            assert_eq!(
-                get(&app.url(&format!("/leads/tips/{id}")), &[("Cookie", &c)]).status,
-                404,
-                "{other}"
-            );
+            let c = app.session(other);
+            assert_eq!(c.page("/leads/tips").status, 404, "{other}");
+            assert_eq!(c.page(&format!("/leads/tips/{id}")).status, 404, "{other}");
         }
-        assert_eq!(form(&app, &office, &format!("/leads/tips/{id}/action"), "action=answer&text=%E5%B7%B2%E6%94%B6%E5%88%B0%EF%BC%8C%E6%AD%A3%E5%9C%A8%E6%A0%B8%E5%AE%9E%E3%80%82%E8%AF%B7%E8%A1%A5%E5%85%85%E6%97%B6%E9%97%B4%E3%80%82").status, 303);
+        assert_eq!(office.form(&format!("/leads/tips/{id}/action"), "action=answer&text=%E5%B7%B2%E6%94%B6%E5%88%B0%EF%BC%8C%E6%AD%A3%E5%9C%A8%E6%A0%B8%E5%AE%9E%E3%80%82%E8%AF%B7%E8%A1%A5%E5%85%85%E6%97%B6%E9%97%B4%E3%80%82").status, 303);
         let status = get(&app.url(&format!("/api/v1/tips/{receipt}")), &[]).json();
         assert_eq!(status["status"], "answered");
         assert_eq!(status["messages"][0]["from_office"], true);
-        let r = send(
+        let r = app.anon().api(
             "POST",
-            &app.url(&format!("/api/v1/tips/{receipt}/messages")),
-            &[("Content-Type", "application/json")],
-            json!({"text": "时间是2026年10月9日晚上七点左右。"})
-                .to_string()
-                .as_bytes(),
+            &format!("/api/v1/tips/{receipt}/messages"),
+            json!({"text": "时间是2026年10月9日晚上七点左右。"}),
         );
         assert_eq!(r.status, 200);
         // The public page shows the same by receipt.
-        let page = send(
-            "POST",
-            &app.url("/tips/status"),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            format!("receipt={receipt}").as_bytes(),
-        );
+        let page = app
+            .anon()
+            .form("/tips/status", format!("receipt={receipt}"));
         assert!(page.body.contains("晚上七点") && page.body.contains("已答复"));
         // Convert into a formal lead of the justice bureau.
-        let prefilled = get(
-            &app.url(&format!("/leads/new?tip={id}")),
-            &[("Cookie", &office)],
-        );
+        let prefilled = office.page(&format!("/leads/new?tip={id}"));
         assert!(
             prefilled.body.contains("饭店")
                 && prefilled
@@ -127,26 +93,21 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
                     .contains(&format!(r#"name="tip" value="{id}""#))
         );
         assert_eq!(
-            get(
-                &app.url(&format!("/leads/new?tip={id}")),
-                &[("Cookie", &demo_cookie(&app, "dz-court-officer"))]
-            )
-            .status,
+            app.session("dz-court-officer")
+                .page(&format!("/leads/new?tip={id}"))
+                .status,
             404
         );
-        let lead = form(&app, &office, "/leads/new", &format!("tip={id}&subject_type=judicial_personnel&name=%E6%9F%90%E6%B3%95%E5%AE%98&org=dz-court&duty=adjudication&summary=%E7%BE%A4%E4%BC%97%E5%8F%8D%E6%98%A0&details=%E8%A7%81%E5%8F%8D%E6%98%A0&intent=submit"));
+        let lead = office.form("/leads/new", format!("tip={id}&subject_type=judicial_personnel&name=%E6%9F%90%E6%B3%95%E5%AE%98&org=dz-court&duty=adjudication&summary=%E7%BE%A4%E4%BC%97%E5%8F%8D%E6%98%A0&details=%E8%A7%81%E5%8F%8D%E6%98%A0&intent=submit"));
         assert_eq!(lead.status, 303, "{}", lead.body);
         assert_eq!(
             get(&app.url(&format!("/api/v1/tips/{receipt}")), &[]).json()["status"],
             "converted"
         );
-        let r = send(
+        let r = app.anon().api(
             "POST",
-            &app.url(&format!("/api/v1/tips/{receipt}/messages")),
-            &[("Content-Type", "application/json")],
-            json!({"text": "还有一些情况需要补充说明。"})
-                .to_string()
-                .as_bytes(),
+            &format!("/api/v1/tips/{receipt}/messages"),
+            json!({"text": "还有一些情况需要补充说明。"}),
         );
         assert_eq!(r.status, 409);
     }
@@ -155,7 +116,7 @@ fn a_tip_gets_a_receipt_that_shows_its_status_and_replies() {
 #[test]
 fn receipt_guessing_is_throttled() {
     let db = &databases("tip-guess")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let receipt = new_tip(&app, "某律师经常请法院工作人员吃饭，情况可查。").json()["receipt"]
         .as_str()
         .unwrap()
@@ -170,30 +131,22 @@ fn receipt_guessing_is_throttled() {
         "locked after ten wrong guesses, even for a right one"
     );
     assert!(r.json()["error"].as_str().unwrap().contains("minutes"));
-    let page = send(
-        "POST",
-        &app.url("/tips/status"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        format!("receipt={receipt}").as_bytes(),
-    );
+    let page = app
+        .anon()
+        .form("/tips/status", format!("receipt={receipt}"));
     assert!(page.body.contains("查询次数过多"));
 }
 
 #[test]
 fn the_public_form_shows_the_receipt_once_and_keeps_text_on_errors() {
     let db = &databases("tip-page")[0];
-    let app = demo_app(db);
+    let app = TestApp::demo(db);
     let r = get(&app.url("/tips"), &[]);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("tip-form"));
-    let short = send(
-        "POST",
-        &app.url("/tips"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        "text=%E5%A4%AA%E7%9F%AD".as_bytes(),
-    );
+    let short = app.anon().form("/tips", "text=%E5%A4%AA%E7%9F%AD");
     assert!(short.body.contains("tip-error") && short.body.contains("太短"));
-    let ok = send("POST", &app.url("/tips"), &[("Content-Type", "application/x-www-form-urlencoded")], "text=%E6%9F%90%E5%BE%8B%E5%B8%88%E5%90%91%E6%B3%95%E5%AE%98%E8%B5%A0%E9%80%81%E7%A4%BC%E5%93%81%EF%BC%8C%E6%88%91%E4%BA%B2%E7%9C%BC%E6%89%80%E8%A7%81%E3%80%82".as_bytes());
+    let ok = app.anon().form("/tips", "text=%E6%9F%90%E5%BE%8B%E5%B8%88%E5%90%91%E6%B3%95%E5%AE%98%E8%B5%A0%E9%80%81%E7%A4%BC%E5%93%81%EF%BC%8C%E6%88%91%E4%BA%B2%E7%9C%BC%E6%89%80%E8%A7%81%E3%80%82");
     let after = ok
         .body
         .split(r#"id="tip-receipt""#)

@@ -3,59 +3,22 @@
 //! attempt limits, cool-down and the time limit, certificates and their public verification,
 //! lesson progress, and content errors that stop the server with the file and line.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use serde_json::{json, Value};
 
 const PW: &str = DEMO_PASSWORD;
 const QUIZ: &str = "regulation-guide-quiz";
 
-fn login(app: &TestApp, who: &str) -> String {
-    let r = send(
-        "POST",
-        &app.url("/api/v1/auth/login"),
-        &[("Content-Type", "application/json")],
-        json!({"login": who, "password": PW}).to_string().as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    format!("Bearer {}", r.json()["token"].as_str().unwrap())
+fn start(c: &Client) -> Reply {
+    c.api("POST", &format!("/api/v1/quizzes/{QUIZ}/attempts"), None)
 }
 
-fn call(app: &TestApp, auth: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
-    let mut h = vec![("Content-Type", "application/json")];
-    if !auth.is_empty() {
-        h.push(("Authorization", auth));
-    }
-    send(
-        method,
-        &app.url(path),
-        &h,
-        body.map(|b| b.to_string()).unwrap_or_default().as_bytes(),
-    )
-}
-
-fn page(app: &TestApp, auth: &str, path: &str) -> Reply {
-    get(&app.url(path), &[("Authorization", auth)])
-}
-
-fn start(app: &TestApp, auth: &str) -> Reply {
-    call(
-        app,
-        auth,
-        "POST",
-        &format!("/api/v1/quizzes/{QUIZ}/attempts"),
-        None,
-    )
-}
-
-fn submit(app: &TestApp, auth: &str, id: i64, answers: Value) -> Reply {
-    call(
-        app,
-        auth,
+fn submit(c: &Client, id: i64, answers: Value) -> Reply {
+    c.api(
         "POST",
         &format!("/api/v1/attempts/{id}/submit"),
-        Some(json!({ "answers": answers })),
+        json!({ "answers": answers }),
     )
 }
 
@@ -90,20 +53,20 @@ fn wrong_answers(app: &TestApp, attempt: &Value) -> Value {
     Value::Object(m)
 }
 
+/// Moves every attempt eleven minutes back: past the ten-minute cool-down before the next.
+fn past_cool_down(app: &TestApp) {
+    app.exec(
+        "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
+        &[],
+    );
+}
+
 fn has_key(v: &Value, key: &str) -> bool {
     match v {
         Value::Object(m) => m.iter().any(|(k, v)| k == key || has_key(v, key)),
         Value::Array(a) => a.iter().any(|v| has_key(v, key)),
         _ => false,
     }
-}
-
-/// Runs SQL against the test database (to move times back instead of waiting).
-fn exec(app: &TestApp, sql: &str) {
-    let db = app.state.db.clone();
-    app.block_on(async move {
-        sqlx::query(sql).execute(&db.pool).await.unwrap();
-    });
 }
 
 #[test]
@@ -140,9 +103,11 @@ fn catalogue_lists_four_courses() {
             assert!(doc["paths"][p].is_object(), "{p}");
         }
         // Anonymous callers may read but not take a quiz.
-        assert_eq!(start(&app, "").status, 401);
+        assert_eq!(start(&app.anon()).status, 401);
         assert_eq!(
-            call(&app, "", "POST", "/api/v1/quizzes/nope/attempts", None).status,
+            app.anon()
+                .api("POST", "/api/v1/quizzes/nope/attempts", None)
+                .status,
             401
         );
     }
@@ -195,9 +160,9 @@ fn scoring_every_kind_with_shipped_questions() {
 #[test]
 fn attempts_never_reveal_answers_and_resume() {
     for db in databases("training-hidden") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let r = start(&app, &judge);
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let r = start(&judge);
         assert_eq!(r.status, 200, "{}", r.body);
         let a = r.json();
         let qs = a["questions"].as_array().unwrap();
@@ -207,12 +172,12 @@ fn attempts_never_reveal_answers_and_resume() {
         let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
         let id = a["attempt_id"].as_i64().unwrap();
         // The start page offers the open attempt; its form is the attempt's page.
-        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        let start_page = judge.page(&format!("/quizzes/{QUIZ}"));
         assert_eq!(start_page.status, 200);
         assert!(start_page
             .body
             .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
-        let form = page(&app, &judge, &format!("/attempts/{id}"));
+        let form = judge.page(&format!("/attempts/{id}"));
         assert_eq!(form.status, 200);
         assert!(form.body.contains(&format!("action=\"/attempts/{id}\"")));
         for q in qs {
@@ -227,33 +192,31 @@ fn attempts_never_reveal_answers_and_resume() {
         // A reload resumes the same attempt, with the answers saved so far.
         let first = qs[0]["id"].as_str().unwrap();
         let opt = qs[0]["options"][0]["id"].as_str().unwrap();
-        let s = call(
-            &app,
-            &judge,
+        let s = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id}/answers"),
-            Some(json!({"answers": {first: [opt]}})),
+            json!({"answers": {first: [opt]}}),
         );
         assert_eq!(s.status, 200, "{}", s.body);
-        let again = start(&app, &judge).json();
+        let again = start(&judge).json();
         assert_eq!(again["attempt_id"], id);
         assert_eq!(again["resumed"], true);
         assert_eq!(again["answers"][first], json!([opt]));
         assert_eq!(again["questions"], a["questions"]);
         // Bad input is a JSON 4xx.
-        let bad = submit(&app, &judge, id, json!({"nope": ["a"]}));
+        let bad = submit(&judge, id, json!({"nope": ["a"]}));
         assert_eq!(bad.status, 422);
         assert!(bad.json()["error"].is_string());
-        let bad = call(
-            &app,
-            &judge,
+        let bad = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id}/submit"),
-            Some(json!({"answers": 5})),
+            json!({"answers": 5}),
         );
         assert_eq!(bad.status, 422);
         assert_eq!(
-            call(&app, &judge, "POST", "/api/v1/quizzes/nope/attempts", None).status,
+            judge
+                .api("POST", "/api/v1/quizzes/nope/attempts", None)
+                .status,
             404
         );
     }
@@ -262,17 +225,17 @@ fn attempts_never_reveal_answers_and_resume() {
 #[test]
 fn submit_once_certificate_and_verification() {
     for db in databases("training-submit") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let li = login(&app, "prosecutor-li");
-        let a = start(&app, &judge).json();
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let li = app.user("prosecutor-li");
+        let a = start(&judge).json();
         let id = a["attempt_id"].as_i64().unwrap();
         // Someone else's attempt does not exist for them.
-        let other = submit(&app, &li, id, right_answers(&app, &a));
+        let other = submit(&li, id, right_answers(&app, &a));
         assert_eq!(other.status, 404);
-        assert_eq!(page(&app, &li, &format!("/attempts/{id}")).status, 404);
+        assert_eq!(li.page(&format!("/attempts/{id}")).status, 404);
 
-        let r = submit(&app, &judge, id, right_answers(&app, &a));
+        let r = submit(&judge, id, right_answers(&app, &a));
         assert_eq!(r.status, 200, "{}", r.body);
         let v = r.json();
         assert_eq!(v["score"], 10.0);
@@ -288,7 +251,7 @@ fn submit_once_certificate_and_verification() {
         assert_eq!(code.len(), 12);
 
         // A second submission is a 409 and changes nothing.
-        let again = submit(&app, &judge, id, wrong_answers(&app, &a));
+        let again = submit(&judge, id, wrong_answers(&app, &a));
         assert_eq!(again.status, 409, "{}", again.body);
         let stored = {
             let db = app.state.db.clone();
@@ -305,7 +268,7 @@ fn submit_once_certificate_and_verification() {
         assert!(stored.passed);
 
         // The review page shows the right answers and links to the cited articles.
-        let rp = page(&app, &judge, &format!("/attempts/{id}"));
+        let rp = judge.page(&format!("/attempts/{id}"));
         assert_eq!(rp.status, 200);
         assert!(rp.body.contains("/regulations/dazu-2021-6/art-"));
         assert!(rp.body.contains(&code));
@@ -318,9 +281,9 @@ fn submit_once_certificate_and_verification() {
         assert!(ver.body.contains("id=\"cert-status\" class=\"ok\""));
         assert_eq!(get(&app.url("/verify/AAAAAAAAAAAA"), &[]).status, 404);
         // After expiry it shows as expired, and the course is due again.
-        exec(
-            &app,
+        app.exec(
             &format!("UPDATE certificates SET expires_at = 1000 WHERE code = '{code}'"),
+            &[],
         );
         let ver = get(&app.url(&format!("/verify/{code}")), &[]);
         assert!(ver.body.contains("id=\"cert-status\" class=\"due\""));
@@ -330,91 +293,76 @@ fn submit_once_certificate_and_verification() {
 #[test]
 fn attempt_limit_cooldown_and_time_limit() {
     for db in databases("training-limits") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
         // Attempt 1: wrong answers, not passed.
-        let a = start(&app, &judge).json();
+        let a = start(&judge).json();
         let id1 = a["attempt_id"].as_i64().unwrap();
-        let r = submit(&app, &judge, id1, wrong_answers(&app, &a)).json();
+        let r = submit(&judge, id1, wrong_answers(&app, &a)).json();
         assert_eq!(r["passed"], false);
         assert_eq!(r["certificate"], Value::Null);
         // Cool-down: ten minutes before the next attempt.
-        let cool = start(&app, &judge);
+        let cool = start(&judge);
         assert_eq!(cool.status, 429, "{}", cool.body);
-        let cool_page = page(&app, &judge, &format!("/quizzes/{QUIZ}"));
+        let cool_page = judge.page(&format!("/quizzes/{QUIZ}"));
         assert!(cool_page.body.contains("quiz-refused"));
-        exec(
-            &app,
-            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
-        );
+        past_cool_down(&app);
         // Attempt 2: past its time limit, only the answers saved in time count.
-        let b = start(&app, &judge);
+        let b = start(&judge);
         assert_eq!(b.status, 200, "{}", b.body);
         let b = b.json();
         let id2 = b["attempt_id"].as_i64().unwrap();
         assert_ne!(id1, id2);
         let right = right_answers(&app, &b);
         let (q0, a0) = right.as_object().unwrap().iter().next().unwrap();
-        let saved = call(
-            &app,
-            &judge,
+        let saved = judge.api(
             "POST",
             &format!("/api/v1/attempts/{id2}/answers"),
-            Some(json!({"answers": {q0.clone(): a0.clone()}})),
+            json!({"answers": {q0.clone(): a0.clone()}}),
         );
         assert_eq!(saved.status, 200);
-        exec(
-            &app,
+        app.exec(
             &format!("UPDATE quiz_attempts SET started_at = started_at - 1500000 WHERE id = {id2}"),
+            &[],
         );
-        let late = submit(&app, &judge, id2, right).json();
+        let late = submit(&judge, id2, right).json();
         assert_eq!(late["late"], true);
         assert_eq!(late["score"], 1.0);
         assert_eq!(late["passed"], false);
-        exec(
-            &app,
-            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
-        );
+        past_cool_down(&app);
         // Attempt 3, then the limit.
-        let c = start(&app, &judge).json();
+        let c = start(&judge).json();
         let id3 = c["attempt_id"].as_i64().unwrap();
-        assert_eq!(submit(&app, &judge, id3, json!({})).status, 200);
-        exec(
-            &app,
-            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
-        );
-        let over = start(&app, &judge);
+        assert_eq!(submit(&judge, id3, json!({})).status, 200);
+        past_cool_down(&app);
+        let over = start(&judge);
         assert_eq!(over.status, 409, "{}", over.body);
         assert!(over.json()["error"].as_str().unwrap().contains('3'));
         // Another learner is unaffected.
-        let li = login(&app, "prosecutor-li");
-        assert_eq!(start(&app, &li).status, 200);
+        let li = app.user("prosecutor-li");
+        assert_eq!(start(&li).status, 200);
     }
 }
 
 #[test]
 fn lesson_completion_moves_progress() {
     for db in databases("training-progress") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let course = page(&app, &judge, "/training/regulation-guide");
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let course = judge.page("/training/regulation-guide");
         assert_eq!(course.status, 200);
         assert!(course.body.contains("0/6"), "{}", course.body);
         assert!(course
             .body
             .contains("href=\"/training/regulation-guide/rg-01-purpose-scope\""));
-        let lesson = page(
-            &app,
-            &judge,
-            "/training/regulation-guide/rg-01-purpose-scope",
-        );
+        let lesson = judge.page("/training/regulation-guide/rg-01-purpose-scope");
         assert_eq!(lesson.status, 200);
         assert!(lesson.body.contains("<h2>"));
         assert!(lesson.body.contains("complete-lesson"));
-        let done = send(
+        let done = judge.send(
             "POST",
-            &app.url("/training/regulation-guide/rg-01-purpose-scope"),
-            &[("Authorization", &judge)],
+            "/training/regulation-guide/rg-01-purpose-scope",
+            &[],
             b"",
         );
         assert_eq!(done.status, 303);
@@ -422,12 +370,12 @@ fn lesson_completion_moves_progress() {
             done.header("location"),
             Some("/training/regulation-guide/rg-02-principles-cooperation")
         );
-        let course = page(&app, &judge, "/training/regulation-guide");
+        let course = judge.page("/training/regulation-guide");
         assert!(course.body.contains("1/6"));
         assert!(course.body.contains(
             "id=\"continue\" href=\"/training/regulation-guide/rg-02-principles-cooperation\""
         ));
-        let cat = page(&app, &judge, "/training");
+        let cat = judge.page("/training");
         assert!(cat.body.contains("1/6"));
         // Anonymous readers see the lesson but cannot record progress.
         let anon = get(
@@ -450,29 +398,6 @@ fn lesson_completion_moves_progress() {
             404
         );
     }
-}
-
-fn form(app: &TestApp, auth: &str, path: &str, body: &str) -> Reply {
-    send(
-        "POST",
-        &app.url(path),
-        &[
-            ("Authorization", auth),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        body.as_bytes(),
-    )
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    let db = app.state.db.clone();
-    let sql = sql.to_string();
-    app.block_on(async move {
-        sqlx::query_scalar::<_, i64>(&sql)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap()
-    })
 }
 
 /// The right answers of an attempt as a form body.
@@ -503,9 +428,9 @@ fn form_answers(app: &TestApp, attempt_id: i64, uid: i64, right: bool) -> String
 #[test]
 fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
     for db in databases("training-start") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let uid = user_id(&app, "judge-zhang");
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let uid = app.user_id("judge-zhang");
         let quiz_page = format!("/quizzes/{QUIZ}");
         let exams = "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'exam'";
         // Anonymous: sign in first, nothing started.
@@ -514,7 +439,7 @@ fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
         assert!(anon.header("location").unwrap().starts_with("/login?next="));
         // Following (or prefetching) the link twice starts nothing.
         for _ in 0..2 {
-            let p = page(&app, &judge, &quiz_page);
+            let p = judge.page(&quiz_page);
             assert_eq!(p.status, 200, "{}", p.body);
             assert!(p
                 .body
@@ -523,70 +448,71 @@ fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
             assert!(p.body.contains("0/3"), "{}", db.label);
             assert!(!p.body.contains("continue-attempt"));
         }
-        assert_eq!(count(&app, exams), 0, "{}", db.label);
+        assert_eq!(app.scalar(exams, &[]), 0, "{}", db.label);
         assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.attempt_started'"
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'quiz.attempt_started'",
+                &[]
             ),
             0
         );
         // A cross-site post cannot start one either.
-        let cross = send(
+        let cross = judge.send(
             "POST",
-            &app.url(&format!("{quiz_page}/start")),
-            &[("Authorization", &judge), ("Sec-Fetch-Site", "cross-site")],
+            &format!("{quiz_page}/start"),
+            &[("Sec-Fetch-Site", "cross-site")],
             b"",
         );
         assert_eq!(cross.status, 403);
-        assert_eq!(count(&app, exams), 0);
+        assert_eq!(app.scalar(exams, &[]), 0);
         // The button starts one and goes to its form; pressing it again resumes it.
-        let started = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        let started = judge.form(&format!("{quiz_page}/start"), "");
         assert_eq!(started.status, 303, "{}", started.body);
         let to = started.header("location").unwrap().to_string();
         let id: i64 = to.strip_prefix("/attempts/").unwrap().parse().unwrap();
-        assert_eq!(count(&app, exams), 1);
-        let again = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        assert_eq!(app.scalar(exams, &[]), 1);
+        let again = judge.form(&format!("{quiz_page}/start"), "");
         assert_eq!(again.header("location"), Some(to.as_str()));
-        assert_eq!(count(&app, exams), 1);
-        let p = page(&app, &judge, &quiz_page);
+        assert_eq!(app.scalar(exams, &[]), 1);
+        let p = judge.page(&quiz_page);
         assert!(p
             .body
             .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{id}\"")));
         assert!(!p.body.contains("start-form"));
         // The form saves as the learner goes, then submits.
-        let f = page(&app, &judge, &to);
+        let f = judge.page(&to);
         assert_eq!(f.status, 200);
         assert!(f.body.contains(&format!("action=\"/attempts/{id}\"")));
         assert!(!f.body.contains("correct"));
         let wrong = form_answers(&app, id, uid, false);
-        let saved = form(&app, &judge, &to, &format!("{wrong}&do=save"));
+        let saved = judge.form(&to, format!("{wrong}&do=save"));
         assert_eq!(saved.status, 303);
         assert_eq!(
             saved.header("location"),
             Some(format!("/attempts/{id}?saved=1").as_str())
         );
-        assert!(page(&app, &judge, &format!("/attempts/{id}?saved=1"))
+        assert!(judge
+            .page(&format!("/attempts/{id}?saved=1"))
             .body
             .contains("checked"));
-        let done = form(&app, &judge, &to, "do=submit");
+        let done = judge.form(&to, "do=submit");
         assert_eq!(done.status, 303);
-        let review = page(&app, &judge, &to);
+        let review = judge.page(&to);
         assert!(review.body.contains("0.0 / 10"), "{}", review.body);
         // Cool-down: the start page says so and the button is gone; a post changes nothing.
-        let p = page(&app, &judge, &quiz_page);
+        let p = judge.page(&quiz_page);
         assert!(p.body.contains("id=\"quiz-refused\""));
         assert!(!p.body.contains("start-form"));
-        let refused = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        let refused = judge.form(&format!("{quiz_page}/start"), "");
         assert_eq!(refused.header("location"), Some(quiz_page.as_str()));
-        assert_eq!(count(&app, exams), 1);
+        assert_eq!(app.scalar(exams, &[]), 1);
         // Practice of the mistakes: the same start page and button.
-        let pp = page(&app, &judge, &format!("{quiz_page}/practice"));
+        let pp = judge.page(&format!("{quiz_page}/practice"));
         assert!(pp
             .body
             .contains(&format!("action=\"/quizzes/{QUIZ}/practice/start\"")));
         assert!(pp.body.contains("待练习的错题 10"), "{}", pp.body);
-        let ps = form(&app, &judge, &format!("{quiz_page}/practice/start"), "");
+        let ps = judge.form(&format!("{quiz_page}/practice/start"), "");
         assert_eq!(ps.status, 303);
         let pid: i64 = ps
             .header("location")
@@ -597,20 +523,17 @@ fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
             .unwrap();
         assert_ne!(pid, id);
         assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'practice'"
+            app.scalar(
+                "SELECT COUNT(*) FROM quiz_attempts WHERE mode = 'practice'",
+                &[]
             ),
             1
         );
-        assert_eq!(count(&app, exams), 1);
+        assert_eq!(app.scalar(exams, &[]), 1);
         // A second exam attempt that runs past its time limit unsubmitted: the start page
         // links to it, and the next start scores it with the answers saved in time.
-        exec(
-            &app,
-            "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
-        );
-        let second = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        past_cool_down(&app);
+        let second = judge.form(&format!("{quiz_page}/start"), "");
         let id2: i64 = second
             .header("location")
             .unwrap()
@@ -620,48 +543,31 @@ fn quiz_start_page_starts_nothing_until_the_button_is_pressed() {
             .unwrap();
         let right = form_answers(&app, id2, uid, true);
         assert_eq!(
-            form(
-                &app,
-                &judge,
-                &format!("/attempts/{id2}"),
-                &format!("{right}&do=save")
-            )
-            .status,
+            judge
+                .form(&format!("/attempts/{id2}"), format!("{right}&do=save"))
+                .status,
             303
         );
-        exec(
-            &app,
+        app.exec(
             &format!("UPDATE quiz_attempts SET started_at = started_at - 3600000 WHERE id = {id2}"),
+            &[],
         );
-        let p = page(&app, &judge, &quiz_page);
+        let p = judge.page(&quiz_page);
         assert!(p.body.contains("id=\"attempt-expired\""), "{}", p.body);
         assert!(p.body.contains(&format!("href=\"/attempts/{id2}\"")));
         assert!(p.body.contains("id=\"start-quiz\""));
-        let late_form = page(&app, &judge, &format!("/attempts/{id2}"));
+        let late_form = judge.page(&format!("/attempts/{id2}"));
         assert!(late_form.body.contains("quiz-form"));
-        let third = form(&app, &judge, &format!("{quiz_page}/start"), "");
+        let third = judge.form(&format!("{quiz_page}/start"), "");
         assert_eq!(third.status, 303);
         assert_ne!(
             third.header("location"),
             Some(format!("/attempts/{id2}").as_str())
         );
-        assert_eq!(count(&app, exams), 3);
-        let scored = page(&app, &judge, &format!("/attempts/{id2}"));
+        assert_eq!(app.scalar(exams, &[]), 3);
+        let scored = judge.page(&format!("/attempts/{id2}"));
         assert!(scored.body.contains("10.0 / 10"), "{}", scored.body);
         assert!(scored.body.contains("certificate-issued"));
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
     }
 }
 
@@ -789,19 +695,12 @@ fn concurrent_submissions_are_neither_lost_nor_duplicated() {
 #[test]
 fn practise_my_mistakes() {
     for db in databases("training-practice") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let practise = |auth: &str| {
-            call(
-                &app,
-                auth,
-                "POST",
-                &format!("/api/v1/quizzes/{QUIZ}/practice"),
-                None,
-            )
-        };
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let practise =
+            |auth: &Client| auth.api("POST", &format!("/api/v1/quizzes/{QUIZ}/practice"), None);
         assert_eq!(practise(&judge).status, 409);
-        let a = start(&app, &judge).json();
+        let a = start(&judge).json();
         let id = a["attempt_id"].as_i64().unwrap();
         // Half right, half wrong.
         let right = right_answers(&app, &a);
@@ -817,9 +716,9 @@ fn practise_my_mistakes() {
                 wrong_ids.push(qid.to_string());
             }
         }
-        let r = submit(&app, &judge, id, Value::Object(mixed)).json();
+        let r = submit(&judge, id, Value::Object(mixed)).json();
         assert_eq!(r["score"], 5.0);
-        let course = page(&app, &judge, "/training/regulation-guide");
+        let course = judge.page("/training/regulation-guide");
         assert!(course.body.contains("id=\"practise\""));
 
         let p = practise(&judge);
@@ -838,19 +737,19 @@ fn practise_my_mistakes() {
         // Resumed on reload, also as a page.
         let pid = pv["attempt_id"].as_i64().unwrap();
         assert_eq!(practise(&judge).json()["attempt_id"], pid);
-        let start_page = page(&app, &judge, &format!("/quizzes/{QUIZ}/practice"));
+        let start_page = judge.page(&format!("/quizzes/{QUIZ}/practice"));
         assert!(start_page
             .body
             .contains(&format!("id=\"continue-attempt\" href=\"/attempts/{pid}\"")));
-        let form = page(&app, &judge, &format!("/attempts/{pid}"));
+        let form = judge.page(&format!("/attempts/{pid}"));
         assert!(form.body.contains(&format!("action=\"/attempts/{pid}\"")));
         // Practice during the exam cool-down, no certificate, and the mistakes are cleared.
-        let done = submit(&app, &judge, pid, right_answers(&app, &pv)).json();
+        let done = submit(&judge, pid, right_answers(&app, &pv)).json();
         assert_eq!(done["passed"], true);
         assert_eq!(done["certificate"], Value::Null);
         assert_eq!(practise(&judge).status, 409);
         // Practice does not use up exam attempts.
-        let course = page(&app, &judge, "/training/regulation-guide");
+        let course = judge.page("/training/regulation-guide");
         assert!(course.body.contains("1/3"), "{}", course.body);
     }
 }
@@ -871,9 +770,7 @@ fn a_changed_cited_article_marks_the_course_for_review() {
     let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
     versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
     std::fs::write(reg.join("versions.toml"), versions).unwrap();
-    let mut cfg = config(db);
-    cfg.content_dir = dir;
-    let app = TestApp::start_with(db, cfg);
+    let app = TestApp::builder(db).content_dir(dir).start();
     // Course 1 cites Article 9; course 4 (lawyers) does not.
     let c1 = get(&app.url("/training/regulation-guide"), &[]);
     assert!(c1.body.contains("id=\"needs-review\""), "{}", c1.body);
@@ -910,17 +807,17 @@ fn a_changed_cited_article_marks_the_course_for_review() {
 #[test]
 fn question_statistics_for_training_administrators() {
     let db = &databases("training-stats")[0];
-    let app = demo_app(db);
-    let judge = login(&app, "judge-zhang");
-    let admin = login(&app, "dz-court-training");
-    let a = start(&app, &judge).json();
+    let app = TestApp::demo(db);
+    let judge = app.user("judge-zhang");
+    let admin = app.user("dz-court-training");
+    let a = start(&judge).json();
     let id = a["attempt_id"].as_i64().unwrap();
     let wrong = wrong_answers(&app, &a);
-    assert_eq!(submit(&app, &judge, id, wrong.clone()).status, 200);
+    assert_eq!(submit(&judge, id, wrong.clone()).status, 200);
     let path = format!("/quizzes/{QUIZ}/stats");
-    assert_eq!(page(&app, &judge, &path).status, 404);
+    assert_eq!(judge.page(&path).status, 404);
     assert_eq!(get(&app.url(&path), &[]).status, 303);
-    let st = page(&app, &admin, &path);
+    let st = admin.page(&path);
     assert_eq!(st.status, 200, "{}", st.body);
     let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
     let (qid, chosen) = wrong.as_object().unwrap().iter().next().unwrap();
@@ -935,18 +832,6 @@ fn question_statistics_for_training_administrators() {
     );
 }
 
-fn user_id(app: &TestApp, login: &str) -> i64 {
-    let db = app.state.db.clone();
-    let login = login.to_string();
-    app.block_on(async move {
-        sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
-            .bind(login)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap()
-    })
-}
-
 /// The "my required courses" list of a catalogue page.
 fn required_list(body: &str) -> &str {
     match body.find("id=\"required-courses\"") {
@@ -958,23 +843,13 @@ fn required_list(body: &str) -> &str {
 #[test]
 fn assignments_due_dates_and_completion_report() {
     for db in databases("training-assign") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let trainer = login(&app, "dz-court-training");
-        let officer = login(&app, "dz-court-officer");
-        let li = login(&app, "prosecutor-li");
-        let form = |auth: &str, body: &str| {
-            send(
-                "POST",
-                &app.url("/training-admin"),
-                &[
-                    ("Authorization", auth),
-                    ("Content-Type", "application/x-www-form-urlencoded"),
-                ],
-                body.as_bytes(),
-            )
-        };
-        assert_eq!(page(&app, &judge, "/training-admin").status, 404);
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let trainer = app.user("dz-court-training");
+        let officer = app.user("dz-court-officer");
+        let li = app.user("prosecutor-li");
+        let form = |c: &Client, body: &str| c.form("/training-admin", body);
+        assert_eq!(judge.page("/training-admin").status, 404);
         assert_eq!(get(&app.url("/training-admin"), &[]).status, 303);
         assert_eq!(
             form(&judge, "course=regulation-guide&target=unit&due=2099-01-01").status,
@@ -986,7 +861,7 @@ fn assignments_due_dates_and_completion_report() {
             "course=regulation-guide&target=unit&due=2020-01-31",
         );
         assert_eq!(r.status, 303, "{}", r.body);
-        let judge_id = user_id(&app, "judge-zhang");
+        let judge_id = app.user_id("judge-zhang");
         let r = form(
             &trainer,
             &format!("course=proper-boundaries&target=people&person={judge_id}&due=2099-12-31"),
@@ -999,7 +874,7 @@ fn assignments_due_dates_and_completion_report() {
             "course=regulation-guide&target=people&due=2099-12-31".to_string(),
             format!(
                 "course=regulation-guide&target=people&person={}&due=2099-12-31",
-                user_id(&app, "prosecutor-li")
+                app.user_id("prosecutor-li")
             ),
         ] {
             let r = form(&trainer, &bad);
@@ -1007,7 +882,7 @@ fn assignments_due_dates_and_completion_report() {
             assert!(r.body.contains("assign-error"), "{bad}");
         }
         // Learners see their required courses, overdue ones marked.
-        let mine = page(&app, &judge, "/training").body;
+        let mine = judge.page("/training").body;
         let list = required_list(&mine);
         assert!(
             list.contains("class=\"overdue\"><a href=\"/training/regulation-guide\""),
@@ -1015,28 +890,28 @@ fn assignments_due_dates_and_completion_report() {
         );
         assert!(list.contains("class=\"pending\"><a href=\"/training/proper-boundaries\""));
         assert!(list.contains("2099-12-31"));
-        let theirs = page(&app, &officer, "/training").body;
+        let theirs = officer.page("/training").body;
         let list = required_list(&theirs);
         assert!(list.contains("/training/regulation-guide") && !list.contains("proper-boundaries"));
-        assert_eq!(required_list(&page(&app, &li, "/training").body), "");
+        assert_eq!(required_list(&li.page("/training").body), "");
         // The report follows completion.
-        let report = page(&app, &trainer, "/training-admin").body;
+        let report = trainer.page("/training-admin").body;
         let at = report.find("judge-zhang").unwrap_or(0);
         assert!(
             report.contains("data-login=\"judge-zhang\" class=\"overdue\""),
             "{}",
             &report[at.saturating_sub(200)..(at + 200).min(report.len())]
         );
-        let a = start(&app, &judge).json();
+        let a = start(&judge).json();
         let id = a["attempt_id"].as_i64().unwrap();
         assert_eq!(
-            submit(&app, &judge, id, right_answers(&app, &a)).json()["passed"],
+            submit(&judge, id, right_answers(&app, &a)).json()["passed"],
             true
         );
-        let list_after = page(&app, &judge, "/training").body;
+        let list_after = judge.page("/training").body;
         assert!(required_list(&list_after)
             .contains("class=\"done\"><a href=\"/training/regulation-guide\""));
-        let report = page(&app, &trainer, "/training-admin").body;
+        let report = trainer.page("/training-admin").body;
         assert!(
             report.contains("data-login=\"judge-zhang\" class=\"done\""),
             "{report}"
@@ -1044,32 +919,26 @@ fn assignments_due_dates_and_completion_report() {
         assert!(report.contains("data-login=\"dz-court-officer\" class=\"overdue\""));
         assert!(report.contains("data-login=\"judge-zhang\" class=\"pending\""));
         // CSV for Excel: UTF-8 with BOM, Chinese text intact.
-        let csv = page(&app, &trainer, "/training-admin/report.csv");
+        let csv = trainer.page("/training-admin/report.csv");
         assert_eq!(csv.status, 200);
         assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
         assert!(csv.body.starts_with('\u{feff}'));
         assert!(csv.body.contains("张法官,judge-zhang,《暂行规定》逐条导读"));
         assert!(csv.body.contains("已完成") && csv.body.contains("已逾期"));
-        assert_eq!(page(&app, &judge, "/training-admin/report.csv").status, 404);
+        assert_eq!(judge.page("/training-admin/report.csv").status, 404);
     }
 }
 
 /// Starts an attempt at `quiz` through the API.
-fn start_quiz(app: &TestApp, auth: &str, quiz: &str) -> Value {
-    let r = call(
-        app,
-        auth,
-        "POST",
-        &format!("/api/v1/quizzes/{quiz}/attempts"),
-        None,
-    );
+fn start_quiz(auth: &Client, quiz: &str) -> Value {
+    let r = auth.api("POST", &format!("/api/v1/quizzes/{quiz}/attempts"), None);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()
 }
 
 /// Takes `quiz` once with all answers right or all wrong; returns whether it passed.
-fn take(app: &TestApp, auth: &str, quiz: &str, right: bool) -> bool {
-    let a = start_quiz(app, auth, quiz);
+fn take(app: &TestApp, auth: &Client, quiz: &str, right: bool) -> bool {
+    let a = start_quiz(auth, quiz);
     let course = &app.state.courses.by_quiz(quiz).unwrap().course;
     let mut m = serde_json::Map::new();
     for q in a["questions"].as_array().unwrap() {
@@ -1081,18 +950,10 @@ fn take(app: &TestApp, auth: &str, quiz: &str, right: bool) -> bool {
         };
         m.insert(q.id.clone(), json!(chosen));
     }
-    let r = submit(
-        app,
-        auth,
-        a["attempt_id"].as_i64().unwrap(),
-        Value::Object(m),
-    );
+    let r = submit(auth, a["attempt_id"].as_i64().unwrap(), Value::Object(m));
     assert_eq!(r.status, 200, "{}", r.body);
     // Past the cool-down for the next attempt.
-    exec(
-        app,
-        "UPDATE quiz_attempts SET submitted_at = submitted_at - 660000, started_at = started_at - 660000",
-    );
+    past_cool_down(app);
     r.json()["passed"] == true
 }
 
@@ -1115,25 +976,17 @@ const DAY_MS: i64 = 86_400_000;
 /// dz-court (three members) with three assignments and attempts: the figures the reports
 /// must show.
 fn seed_court_training(app: &TestApp) {
-    let trainer = login(app, "dz-court-training");
-    let judge = login(app, "judge-zhang");
-    let officer = login(app, "dz-court-officer");
+    let trainer = app.user("dz-court-training");
+    let judge = app.user("judge-zhang");
+    let officer = app.user("dz-court-officer");
     let assign = |body: String| {
-        let r = send(
-            "POST",
-            &app.url("/training-admin"),
-            &[
-                ("Authorization", &trainer),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            body.as_bytes(),
-        );
+        let r = trainer.form("/training-admin", body);
         assert_eq!(r.status, 303, "{}", r.body);
     };
     assign("course=regulation-guide&target=unit&due=2020-01-31".into());
     assign(format!(
         "course=proper-boundaries&target=people&person={}&due=2099-12-31",
-        user_id(app, "judge-zhang")
+        app.user_id("judge-zhang")
     ));
     assign("course=lead-routing&target=role:lead_handler&due=2020-06-30".into());
     // The judge fails, then passes (certificate three days ago); the trainer passes (a day
@@ -1143,41 +996,35 @@ fn seed_court_training(app: &TestApp) {
     assert!(take(app, &trainer, QUIZ, true));
     assert!(!take(app, &officer, QUIZ, false));
     assert!(take(app, &officer, "lawyer-discipline-quiz", true));
-    let (j, t) = (
-        user_id(app, "judge-zhang"),
-        user_id(app, "dz-court-training"),
-    );
-    exec(
-        app,
+    let (j, t) = (app.user_id("judge-zhang"), app.user_id("dz-court-training"));
+    app.exec(
         &format!(
             "UPDATE certificates SET issued_at = issued_at - {} WHERE user_id = {j}",
             3 * DAY_MS
         ),
+        &[],
     );
-    exec(
-        app,
+    app.exec(
         &format!("UPDATE certificates SET issued_at = issued_at - {DAY_MS} WHERE user_id = {t}"),
+        &[],
     );
     // Elsewhere: a prosecutor passes (not in the court's figures).
-    let li = login(app, "prosecutor-li");
+    let li = app.user("prosecutor-li");
     assert!(take(app, &li, QUIZ, true));
 }
 
 #[test]
 fn unit_reports_count_completion_attempts_and_overdue_people() {
     for db in databases("training-reports") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         seed_court_training(&app);
-        let trainer = login(&app, "dz-court-training");
-        let judge = login(&app, "judge-zhang");
+        let trainer = app.user("dz-court-training");
+        let judge = app.user("judge-zhang");
         let path = "/training-admin/reports";
         assert_eq!(get(&app.url(path), &[]).status, 303);
-        assert_eq!(page(&app, &judge, path).status, 404);
-        assert_eq!(
-            page(&app, &judge, "/training-admin/reports.csv").status,
-            404
-        );
-        let r = page(&app, &trainer, path);
+        assert_eq!(judge.page(path).status, 404);
+        assert_eq!(judge.page("/training-admin/reports.csv").status, 404);
+        let r = trainer.page(path);
         assert_eq!(r.status, 200, "{}", r.body);
         let b = &r.body;
         assert!(b.contains("重庆市大足区人民法院"));
@@ -1230,23 +1077,23 @@ fn unit_reports_count_completion_attempts_and_overdue_people() {
         assert_eq!(values, ["1", "1", "2", "2"]);
         assert!(b.contains("应完成 3"));
         // An assignment's chart: the judge's, nobody done yet.
-        let aid = count(
-            &app,
+        let aid = app.scalar(
             "SELECT id FROM training_assignments WHERE course_id = 'proper-boundaries'",
+            &[],
         );
-        let ar = page(&app, &trainer, &format!("{path}?assignment={aid}"));
+        let ar = trainer.page(&format!("{path}?assignment={aid}"));
         assert!(ar
             .body
             .contains("id=\"completion-chart\" data-points=\"1\" data-last=\"0\""));
         assert!(ar.body.contains("应完成 1"));
         // Another unit cannot be asked for.
-        let other = page(&app, &trainer, &format!("{path}?unit=dz-procuratorate"));
+        let other = trainer.page(&format!("{path}?unit=dz-procuratorate"));
         assert_eq!(
             report_row(&other.body, "data-course=\"total\""),
             cells(&["5", "2", "2", "40%", "5", "3", "60%", "3"])
         );
         // CSV for Excel.
-        let csv = page(&app, &trainer, "/training-admin/reports.csv");
+        let csv = trainer.page("/training-admin/reports.csv");
         assert_eq!(csv.status, 200);
         assert!(csv.body.starts_with('\u{feff}'));
         assert!(
@@ -1258,14 +1105,14 @@ fn unit_reports_count_completion_attempts_and_overdue_people() {
         assert!(csv.body.contains(",合计,全部课程,5,2,2,40%,5,3,60%,3"));
         assert!(!csv.body.contains("dz-procuratorate"));
         // An expired certificate no longer counts as completed.
-        exec(
-            &app,
+        app.exec(
             &format!(
                 "UPDATE certificates SET expires_at = 1000 WHERE user_id = {}",
-                user_id(&app, "judge-zhang")
+                app.user_id("judge-zhang")
             ),
+            &[],
         );
-        let r = page(&app, &trainer, path);
+        let r = trainer.page(path);
         assert_eq!(
             report_row(&r.body, "data-course=\"regulation-guide\""),
             cells(&["3", "1", "2", "33%", "4", "2", "50%", "1"])
@@ -1299,11 +1146,11 @@ fn add_user(app: &TestApp, login: &str, name: &str, unit: &str, roles: Vec<store
 fn aggregate_reports_over_the_units_an_administrator_may_see() {
     use store::users::Role;
     for db in databases("training-aggregate") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         seed_court_training(&app);
         // The procuratorate: the whole unit, overdue; the prosecutor has passed.
         let db2 = app.state.db.clone();
-        let admin_id = user_id(&app, "admin");
+        let admin_id = app.user_id("admin");
         app.block_on(async move {
             store::attempts::assign(
                 &db2,
@@ -1319,7 +1166,7 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
             .unwrap()
         });
         // Another district's court.
-        let yc = login(&app, "yc-court-officer");
+        let yc = app.user("yc-court-officer");
         assert!(take(&app, &yc, QUIZ, true));
         add_user(
             &app,
@@ -1331,8 +1178,8 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         let path = "/training-admin/reports";
 
         // The system administrator: every unit, region subtotals and a total.
-        let admin = login(&app, "admin");
-        let r = page(&app, &admin, path);
+        let admin = app.user("admin");
+        let r = admin.page(path);
         assert_eq!(r.status, 200, "{}", r.body);
         let b = &r.body;
         assert!(b.contains("id=\"by-unit\""));
@@ -1372,18 +1219,18 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         assert!(overdue.contains("data-login=\"dz-procuratorate-officer\""));
         assert!(overdue.contains("重庆市大足区人民检察院"));
         // Narrowed to a district, then to a unit.
-        let r = page(&app, &admin, &format!("{path}?region=yc"));
+        let r = admin.page(&format!("{path}?region=yc"));
         assert!(r.body.contains("data-unit=\"yc-psb\""));
         assert!(!r.body.contains("data-unit=\"dz-court\""));
         assert!(!r.body.contains("data-unit=\"region:"));
         assert_eq!(report_row(&r.body, "data-unit=\"total\""), cells(&yc_court));
-        let r = page(&app, &admin, &format!("{path}?unit=dz-procuratorate"));
+        let r = admin.page(&format!("{path}?unit=dz-procuratorate"));
         assert!(!r.body.contains("id=\"by-unit\""));
         assert_eq!(
             report_row(&r.body, "data-course=\"total\""),
             cells(&procuratorate)
         );
-        let csv = page(&app, &admin, "/training-admin/reports.csv?region=dz");
+        let csv = admin.page("/training-admin/reports.csv?region=dz");
         assert!(csv.body.starts_with('\u{feff}'));
         assert!(
             csv.body
@@ -1395,8 +1242,8 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         assert!(!csv.body.contains("yc-court"));
 
         // The high court's training administrator: every court, no other kind of unit.
-        let high = login(&app, "cq-high-court-training");
-        let r = page(&app, &high, path);
+        let high = app.user("cq-high-court-training");
+        let r = high.page(path);
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("data-unit=\"cq-court-1\""));
         assert!(r.body.contains("data-unit=\"tl-court\""));
@@ -1406,14 +1253,14 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
             report_row(&r.body, "data-unit=\"total\""),
             cells(&["5", "2", "2", "40%", "6", "4", "67%", "4"])
         );
-        let r = page(&app, &high, &format!("{path}?unit=dz-procuratorate"));
+        let r = high.page(&format!("{path}?unit=dz-procuratorate"));
         assert!(
             r.body.contains("data-unit=\"dz-court\""),
             "not in scope: ignored"
         );
         // A district unit's administrator stays with the unit.
-        let trainer = login(&app, "dz-court-training");
-        let r = page(&app, &trainer, &format!("{path}?region=yc"));
+        let trainer = app.user("dz-court-training");
+        let r = trainer.page(&format!("{path}?region=yc"));
         assert!(!r.body.contains("id=\"by-unit\""));
         assert_eq!(report_row(&r.body, "data-course=\"total\""), cells(&court));
     }
@@ -1423,7 +1270,7 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
 fn assignments_api_and_edit_forms() {
     use store::users::Role;
     for db in databases("training-assign-api") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         add_user(
             &app,
             "dz-procuratorate-training",
@@ -1431,13 +1278,13 @@ fn assignments_api_and_edit_forms() {
             "dz-procuratorate",
             vec![Role::TrainingAdmin, Role::Member],
         );
-        let trainer = login(&app, "dz-court-training");
-        let other = login(&app, "dz-procuratorate-training");
-        let judge = login(&app, "judge-zhang");
-        let judge_id = user_id(&app, "judge-zhang");
+        let trainer = app.user("dz-court-training");
+        let other = app.user("dz-procuratorate-training");
+        let judge = app.user("judge-zhang");
+        let judge_id = app.user_id("judge-zhang");
         let api = "/api/v1/assignments";
-        assert_eq!(call(&app, "", "GET", api, None).status, 401);
-        let create = |auth: &str, body: Value| call(&app, auth, "POST", api, Some(body));
+        assert_eq!(app.anon().api("GET", api, None).status, 401);
+        let create = |auth: &Client, body: Value| auth.api("POST", api, body);
         // Only a training administrator creates, and only for their unit.
         assert_eq!(
             create(
@@ -1451,7 +1298,7 @@ fn assignments_api_and_edit_forms() {
             json!({"course_id": "nope", "target": "unit", "due": "2099-01-01"}),
             json!({"course_id": "regulation-guide", "target": "unit", "due": "01.01.2099"}),
             json!({"course_id": "regulation-guide", "target": "people", "people": [], "due": "2099-01-01"}),
-            json!({"course_id": "regulation-guide", "target": "people", "people": [user_id(&app, "prosecutor-li")], "due": "2099-01-01"}),
+            json!({"course_id": "regulation-guide", "target": "people", "people": [app.user_id("prosecutor-li")], "due": "2099-01-01"}),
             json!({"course_id": "regulation-guide", "target": "role:nope", "due": "2099-01-01"}),
             json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-01-01", "extra": 1}),
         ] {
@@ -1477,7 +1324,7 @@ fn assignments_api_and_edit_forms() {
         assert_eq!(role["target"], "role:lead_handler");
         assert_eq!(role["assigned"], 1);
         // The member sees their required courses; the administrator also the unit's.
-        let mine = call(&app, &judge, "GET", api, None).json();
+        let mine = judge.api("GET", api, None).json();
         assert!(mine.get("assignments").is_none());
         let req = mine["required"].as_array().unwrap();
         assert_eq!(req.len(), 2);
@@ -1497,19 +1344,18 @@ fn assignments_api_and_edit_forms() {
             status(&mine, "proper-boundaries").as_deref(),
             Some("pending")
         );
-        let theirs = call(&app, &trainer, "GET", api, None).json();
+        let theirs = trainer.api("GET", api, None).json();
         assert_eq!(theirs["unit"], "dz-court");
         assert_eq!(theirs["assignments"].as_array().unwrap().len(), 3);
         assert_eq!(
             status(&theirs, "regulation-guide").as_deref(),
             Some("overdue")
         );
-        let elsewhere = call(&app, &other, "GET", api, None).json();
+        let elsewhere = other.api("GET", api, None).json();
         assert_eq!(elsewhere["assignments"].as_array().unwrap().len(), 0);
         // Moving the due date: only in one's own unit.
-        let patch = |auth: &str, id: i64, body: Value| {
-            call(&app, auth, "PATCH", &format!("{api}/{id}"), Some(body))
-        };
+        let patch =
+            |auth: &Client, id: i64, body: Value| auth.api("PATCH", &format!("{api}/{id}"), body);
         assert_eq!(
             patch(&judge, unit_id, json!({"due": "2099-01-01"})).status,
             404
@@ -1530,34 +1376,37 @@ fn assignments_api_and_edit_forms() {
         assert_eq!(moved.status, 200, "{}", moved.body);
         assert_eq!(moved.json()["due"], "2099-01-01");
         assert_eq!(moved.json()["overdue"], 0);
-        let mine = call(&app, &judge, "GET", api, None).json();
+        let mine = judge.api("GET", api, None).json();
         assert_eq!(
             status(&mine, "regulation-guide").as_deref(),
             Some("pending")
         );
         assert_eq!(
-            count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_due_changed' AND object_id = '{unit_id}'")),
+            app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_due_changed' AND object_id = '{unit_id}'"), &[]),
             1
         );
         // Deleting: the same rule; the people list goes with it.
         let people_id = people["id"].as_i64().unwrap();
-        let del = |auth: &str, id: i64| call(&app, auth, "DELETE", &format!("{api}/{id}"), None);
+        let del = |auth: &Client, id: i64| auth.api("DELETE", &format!("{api}/{id}"), None);
         assert_eq!(del(&other, people_id).status, 404);
         assert_eq!(del(&judge, people_id).status, 404);
         let d = del(&trainer, people_id);
         assert_eq!(d.status, 200, "{}", d.body);
         assert_eq!(d.json()["deleted"], people_id);
         assert_eq!(del(&trainer, people_id).status, 404);
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM training_assignees"), 0);
         assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_deleted'"
+            app.scalar("SELECT COUNT(*) FROM training_assignees", &[]),
+            0
+        );
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'training.assignment_deleted'",
+                &[]
             ),
             1
         );
         assert_eq!(
-            call(&app, &judge, "GET", api, None).json()["required"]
+            judge.api("GET", api, None).json()["required"]
                 .as_array()
                 .unwrap()
                 .len(),
@@ -1572,7 +1421,7 @@ fn assignments_api_and_edit_forms() {
             assert!(doc["paths"]["/assignments/{id}"][m].is_object(), "{m}");
         }
         // The same on the administrator's page, as forms.
-        let admin_page = page(&app, &trainer, "/training-admin").body;
+        let admin_page = trainer.page("/training-admin").body;
         assert!(admin_page.contains(&format!(
             "action=\"/training-admin/assignments/{unit_id}/due\""
         )));
@@ -1580,7 +1429,7 @@ fn assignments_api_and_edit_forms() {
             "action=\"/training-admin/assignments/{unit_id}/delete\""
         )));
         assert!(admin_page.contains("value=\"2099-01-01\""));
-        let post = |auth: &str, path: String, body: &str| form(&app, auth, &path, body);
+        let post = |auth: &Client, path: String, body: &str| auth.form(&path, body);
         let r = post(
             &trainer,
             format!("/training-admin/assignments/{unit_id}/due"),
@@ -1591,7 +1440,7 @@ fn assignments_api_and_edit_forms() {
             r.header("location"),
             Some("/training-admin?status=due-changed")
         );
-        let shown = page(&app, &trainer, "/training-admin?status=due-changed").body;
+        let shown = trainer.page("/training-admin?status=due-changed").body;
         assert!(shown.contains("id=\"admin-status\""));
         assert!(shown.contains("截止 2030-06-30"));
         let r = post(
@@ -1600,7 +1449,8 @@ fn assignments_api_and_edit_forms() {
             "due=June",
         );
         assert_eq!(r.header("location"), Some("/training-admin?error=due"));
-        assert!(page(&app, &trainer, "/training-admin?error=due")
+        assert!(trainer
+            .page("/training-admin?error=due")
             .body
             .contains("assign-error"));
         assert_eq!(
@@ -1637,14 +1487,14 @@ fn assignments_api_and_edit_forms() {
         );
         assert_eq!(r.header("location"), Some("/training-admin?status=deleted"));
         assert_eq!(
-            count(
-                &app,
-                &format!("SELECT COUNT(*) FROM training_assignments WHERE id = {unit_id}")
+            app.scalar(
+                &format!("SELECT COUNT(*) FROM training_assignments WHERE id = {unit_id}"),
+                &[]
             ),
             0
         );
         assert_eq!(
-            count(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('training.assignment_deleted', 'training.assignment_due_changed')"),
+            app.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('training.assignment_deleted', 'training.assignment_due_changed')", &[]),
             4
         );
     }
@@ -1653,14 +1503,14 @@ fn assignments_api_and_edit_forms() {
 #[test]
 fn certificate_print_view_for_the_holder_only() {
     for db in databases("training-print") {
-        let app = demo_app(&db);
-        let judge = login(&app, "judge-zhang");
-        let a = start(&app, &judge).json();
+        let app = TestApp::demo(&db);
+        let judge = app.user("judge-zhang");
+        let a = start(&judge).json();
         let id = a["attempt_id"].as_i64().unwrap();
-        let v = submit(&app, &judge, id, right_answers(&app, &a)).json();
+        let v = submit(&judge, id, right_answers(&app, &a)).json();
         let code = v["certificate"].as_str().unwrap().to_string();
         let path = format!("/certificates/{code}/print");
-        let p = page(&app, &judge, &path);
+        let p = judge.page(&path);
         assert_eq!(p.status, 200, "{}", p.body);
         let b = &p.body;
         assert!(b.contains("id=\"certificate-print\""));
@@ -1698,19 +1548,18 @@ fn certificate_print_view_for_the_holder_only() {
             "{title}"
         );
         // The holder finds it from the review and the course; the code is case-insensitive.
-        assert!(page(&app, &judge, &format!("/attempts/{id}"))
+        assert!(judge
+            .page(&format!("/attempts/{id}"))
             .body
             .contains(&format!("href=\"{path}\"")));
-        assert!(page(&app, &judge, "/training/regulation-guide")
+        assert!(judge
+            .page("/training/regulation-guide")
             .body
             .contains(&format!("href=\"{path}\"")));
         assert_eq!(
-            page(
-                &app,
-                &judge,
-                &format!("/certificates/{}/print", code.to_lowercase())
-            )
-            .status,
+            judge
+                .page(&format!("/certificates/{}/print", code.to_lowercase()))
+                .status,
             200
         );
         // Nobody else: not anonymous, not another learner, not the administrator.
@@ -1718,25 +1567,23 @@ fn certificate_print_view_for_the_holder_only() {
         assert_eq!(anon.status, 303);
         assert!(anon.header("location").unwrap().starts_with("/login?next="));
         for who in ["prosecutor-li", "admin", "dz-court-training"] {
-            let other = login(&app, who);
-            assert_eq!(page(&app, &other, &path).status, 404, "{who}");
+            let other = app.user(who);
+            assert_eq!(other.page(&path).status, 404, "{who}");
         }
-        assert_eq!(
-            page(&app, &judge, "/certificates/AAAAAAAAAAAA/print").status,
-            404
-        );
-        assert_eq!(page(&app, &judge, "/certificates/nope/print").status, 404);
+        assert_eq!(judge.page("/certificates/AAAAAAAAAAAA/print").status, 404);
+        assert_eq!(judge.page("/certificates/nope/print").status, 404);
         // The public check links to nothing private.
         let ver = get(&app.url(&format!("/verify/{code}")), &[]);
         assert_eq!(ver.status, 200);
         assert!(!ver.body.contains("/certificates/"));
         assert!(!ver.body.contains("/attempts/"));
         // Expired: the print view says so.
-        exec(
-            &app,
+        app.exec(
             &format!("UPDATE certificates SET expires_at = 1000 WHERE code = '{code}'"),
+            &[],
         );
-        assert!(page(&app, &judge, &path)
+        assert!(judge
+            .page(&path)
             .body
             .contains("id=\"print-status\">已过期<"));
     }
@@ -1754,11 +1601,11 @@ fn by_id<'a>(body: &'a str, id: &str) -> &'a str {
 #[test]
 fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
     for db in databases("training-dashboard") {
-        let app = demo_app(&db);
+        let app = TestApp::demo(&db);
         seed_court_training(&app);
         // The court's lead handler: the court's figures.
-        let officer = login(&app, "dz-court-officer");
-        let p = page(&app, &officer, "/leads/dashboard");
+        let officer = app.user("dz-court-officer");
+        let p = officer.page("/leads/dashboard");
         assert_eq!(p.status, 200, "{}", p.body);
         assert_eq!(
             by_id(&p.body, "fig-training-completions"),
@@ -1771,7 +1618,7 @@ fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
         assert_eq!(by_id(&p.body, "fig-training-completion"), "40% (2/5)");
         assert!(p.body.contains("id=\"chart-training\""));
         assert!(!p.body.contains("data-unit=\"dz-procuratorate\""));
-        let j = call(&app, &officer, "GET", "/api/v1/dashboard", None).json();
+        let j = officer.api("GET", "/api/v1/dashboard", None).json();
         assert_eq!(j["training"]["units"], json!(["dz-court"]));
         assert_eq!(j["training"]["total"]["holders"], 3);
         assert_eq!(j["training"]["total"]["overdue"], 2);
@@ -1781,16 +1628,16 @@ fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
             "the lead figures stay where they were"
         );
         // The joint office: every unit of the district (the prosecutor's pass too).
-        let jo = login(&app, "dz-justice-officer");
-        let p = page(&app, &jo, "/leads/dashboard");
+        let jo = app.user("dz-justice-officer");
+        let p = jo.page("/leads/dashboard");
         assert_eq!(by_id(&p.body, "fig-training-completions"), "4");
         assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "67% (4/6)");
         assert_eq!(by_id(&p.body, "fig-training-overdue"), "2");
         assert!(p.body.contains("data-unit=\"dz-procuratorate\""));
-        let j = call(&app, &jo, "GET", "/api/v1/dashboard", None).json();
+        let j = jo.api("GET", "/api/v1/dashboard", None).json();
         assert_eq!(j["training"]["units"].as_array().unwrap().len(), 10);
         assert_eq!(j["training"]["by_unit"]["dz-procuratorate"]["passed"], 1);
-        let csv = page(&app, &jo, "/leads/dashboard.csv");
+        let csv = jo.page("/leads/dashboard.csv");
         assert!(csv.body.starts_with('\u{feff}'));
         assert!(
             csv.body.contains("training_valid_certificates,,4"),
@@ -1802,12 +1649,12 @@ fn the_article_9_dashboard_shows_training_figures_of_the_units_one_may_see() {
             .body
             .contains("training_unit_overdue,dz-court 重庆市大足区人民法院,2"));
         // Another district's court: nothing yet.
-        let yc = login(&app, "yc-court-officer");
-        let p = page(&app, &yc, "/leads/dashboard");
+        let yc = app.user("yc-court-officer");
+        let p = yc.page("/leads/dashboard");
         assert_eq!(by_id(&p.body, "fig-training-completions"), "0");
         assert_eq!(by_id(&p.body, "fig-training-pass-rate"), "— (0/0)");
         // Not a lead handler: still the 404 page.
-        let judge = login(&app, "judge-zhang");
-        assert_eq!(page(&app, &judge, "/leads/dashboard").status, 404);
+        let judge = app.user("judge-zhang");
+        assert_eq!(judge.page("/leads/dashboard").status, 404);
     }
 }

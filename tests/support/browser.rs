@@ -35,30 +35,10 @@ fn which(bin: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Browser {
     /// Starts chromedriver and a headless Chromium session.
     pub fn start() -> Browser {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let (driver, base) = start_driver();
         let binary =
             std::env::var("PORTAL_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let profile = super::scratch_dir("chromium-profile");
@@ -178,6 +158,25 @@ impl Browser {
         )
     }
 
+    /// Signs in as the demo account `login` on the sign-in page at `login_url` and waits
+    /// until the page has moved on.
+    pub fn sign_in(&self, login_url: &str, login: &str) {
+        self.goto(login_url);
+        self.type_text(&self.find("#login"), login);
+        self.type_text(&self.find("#password"), super::DEMO_PASSWORD);
+        self.click(&self.find("#sign-in"));
+        self.wait_until(10, "signed in", |b| !b.current_url().contains("/login"));
+    }
+
+    /// Signs out from the account menu and waits until the sign-in link is back.
+    pub fn sign_out(&self) {
+        self.click(&self.find("#current-user"));
+        self.click(&self.find("#sign-out"));
+        self.wait_until(10, "signed out", |b| {
+            b.script("return !!document.querySelector('#sign-in-link')") == true
+        });
+    }
+
     /// Waits until `cond` holds, up to `secs`.
     pub fn wait_until(&self, secs: u64, what: &str, mut cond: impl FnMut(&Browser) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(secs);
@@ -186,6 +185,26 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(150));
         }
     }
+}
+
+/// Starts chromedriver on a free port and waits until it answers. Other tests of this process
+/// bind ports too: should the port be taken before chromedriver binds it, another is tried.
+fn start_driver() -> (Child, String) {
+    for _ in 0..5 {
+        let port = super::free_port();
+        let mut driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let up = || ureq::get(&format!("{base}/status")).call().is_ok();
+        if super::wait_ready(&mut driver, 20, "chromedriver", up) {
+            return (driver, base);
+        }
+    }
+    panic!("chromedriver exited at start five times");
 }
 
 impl Drop for Browser {

@@ -1,0 +1,25 @@
+//! Every integration test, in one binary: a module per feature (`tests/<feature>.rs`) and the
+//! shared harness in `tests/support/` (fresh databases, `TestApp`, `Client`, the WebDriver
+//! client). The tests run as threads of this one process, so none may rely on having the
+//! process to itself: no environment changes, no change of directory, no fixed ports.
+//!
+//! `cargo test -p server --test all leads::` runs one feature's tests.
+
+mod support;
+
+mod admin;
+mod api_conformance;
+mod browser;
+mod crash;
+mod events;
+mod foundation;
+mod fuzz;
+mod hostile;
+mod identity;
+mod leads;
+mod library;
+mod operations;
+mod regulation;
+mod scaleout;
+mod tips;
+mod training;
