@@ -263,7 +263,7 @@ fn judge_takes_a_lesson_and_the_quiz_and_gets_a_certificate() {
     let db = &databases("browser-training")[0];
     let app = TestApp::demo(db);
     // The right answers come from the course files, never from the page.
-    let catalogue = store::courses::load(&root().join("content")).expect("course content");
+    let catalogue = corpus::courses::load(&root().join("content")).expect("course content");
     let course = &catalogue.course("regulation-guide").unwrap().course;
     let b = Browser::start();
     b.goto(&app.url("/login?next=%2Ftraining%2Fregulation-guide"));

@@ -133,7 +133,7 @@ fn the_course_loader_refuses_broken_files_without_panicking() {
     let pristine = scratch_dir("fuzz-courses");
     copy_dir(&root().join("content/courses"), &pristine.join("courses"));
     assert!(
-        store::courses::load(&pristine).is_ok(),
+        corpus::courses::load(&pristine).is_ok(),
         "the real content loads"
     );
     let refused = std::cell::Cell::new(0);
@@ -142,7 +142,7 @@ fn the_course_loader_refuses_broken_files_without_panicking() {
         let original = std::fs::read_to_string(pristine.join(rel)).unwrap();
         let mutated = ms.iter().fold(original.clone(), |t, m| apply(&t, m));
         std::fs::write(pristine.join(rel), &mutated).unwrap();
-        let result = std::panic::catch_unwind(|| store::courses::load(&pristine));
+        let result = std::panic::catch_unwind(|| corpus::courses::load(&pristine));
         std::fs::write(pristine.join(rel), &original).unwrap();
         let result = result.map_err(|_| TestCaseError::fail(format!("panicked on {rel:?} after {ms:?}")))?;
         if let Err(e) = result {
@@ -188,7 +188,7 @@ fn markdown_never_comes_out_live() {
     ];
     proptest!(config(), |(parts in proptest::collection::vec((tricks, "\\PC{0,30}"), 1..6))| {
         let md: String = parts.iter().map(|(t, s)| format!("{t}{s}\n")).collect();
-        let html = store::library::markdown_html(&md).to_lowercase();
+        let html = corpus::library::markdown_html(&md).to_lowercase();
         // Only real tags count: text is escaped, so its `<` is `&lt;`.
         for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
             let name = tag.split([' ', '/']).next().unwrap_or("");

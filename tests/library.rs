@@ -105,7 +105,7 @@ fn article_pages_show_text_translation_citation_and_neighbours() {
     let db = &databases("library-article")[0];
     let app = TestApp::start(db);
     let doc = source_doc();
-    let content = store::content::load(&root().join("content")).unwrap();
+    let content = corpus::content::load(&root().join("content")).unwrap();
     let en = &content.regulation_en;
     for a in &doc.articles {
         let n = a.n;
@@ -493,8 +493,8 @@ fn provisions_and_glossary_pages_in_both_languages() {
     assert!(en.contains("Six prohibited kinds of contact"));
 
     let g = page(&app, "/glossary");
-    let content = store::content::load(&root().join("content")).unwrap();
-    let library = store::library::load(&root().join("content"), &content).unwrap();
+    let content = corpus::content::load(&root().join("content")).unwrap();
+    let library = corpus::library::load(&root().join("content"), &content).unwrap();
     assert!(library.glossary.len() >= 8);
     for t in &library.glossary {
         let entry = element(&g, &t.id);

@@ -3,7 +3,7 @@
 //!
 //! Kept pure (no file system, no clock) so that the validator and the scoring can be
 //! table-tested and so that a wrong answer key or a citation of an article that does not exist
-//! is caught the same way in tests and at start. The loader (`store::courses`) reads the files
+//! is caught the same way in tests and at start. The loader (`corpus::courses`) reads the files
 //! and turns a [`Problem`] into an error naming the file and the line.
 
 use std::collections::HashSet;

@@ -150,7 +150,7 @@ pub async fn audit_head(config: &Config) -> ExitCode {
 pub fn regulation(config: &Config, command: crate::config::RegulationCommand) -> ExitCode {
     use crate::config::RegulationCommand;
     use domain::versions::{diff_documents, needs_review, ChangeKind, Citing, Segment};
-    let content = match store::content::load(&config.content_dir) {
+    let content = match corpus::content::load(&config.content_dir) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("server: content is invalid: {e}");
@@ -217,7 +217,7 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
             ExitCode::SUCCESS
         }
         RegulationCommand::BenchSearch { rounds } => {
-            let library = match store::library::load(&config.content_dir, &content) {
+            let library = match corpus::library::load(&config.content_dir, &content) {
                 Ok(l) => l,
                 Err(e) => {
                     eprintln!("server: content is invalid: {e}");
@@ -264,7 +264,7 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
             ExitCode::SUCCESS
         }
         RegulationCommand::Review => {
-            let library = match store::library::load(&config.content_dir, &content) {
+            let library = match corpus::library::load(&config.content_dir, &content) {
                 Ok(l) => l,
                 Err(e) => {
                     eprintln!("server: content is invalid: {e}");

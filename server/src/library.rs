@@ -8,8 +8,8 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 
 use app::pages::library::{SearchOutcome, SearchView, MAX_HITS_SHOWN};
+use corpus::library::Library;
 use domain::search::MAX_QUERY_CHARS;
-use store::library::Library;
 
 use crate::state::AppState;
 

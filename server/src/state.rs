@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use corpus::content::Content;
 use leptos::config::LeptosOptions;
-use store::content::Content;
 use store::Db;
 
 use crate::config::Config;
@@ -19,9 +19,9 @@ pub struct AppState {
     /// Local deadlines for lead hand-overs (policy, not regulation).
     pub deadlines: domain::case::Deadlines,
     /// Glossary, 2015 provisions summary, citations and the search index.
-    pub library: std::sync::Arc<store::library::Library>,
+    pub library: std::sync::Arc<corpus::library::Library>,
     /// Training courses, validated at start.
-    pub courses: std::sync::Arc<store::courses::Catalogue>,
+    pub courses: std::sync::Arc<corpus::courses::Catalogue>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -34,10 +34,10 @@ impl AppState {
     /// Loads content, opens and migrates the database, seeds the directory (and the demo
     /// data when asked). Each failure says what could not be opened and why.
     pub async fn build(config: Config) -> Result<AppState, StartError> {
-        let content = store::content::load(&config.content_dir).map_err(StartError::Content)?;
+        let content = corpus::content::load(&config.content_dir).map_err(StartError::Content)?;
         let library =
-            store::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
-        let courses = store::courses::load(&config.content_dir).map_err(StartError::Content)?;
+            corpus::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
+        let courses = corpus::courses::load(&config.content_dir).map_err(StartError::Content)?;
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
@@ -82,7 +82,7 @@ impl AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("content is invalid: {0}")]
-    Content(store::content::ContentError),
+    Content(corpus::content::ContentError),
     #[error("{0}")]
     Database(store::StoreError),
 }

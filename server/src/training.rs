@@ -16,10 +16,10 @@ use app::pages::training::{
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use corpus::courses::LoadedCourse;
+use corpus::library::{lesson_href, Cite};
 use domain::training::{score_question, Course, QuestionKind};
 use store::attempts::{self, Answers, Attempt, Mode, Next, Refusal, StartRefused, SubmitRefused};
-use store::courses::LoadedCourse;
-use store::library::{lesson_href, Cite};
 use store::sessions::Caller;
 
 use crate::error::AppError;
@@ -210,7 +210,7 @@ pub async fn course(
             results,
         },
         certificate: badge(certs.get(&c.id), now),
-        review: store::courses::articles_to_review(c, &state.content.versions),
+        review: corpus::courses::articles_to_review(c, &state.content.versions),
     };
     render_with(&state, req, TrainingView::Course(view)).await
 }

@@ -14,8 +14,8 @@ use rand::Rng;
 use sqlx::Row;
 
 use crate::audit::{self, Actor, Event};
-use crate::courses::Catalogue;
 use crate::{Db, StoreError};
+use corpus::courses::Catalogue;
 
 /// Late submissions within this grace after the time limit still count as on time.
 pub const GRACE_MS: i64 = 60_000;

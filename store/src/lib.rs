@@ -5,14 +5,11 @@
 pub mod attempts;
 pub mod audit;
 pub mod backup;
-pub mod content;
-pub mod courses;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod import;
 pub mod leads;
-pub mod library;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use domain::training_report::Counts;
 use sqlx::Row;
 
-use crate::courses::Catalogue;
 use crate::{Db, StoreError};
+use corpus::courses::Catalogue;
 
 /// One row per (unit, course, person) a course is assigned to, with the earliest due date.
 /// `{filter}` restricts the assignments (`ta.…`).

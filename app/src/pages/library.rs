@@ -1,7 +1,7 @@
 //! The regulation library pages: one page per article (text, translation, citation, what cites
 //! it), the side-by-side view, the glossary, the summary of the 2015 provisions and search.
 //!
-//! The data comes from `store::library::Library`, which the server loads at start and provides
+//! The data comes from `corpus::library::Library`, which the server loads at start and provides
 //! as context. The store is a server-only dependency, so the page bodies are compiled into the
 //! server build only; the browser build gets nothing of this module but the copy-citation island.
 
@@ -367,15 +367,15 @@ pub fn linked_block(text_lang: DocLang, n: u32, block: usize, base: LinkBase) ->
 mod ssr {
     use std::sync::Arc;
 
+    use corpus::library::{
+        article_path, Library, LinkTarget, Span, COMPARE_PATH, GLOSSARY_PATH, PROVISIONS_PATH,
+        REGULATION_EN_PATH, REGULATION_PATH,
+    };
     use domain::regulation::{cn_number, Document, Translation};
     use domain::routing::RuleId;
     use domain::search::DocLang;
     use leptos::prelude::*;
     use leptos_meta::Title;
-    use store::library::{
-        article_path, Library, LinkTarget, Span, COMPARE_PATH, GLOSSARY_PATH, PROVISIONS_PATH,
-        REGULATION_EN_PATH, REGULATION_PATH,
-    };
 
     use super::{search_form, CopyCitation, LinkBase};
     use crate::i18n::{current_lang, Lang};

@@ -229,7 +229,7 @@ pub async fn run(config: &Config, sizes: Sizes, seed: u64) -> ExitCode {
 
 async fn generate(config: &Config, sizes: Sizes, seed: u64) -> Result<(), String> {
     let started = Instant::now();
-    let catalogue = store::courses::load(&config.content_dir).map_err(|e| e.to_string())?;
+    let catalogue = corpus::courses::load(&config.content_dir).map_err(|e| e.to_string())?;
     let db = Db::open(&config.database_url())
         .await
         .map_err(|e| e.to_string())?;
@@ -546,7 +546,7 @@ struct Training {
 }
 
 impl Training {
-    fn new(catalogue: &store::courses::Catalogue) -> Training {
+    fn new(catalogue: &corpus::courses::Catalogue) -> Training {
         Training {
             attempts: Inserter::new(
                 "quiz_attempts",
@@ -598,7 +598,7 @@ impl Training {
         user: i64,
         k: usize,
         now: i64,
-        catalogue: &store::courses::Catalogue,
+        catalogue: &corpus::courses::Catalogue,
     ) -> usize {
         let n_courses = catalogue.courses.len();
         if k == 0 || n_courses == 0 {

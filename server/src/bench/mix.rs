@@ -79,7 +79,7 @@ async fn mix(
     if host.contains('/') || url.starts_with("https://") {
         return Err("--url must be http://host:port".into());
     }
-    let catalogue = store::courses::load(&config.content_dir).map_err(|e| e.to_string())?;
+    let catalogue = corpus::courses::load(&config.content_dir).map_err(|e| e.to_string())?;
     let courses: Vec<CourseRef> = catalogue
         .courses
         .iter()
