@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod events;
 pub mod files;
+pub mod identity;
 pub mod regulation;
 pub mod routing;
 pub mod search;

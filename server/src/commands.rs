@@ -45,7 +45,7 @@ pub async fn create_admin(config: &Config, login: &str, name: &str) -> ExitCode 
         }
     };
     if let Err(msg) = store::passwords::check_new_password(&password) {
-        eprintln!("server: {msg}");
+        eprintln!("server: {}", app::refusals::Localize::both(&msg));
         return ExitCode::FAILURE;
     }
     let login = login.trim();

@@ -4,16 +4,16 @@
 // The OpenAPI document is one large `json!` literal.
 #![recursion_limit = "1024"]
 
-pub mod admin;
+pub mod administration;
 pub mod api;
 pub mod attachments;
-pub mod auth;
 pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod events;
+pub mod identity;
 pub mod lead_pages;
 pub mod leads;
 pub mod library;

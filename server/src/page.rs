@@ -42,7 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 .get::<Caller>()
                 .cloned()
                 .unwrap_or_default(),
-            lang: crate::auth::cookie_value(&parts.headers, "lang")
+            lang: crate::identity::caller::cookie_value(&parts.headers, "lang")
                 .and_then(|v| Lang::parse(&v))
                 .unwrap_or_default(),
             uri: parts.uri.clone(),

@@ -3,10 +3,9 @@
 //! serialised to the browser beyond the HTML.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use leptos::prelude::provide_context;
 use store::audit::{self, Event};
 use store::sessions::Caller;
@@ -132,7 +131,7 @@ pub fn redirect(to: &str) -> Response {
 
 /// The interface language chosen by the `lang` cookie (Chinese by default).
 pub fn request_lang(req: &Request) -> app::i18n::Lang {
-    crate::auth::cookie_value(req.headers(), "lang")
+    crate::identity::caller::cookie_value(req.headers(), "lang")
         .and_then(|v| app::i18n::Lang::parse(&v))
         .unwrap_or_default()
 }
@@ -143,75 +142,4 @@ pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
         .query()
         .map(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).unwrap_or_default())
         .unwrap_or_default()
-}
-
-/// `GET /admin` and friends: the administrator gate for pages without data.
-pub async fn admin_home(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    match require_role(&state, &caller, Role::Admin, req).await {
-        Ok((_, req)) => render_with(&state, req, ()).await,
-        Err(res) => res,
-    }
-}
-
-/// `GET /account`: signed-in users only.
-pub async fn account(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    let Some(user) = caller.user() else {
-        return redirect("/login?next=%2Faccount");
-    };
-    let tokens = match store::sessions::list_tokens(&state.db, user.id).await {
-        Ok(t) => t,
-        Err(e) => return crate::error::AppError::from(e).into_response(),
-    };
-    let tokens = tokens
-        .into_iter()
-        .map(|t| app::pages::account::TokenRow {
-            id: t.id,
-            label: t.label.unwrap_or_default(),
-            created: crate::time::format_beijing(t.created_at),
-            expires: crate::time::format_beijing(t.expires_at),
-        })
-        .collect();
-    render_with(&state, req, app::pages::account::AccountView { tokens }).await
-}
-
-/// `POST /account/tokens/{id}/revoke`.
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Response {
-    let Some(user) = caller.user() else {
-        return redirect("/login?next=%2Faccount");
-    };
-    let result = async {
-        if !store::sessions::revoke_token(&state.db, user.id, &id).await? {
-            return Ok(false);
-        }
-        audit::record(
-            &state.db,
-            &caller.actor(),
-            Event {
-                action: "auth.token_revoked",
-                object_type: Some("token"),
-                object_id: Some(id.clone()),
-                detail: None,
-            },
-        )
-        .await?;
-        Ok::<_, store::StoreError>(true)
-    }
-    .await;
-    match result {
-        Ok(true) => redirect("/account?status=revoked"),
-        Ok(false) => crate::error::AppError::NotFound.into_response(),
-        Err(e) => crate::error::AppError::from(e).into_response(),
-    }
 }

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::admin;
 use crate::error::AppError;
 use crate::mount::Mount;
 use crate::state::AppState;
@@ -26,8 +25,8 @@ pub fn features() -> Mount {
         .page("/healthz", get(healthz))
         .page("/lang/{code}", get(switch_lang))
         .merge(library())
-        .merge(identity())
-        .merge(administration())
+        .merge(crate::identity::routes())
+        .merge(crate::administration::routes())
         .merge(training())
         .merge(crate::events::routes())
         .merge(tips())
@@ -80,9 +79,11 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        crate::auth::resolve_caller,
+        crate::identity::caller::resolve_caller,
     ))
-    .layer(axum::middleware::from_fn(crate::auth::refuse_cross_site))
+    .layer(axum::middleware::from_fn(
+        crate::identity::caller::refuse_cross_site,
+    ))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),
         crate::security::security_headers,
@@ -95,47 +96,6 @@ pub fn router(state: AppState) -> Router {
 /// The regulation library's own route (the reading pages are Leptos routes).
 fn library() -> Mount {
     Mount::new().page("/search", get(crate::library::search))
-}
-
-/// Sign-in, the account page and API tokens.
-fn identity() -> Mount {
-    use crate::api::auth;
-    Mount::new()
-        .form("/login", post(crate::auth::sign_in_form))
-        .form("/logout", post(crate::auth::sign_out_form))
-        .form("/account/password", post(crate::auth::change_password_form))
-        .page("/account", get(crate::pages::account))
-        .form(
-            "/account/tokens/{id}/revoke",
-            post(crate::pages::revoke_token),
-        )
-        .api("/auth/login", post(auth::login))
-        .api("/auth/logout", post(auth::logout))
-        .api("/me", get(auth::me))
-        .api("/me/tokens", get(auth::list_tokens))
-        .api("/me/tokens/{id}/revoke", post(auth::revoke_token))
-}
-
-/// Accounts, units, the CSV import and the audit trail.
-fn administration() -> Mount {
-    Mount::new()
-        .page("/admin", get(crate::pages::admin_home))
-        .page(
-            "/admin/users",
-            get(admin::users_page).post(admin::create_user),
-        )
-        .form("/admin/users/{id}", post(admin::update_user))
-        .form(
-            "/admin/users/{id}/reset-password",
-            post(admin::reset_password),
-        )
-        .page("/admin/units", get(admin::units_page))
-        .form("/admin/units/{code}", post(admin::update_unit))
-        .page(
-            "/admin/import",
-            get(admin::import_page).post(admin::import_submit),
-        )
-        .page("/admin/audit", get(admin::audit_page))
 }
 
 /// Courses, quizzes, certificates, assignments and training reports (Art. 10–11).

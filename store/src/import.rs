@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use domain::identity::ImportProblem;
+
 use crate::passwords::check_new_password;
 use crate::users::{valid_login, NewUser, Role};
 
@@ -28,8 +30,8 @@ pub struct ImportRow {
 #[derive(Clone, Debug, Default)]
 pub struct ImportPreview {
     pub rows: Vec<ImportRow>,
-    /// (line, message in zh / en) for every problem found.
-    pub errors: Vec<(usize, String)>,
+    /// (line, problem) for every problem found.
+    pub errors: Vec<(usize, ImportProblem)>,
 }
 
 impl ImportPreview {
@@ -61,16 +63,15 @@ pub fn validate_import(
                 .map(|c| c.to_ascii_lowercase())
                 .eq(HEADER.iter().map(|c| c.to_string())) => {}
         Ok(_) => {
-            preview.errors.push((
-                1,
-                format!("表头应为 / the header must be: {}", HEADER.join(",")),
-            ));
+            preview
+                .errors
+                .push((1, ImportProblem::BadHeader(HEADER.join(","))));
             return preview;
         }
         Err(e) => {
             preview
                 .errors
-                .push((1, format!("无法读取 CSV / unreadable CSV: {e}")));
+                .push((1, ImportProblem::Unreadable(e.to_string())));
             return preview;
         }
     }
@@ -78,10 +79,9 @@ pub fn validate_import(
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         if i >= MAX_ROWS {
-            preview.errors.push((
-                line,
-                format!("最多 {MAX_ROWS} 行 / at most {MAX_ROWS} rows"),
-            ));
+            preview
+                .errors
+                .push((line, ImportProblem::TooManyRows(MAX_ROWS)));
             break;
         }
         let record = match record {
@@ -89,20 +89,17 @@ pub fn validate_import(
             Err(e) => {
                 preview
                     .errors
-                    .push((line, format!("无法读取此行 / unreadable row: {e}")));
+                    .push((line, ImportProblem::UnreadableRow(e.to_string())));
                 continue;
             }
         };
         if record.len() != HEADER.len() {
             preview.errors.push((
                 line,
-                format!(
-                    "应有 {} 列，实有 {} 列 / expected {} columns, found {}",
-                    HEADER.len(),
-                    record.len(),
-                    HEADER.len(),
-                    record.len()
-                ),
+                ImportProblem::ColumnCount {
+                    expected: HEADER.len(),
+                    found: record.len(),
+                },
             ));
             continue;
         }
@@ -110,41 +107,33 @@ pub fn validate_import(
             (&record[0], &record[1], &record[2], &record[3], &record[4]);
         let mut problems = Vec::new();
         if !valid_login(login) {
-            problems.push(
-                "账号须为 1–64 个字母、数字或 - _ . / login must be 1–64 letters, digits, - _ or ."
-                    .to_string(),
-            );
+            problems.push(ImportProblem::BadLogin);
         } else if existing_logins.contains(&login.to_lowercase()) {
-            problems.push(format!(
-                "账号 {login} 已存在 / login {login} already exists"
-            ));
+            problems.push(ImportProblem::LoginExists(login.to_string()));
         } else if !seen.insert(login.to_lowercase()) {
-            problems.push(format!(
-                "账号 {login} 在文件中重复 / login {login} appears twice in the file"
-            ));
+            problems.push(ImportProblem::LoginTwice(login.to_string()));
         }
         let name_len = name.chars().count();
         if name_len == 0 || name_len > 64 || name.chars().any(char::is_control) {
-            problems.push("姓名须为 1–64 个字符 / the name must have 1–64 characters".to_string());
+            problems.push(ImportProblem::BadName);
         }
         if !units.contains(unit) {
-            problems.push(format!("未知单位代码 {unit} / unknown unit code {unit}"));
+            problems.push(ImportProblem::UnknownUnit(unit.to_string()));
         }
         let mut parsed_roles = Vec::new();
         for r in roles.split(';').map(str::trim).filter(|r| !r.is_empty()) {
             match Role::parse(r) {
-                Some(Role::Admin) => problems
-                    .push("不能批量导入系统管理员 / administrators cannot be imported".to_string()),
+                Some(Role::Admin) => problems.push(ImportProblem::AdminNotImportable),
                 Some(role) if !parsed_roles.contains(&role) => parsed_roles.push(role),
                 Some(_) => {}
-                None => problems.push(format!("未知角色 {r} / unknown role {r}")),
+                None => problems.push(ImportProblem::UnknownRole(r.to_string())),
             }
         }
         if parsed_roles.is_empty() {
             parsed_roles.push(Role::Member);
         }
-        if let Err(msg) = check_new_password(password) {
-            problems.push(format!("初始密码：{msg}"));
+        if let Err(refused) = check_new_password(password) {
+            problems.push(ImportProblem::InitialPassword(refused));
         }
         if problems.is_empty() {
             preview.rows.push(ImportRow {
@@ -165,9 +154,7 @@ pub fn validate_import(
         }
     }
     if preview.rows.is_empty() && preview.errors.is_empty() {
-        preview
-            .errors
-            .push((1, "文件中没有数据行 / the file has no rows".to_string()));
+        preview.errors.push((1, ImportProblem::NoRows));
     }
     preview
 }
@@ -223,29 +210,45 @@ mod tests {
     #[test]
     fn rows_are_validated_one_by_one() {
         let existing: HashSet<String> = ["judge-zhang".to_string()].into();
-        let cases: &[(&str, &[&str])] = &[
+        use domain::identity::PasswordRefused;
+        let cases: &[(&str, &[ImportProblem])] = &[
             ("a1,张三,dz-court,member,a long password", &[]),
             ("a2,李四,dz-court,member;lead_handler,a long password", &[]),
             (
                 "judge-zhang,张,dz-court,member,a long password",
-                &["已存在"],
+                &[ImportProblem::LoginExists("judge-zhang".into())],
             ),
             (
                 "bad login,张,dz-court,member,a long password",
-                &["账号须为"],
+                &[ImportProblem::BadLogin],
             ),
-            ("a3,,dz-court,member,a long password", &["姓名"]),
+            (
+                "a3,,dz-court,member,a long password",
+                &[ImportProblem::BadName],
+            ),
             (
                 "a4,王,xx-unit,member,a long password",
-                &["未知单位代码 xx-unit"],
+                &[ImportProblem::UnknownUnit("xx-unit".into())],
             ),
             (
                 "a5,王,dz-court,wizard,a long password",
-                &["未知角色 wizard"],
+                &[ImportProblem::UnknownRole("wizard".into())],
             ),
-            ("a6,王,dz-court,admin,a long password", &["管理员"]),
-            ("a7,王,dz-court,member,short", &["初始密码"]),
-            ("a8,王,dz-court,member", &["应有 5 列"]),
+            (
+                "a6,王,dz-court,admin,a long password",
+                &[ImportProblem::AdminNotImportable],
+            ),
+            (
+                "a7,王,dz-court,member,short",
+                &[ImportProblem::InitialPassword(PasswordRefused::TooShort)],
+            ),
+            (
+                "a8,王,dz-court,member",
+                &[ImportProblem::ColumnCount {
+                    expected: 5,
+                    found: 4,
+                }],
+            ),
         ];
         for (row, expected) in cases {
             let text = format!("{}\n{row}\n", HEADER.join(","));
@@ -256,7 +259,7 @@ mod tests {
                 assert!(!p.is_valid(), "{row}");
                 for e in *expected {
                     assert!(
-                        p.errors.iter().any(|(l, m)| *l == 2 && m.contains(e)),
+                        p.errors.iter().any(|(l, m)| *l == 2 && m == e),
                         "{row}: {:?}",
                         p.errors
                     );
@@ -274,7 +277,10 @@ mod tests {
             &HashSet::new(),
         );
         assert_eq!(p.rows.len(), 1);
-        assert!(p.errors.iter().any(|(l, m)| *l == 3 && m.contains("重复")));
+        assert!(p
+            .errors
+            .iter()
+            .any(|(l, m)| *l == 3 && matches!(m, ImportProblem::LoginTwice(_))));
         assert_eq!(p.rows[0].user.roles, vec![Role::Member]);
         assert!(p.rows[0].user.must_change_password);
         assert!(!validate_import("name,login\n", &units(), &HashSet::new()).is_valid());

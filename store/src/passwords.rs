@@ -5,6 +5,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
+use domain::identity::PasswordRefused;
 
 use crate::StoreError;
 
@@ -118,17 +119,17 @@ const COMMON: &[&str] = &[
     "portal123",
 ];
 
-/// Why a new password is refused, with the message in both languages.
-pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+/// Whether a new password may be chosen, and if not why.
+pub fn check_new_password(password: &str) -> Result<(), PasswordRefused> {
     let len = password.chars().count();
     if len < 8 {
-        return Err("密码至少 8 个字符 / The password must have at least 8 characters");
+        return Err(PasswordRefused::TooShort);
     }
     if len > 128 {
-        return Err("密码最多 128 个字符 / The password must have at most 128 characters");
+        return Err(PasswordRefused::TooLong);
     }
     if COMMON.contains(&password.to_lowercase().as_str()) {
-        return Err("该密码过于常见，请另选一个 / This password is too common; choose another");
+        return Err(PasswordRefused::TooCommon);
     }
     Ok(())
 }

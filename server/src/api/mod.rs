@@ -2,7 +2,6 @@
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
 pub mod assignments;
-pub mod auth;
 pub mod leads;
 pub mod openapi;
 pub mod training;
@@ -60,4 +59,11 @@ where
             }),
         }
     }
+}
+
+/// The signed-in caller, or 401.
+pub fn require_user(caller: &store::sessions::Caller) -> Result<&store::users::User, AppError> {
+    caller
+        .user()
+        .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))
 }

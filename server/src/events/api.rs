@@ -15,8 +15,7 @@ use store::sessions::Caller;
 use super::service::{
     self, directory, find_visible, EventAccess, EventCommand, EventError, EventFields,
 };
-use crate::api::auth::require_user;
-use crate::api::{ApiJson, ApiPath};
+use crate::api::{require_user, ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::rfc3339;

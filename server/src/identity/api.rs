@@ -1,4 +1,5 @@
-//! `/api/v1/auth/*` and `/api/v1/me*`: tokens for other systems and scripts.
+//! `/api/v1/auth/*` and `/api/v1/me*`: tokens for other systems and scripts. A thin adapter
+//! over [`super::service`].
 
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
@@ -7,8 +8,11 @@ use serde_json::{json, Value};
 use store::sessions::{self, Caller, Kind};
 use store::users::User;
 
-use super::ApiJson;
-use crate::auth::{sign_in, SignInError};
+use app::refusals::Localize;
+use domain::identity::SignInRefused;
+
+use super::service::{self, sign_in, SignInError};
+use crate::api::{require_user, ApiJson};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -40,16 +44,13 @@ pub async fn login(
     {
         Ok((_, secret)) => Ok(Json(TokenReply { token: secret.0 })),
         Err(SignInError::Store(e)) => Err(e.into()),
-        Err(e @ SignInError::Throttled(_)) => Err(AppError::TooManyRequests(e.message())),
-        Err(e @ SignInError::Invalid) => Err(AppError::Unauthorized(e.message())),
+        Err(SignInError::Refused(r @ SignInRefused::Throttled(_))) => {
+            Err(AppError::TooManyRequests(r.both()))
+        }
+        Err(SignInError::Refused(r @ SignInRefused::Invalid)) => {
+            Err(AppError::Unauthorized(r.both()))
+        }
     }
-}
-
-/// The signed-in caller, or 401.
-pub fn require_user(caller: &Caller) -> Result<&User, AppError> {
-    caller
-        .user()
-        .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))
 }
 
 /// `POST /api/v1/auth/logout`: revokes the token (or session) used for this request.
@@ -61,7 +62,7 @@ pub async fn logout(
         .auth
         .as_ref()
         .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))?;
-    crate::auth::sign_out(&state.db, &caller, &auth.token_hash).await?;
+    service::sign_out(&state.db, &caller, &auth.token_hash).await?;
     Ok(Json(json!({"revoked": true})))
 }
 
@@ -86,19 +87,8 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let user = require_user(&caller)?;
-    if !sessions::revoke_token(&state.db, user.id, &id).await? {
+    if !service::revoke_token(&state.db, &caller, user, &id).await? {
         return Err(AppError::NotFound);
     }
-    store::audit::record(
-        &state.db,
-        &caller.actor(),
-        store::audit::Event {
-            action: "auth.token_revoked",
-            object_type: Some("token"),
-            object_id: Some(id),
-            detail: None,
-        },
-    )
-    .await?;
     Ok(Json(json!({"revoked": true})))
 }
