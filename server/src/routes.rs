@@ -24,7 +24,7 @@ pub fn features() -> Mount {
     Mount::new()
         .page("/healthz", get(healthz))
         .page("/lang/{code}", get(switch_lang))
-        .merge(library())
+        .merge(crate::library::routes())
         .merge(crate::identity::routes())
         .merge(crate::administration::routes())
         .merge(training())
@@ -91,11 +91,6 @@ pub fn router(state: AppState) -> Router {
     .layer(CompressionLayer::new())
     .layer(TraceLayer::new_for_http())
     .with_state(state)
-}
-
-/// The regulation library's own route (the reading pages are Leptos routes).
-fn library() -> Mount {
-    Mount::new().page("/search", get(crate::library::search))
 }
 
 /// Courses, quizzes, certificates, assignments and training reports (Art. 10–11).

@@ -4,24 +4,20 @@
 //! Every query gets a page with status 200: an empty, over-long or meaningless query is
 //! answered with an explanation, never an error.
 
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 
 use app::pages::library::{SearchOutcome, SearchView, MAX_HITS_SHOWN};
 use corpus::library::Library;
 use domain::search::MAX_QUERY_CHARS;
 
+use crate::page::{view, Page};
 use crate::state::AppState;
 
 /// `GET /search?q=…`.
-pub async fn search(State(state): State<AppState>, req: Request) -> Response {
-    let raw = crate::pages::query_pairs(&req)
-        .into_iter()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
-    let view = search_view(&state.library, &raw);
-    crate::pages::render_with(&state, req, view).await
+pub async fn search(State(state): State<AppState>, page: Page) -> Response {
+    let results = search_view(&state.library, &page.query_value("q"));
+    view(results).into_response()
 }
 
 /// Runs `raw` and prepares what the page shows.
