@@ -11,6 +11,7 @@ pub mod identity;
 pub mod regulation;
 pub mod routing;
 pub mod search;
+pub mod tips;
 pub mod training;
 pub mod training_report;
 pub mod versions;

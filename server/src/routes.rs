@@ -29,7 +29,7 @@ pub fn features() -> Mount {
         .merge(crate::administration::routes())
         .merge(training())
         .merge(crate::events::routes())
-        .merge(tips())
+        .merge(crate::tips::routes())
         .merge(dashboard())
         .merge(leads())
 }
@@ -137,21 +137,6 @@ fn training() -> Mount {
             "/assignments/{id}",
             patch(assignments::update).delete(assignments::delete),
         )
-}
-
-/// Public tips and the joint office's intake of them.
-fn tips() -> Mount {
-    use crate::tips::*;
-    Mount::new()
-        .page("/tips", get(page).post(submit))
-        .form("/tips/status", post(status))
-        .form("/tips/reply", post(reply))
-        .page("/leads/tips", get(queue))
-        .page("/leads/tips/{id}", get(detail))
-        .form("/leads/tips/{id}/action", post(office_action))
-        .api("/tips", post(api_create))
-        .api("/tips/{receipt}", get(api_status))
-        .api("/tips/{receipt}/messages", post(api_message))
 }
 
 /// The information-sharing dashboard of Art. 9.

@@ -5,6 +5,7 @@
 
 mod events;
 mod identity;
+mod tips;
 
 use crate::i18n::Lang;
 
