@@ -4,6 +4,9 @@
 //! always has.
 
 mod events;
+mod training;
+
+pub use training::{StartError, StartNotice};
 
 use crate::i18n::Lang;
 
