@@ -1,7 +1,7 @@
 //! Answers: saving them as the learner goes, submitting (claim, score, certificate) and the
 //! per-question statistics.
 
-use domain::training::{passed, score_question, Course};
+use domain::training::{passed, score_question, AnswerProblem, Course};
 
 use super::progress::{add_months, new_code};
 use super::{corrupt, load, Answers, Attempt, Outcome, SubmitRefused};
@@ -11,24 +11,20 @@ use corpus::courses::Catalogue;
 use sqlx::Row;
 
 /// Checks that `answers` only name questions of the attempt and their options.
-pub fn check_answers(attempt: &Attempt, answers: &Answers) -> Result<(), String> {
+pub fn check_answers(attempt: &Attempt, answers: &Answers) -> Result<(), AnswerProblem> {
     for (qid, chosen) in answers {
         let Some(i) = attempt.question_ids.iter().position(|q| q == qid) else {
-            return Err(format!(
-                "题目不在本次测验中 / question {:?} is not part of this attempt",
-                qid.chars().take(64).collect::<String>()
-            ));
+            return Err(AnswerProblem::NotInAttempt(qid.chars().take(64).collect()));
         };
         let options = &attempt.option_orders[i.min(attempt.option_orders.len().saturating_sub(1))];
         if chosen.len() > options.len() {
-            return Err(format!("题目 {qid} 选项过多 / too many options for {qid}"));
+            return Err(AnswerProblem::TooManyOptions(qid.clone()));
         }
         if let Some(bad) = chosen.iter().find(|o| !options.contains(o)) {
-            return Err(format!(
-                "题目 {qid} 没有选项 {} / question {qid} has no option {:?}",
-                bad.chars().take(16).collect::<String>(),
-                bad.chars().take(16).collect::<String>()
-            ));
+            return Err(AnswerProblem::NoSuchOption {
+                question: qid.clone(),
+                option: bad.chars().take(16).collect(),
+            });
         }
     }
     Ok(())

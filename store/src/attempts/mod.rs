@@ -10,6 +10,8 @@
 //! - [`answers`]: saving answers, submitting and scoring, the per-question statistics;
 //! - [`progress`]: lessons completed and certificates;
 //! - [`assignments`]: the courses a unit assigns, and to whom.
+//!
+//! Refusals are typed (`domain::training`); their words are `app::refusals`'.
 
 mod answers;
 mod assignments;
@@ -18,7 +20,7 @@ mod start;
 
 use std::collections::BTreeMap;
 
-use domain::training::Course;
+use domain::training::{AnswerProblem, Course, StartRefusal};
 use sqlx::Row;
 
 use crate::{Db, StoreError};
@@ -32,7 +34,7 @@ pub use progress::{
     add_months, certificates_of, complete_lesson, completed_lessons, find_certificate, new_code,
     unit_certificates, Certificate,
 };
-pub use start::{mistakes, plan, plan_for, start, Mode, Next, Plan, Refusal};
+pub use start::{mistakes, plan, plan_for, start, Mode, Next, Plan};
 
 /// Late submissions within this grace after the time limit still count as on time.
 pub const GRACE_MS: i64 = 60_000;
@@ -74,54 +76,52 @@ impl Attempt {
 }
 
 /// Why no attempt was started.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum StartRefused {
-    #[error("no such quiz")]
     UnknownQuiz,
-    #[error("all {0} attempts used")]
-    NoAttemptsLeft(u32),
-    #[error("cooling down until {0}")]
-    CoolingDown(i64),
-    #[error("no mistakes to practise")]
-    NoMistakes,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    /// Nothing can start now, and why.
+    Refused(StartRefusal),
+    Store(StoreError),
 }
 
-impl From<Refusal> for StartRefused {
-    fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::NoAttemptsLeft(n) => StartRefused::NoAttemptsLeft(n),
-            Refusal::CoolingDown(t) => StartRefused::CoolingDown(t),
-            Refusal::NoMistakes => StartRefused::NoMistakes,
-        }
+impl From<StartRefusal> for StartRefused {
+    fn from(r: StartRefusal) -> Self {
+        StartRefused::Refused(r)
     }
 }
 
-/// Why a submission was not scored.
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitRefused {
-    /// No such attempt, or not the caller's.
-    #[error("not found")]
-    NotFound,
-    #[error("already submitted")]
-    AlreadySubmitted,
-    /// An answer names a question or option that is not in the attempt.
-    #[error("{0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for SubmitRefused {
-    fn from(e: sqlx::Error) -> Self {
-        SubmitRefused::Store(e.into())
+impl From<StoreError> for StartRefused {
+    fn from(e: StoreError) -> Self {
+        StartRefused::Store(e)
     }
 }
 
 impl From<sqlx::Error> for StartRefused {
     fn from(e: sqlx::Error) -> Self {
         StartRefused::Store(e.into())
+    }
+}
+
+/// Why answers were not saved or a submission was not scored.
+#[derive(Debug)]
+pub enum SubmitRefused {
+    /// No such attempt, or not the caller's.
+    NotFound,
+    AlreadySubmitted,
+    /// An answer names a question or option that is not in the attempt.
+    Invalid(AnswerProblem),
+    Store(StoreError),
+}
+
+impl From<StoreError> for SubmitRefused {
+    fn from(e: StoreError) -> Self {
+        SubmitRefused::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for SubmitRefused {
+    fn from(e: sqlx::Error) -> Self {
+        SubmitRefused::Store(e.into())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Starting an attempt: what a start would do now ([`plan`], for the start page and inside the
 //! start's transaction alike), and the start itself (a random draw, shuffled options).
 
-use domain::training::{score_question, Course};
+use domain::training::{score_question, Course, StartRefusal};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
@@ -64,18 +64,7 @@ pub enum Next {
     /// A new attempt may start.
     Start,
     /// Nothing can start now.
-    Refused(Refusal),
-}
-
-/// Why no attempt can start now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// Every exam attempt is used (the limit).
-    NoAttemptsLeft(u32),
-    /// Cooling down after the last exam attempt, until this time (Unix ms).
-    CoolingDown(i64),
-    /// Practice only: no question answered wrongly.
-    NoMistakes,
+    Refused(StartRefusal),
 }
 
 /// Decides what starting an attempt of `mode` would do at `now`, over the learner's attempts
@@ -93,7 +82,7 @@ pub fn plan(course: &Course, mode: Mode, attempts: &[Attempt], now: i64) -> Plan
     let next = match (resume, mode) {
         (Some(open), _) => Next::Resume(open),
         (None, Mode::Practice) if mistakes(course, attempts).is_empty() => {
-            Next::Refused(Refusal::NoMistakes)
+            Next::Refused(StartRefusal::NoMistakes)
         }
         (None, Mode::Practice) => Next::Start,
         (None, Mode::Exam) => {
@@ -105,9 +94,9 @@ pub fn plan(course: &Course, mode: Mode, attempts: &[Attempt], now: i64) -> Plan
                 .max();
             let until = last.map(|at| at + i64::from(quiz.cooldown_minutes) * 60_000);
             if mine.len() >= quiz.max_attempts as usize {
-                Next::Refused(Refusal::NoAttemptsLeft(quiz.max_attempts))
+                Next::Refused(StartRefusal::NoAttemptsLeft(quiz.max_attempts))
             } else if let Some(until) = until.filter(|u| now < *u) {
-                Next::Refused(Refusal::CoolingDown(until))
+                Next::Refused(StartRefusal::CoolingDown(until))
             } else {
                 Next::Start
             }
