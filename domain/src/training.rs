@@ -470,6 +470,63 @@ pub fn question_stats(
         .collect()
 }
 
+/// Why no quiz attempt can start now (decided by `store::attempts::plan`). Worded at the edge
+/// (`app::refusals`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartRefusal {
+    /// Every exam attempt is used (the limit).
+    NoAttemptsLeft(u32),
+    /// Cooling down after the last exam attempt, until this time (Unix ms).
+    CoolingDown(i64),
+    /// Practice only: no question answered wrongly.
+    NoMistakes,
+}
+
+/// An answer that names what the attempt does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnswerProblem {
+    /// A question that is not part of the attempt (its id, at most 64 characters of it).
+    NotInAttempt(String),
+    /// More options chosen for the question than it has.
+    TooManyOptions(String),
+    /// An option the question does not have (at most 16 characters of it).
+    NoSuchOption { question: String, option: String },
+}
+
+/// Why an attempt did not take answers or a submission. The variant decides the HTTP status
+/// at the edge: [`AttemptRefusal::is_invalid_input`] ones are 422, the rest 409.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttemptRefusal {
+    /// Submitted already: a second submission changes nothing.
+    AlreadySubmitted,
+    /// Past the time limit: the answers were not saved.
+    PastTimeLimit,
+    /// The answers name what the attempt does not have.
+    Invalid(AnswerProblem),
+}
+
+impl AttemptRefusal {
+    /// Whether the refusal is about what was sent (422) rather than the attempt's state (409).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, AttemptRefusal::Invalid(_))
+    }
+}
+
+/// Why a course assignment was refused: always about what was typed (422).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignmentRefusal {
+    /// No course of the catalogue chosen.
+    CourseMissing,
+    /// Someone chosen who is not an enabled member of the unit.
+    OutsideUnit,
+    /// "Selected people" with nobody selected.
+    NobodySelected,
+    /// Neither the unit, a role nor selected people.
+    TargetMissing,
+    /// The due date is not a date (`yyyy-mm-dd`).
+    DueDate,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

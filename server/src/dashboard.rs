@@ -72,7 +72,7 @@ pub async fn page(
             .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             .unwrap_or_else(|| c.to_string())
     };
-    let training = match crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await
+    let training = match crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await
     {
         Ok((view, _)) => view,
         Err(e) => return e.into_response(),
@@ -139,7 +139,7 @@ pub async fn page(
 pub struct DashboardJson {
     #[serde(flatten)]
     figures: Figures,
-    training: crate::training_reports::DashboardTrainingJson,
+    training: crate::training::reports::DashboardTrainingJson,
     /// Exchange events (Art. 12), portal-wide public figures.
     exchanges: store::events::ExchangeFigures,
 }
@@ -151,7 +151,7 @@ pub async fn json(
 ) -> Result<Json<DashboardJson>, AppError> {
     let (figures, dir, unit, jo) = load(&state, &caller).await?;
     let (_, training) =
-        crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await?;
+        crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await?;
     let exchanges = store::events::exchange_figures(&state.db, store::now_ms()).await?;
     Ok(Json(DashboardJson {
         figures,
@@ -166,7 +166,7 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let training = match crate::training_reports::dashboard_training(&state, &dir, &unit, jo).await
+    let training = match crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await
     {
         Ok((_, t)) => t,
         Err(e) => return e.into_response(),

@@ -26,7 +26,6 @@ pub mod state;
 pub mod time;
 pub mod tips;
 pub mod training;
-pub mod training_reports;
 
 pub use routes::router;
 pub use state::AppState;

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use serde::Deserialize;
@@ -27,7 +27,7 @@ pub fn features() -> Mount {
         .merge(crate::library::routes())
         .merge(crate::identity::routes())
         .merge(crate::administration::routes())
-        .merge(training())
+        .merge(crate::training::routes())
         .merge(crate::events::routes())
         .merge(crate::tips::routes())
         .merge(dashboard())
@@ -91,52 +91,6 @@ pub fn router(state: AppState) -> Router {
     .layer(CompressionLayer::new())
     .layer(TraceLayer::new_for_http())
     .with_state(state)
-}
-
-/// Courses, quizzes, certificates, assignments and training reports (Art. 10–11).
-fn training() -> Mount {
-    use crate::api::{assignments, training as api};
-    use crate::training::*;
-    Mount::new()
-        .page("/training", get(catalogue))
-        .page("/training/{course}", get(course))
-        .page("/training/{course}/{lesson}", get(lesson).post(complete))
-        .page("/quizzes/{quiz}", get(quiz))
-        .form("/quizzes/{quiz}/start", post(quiz_start))
-        .page("/quizzes/{quiz}/practice", get(practice))
-        .form("/quizzes/{quiz}/practice/start", post(practice_start))
-        .page("/quizzes/{quiz}/stats", get(stats))
-        .page("/training-admin", get(admin_page).post(admin_assign))
-        .form("/training-admin/assignments/{id}/due", post(admin_set_due))
-        .form(
-            "/training-admin/assignments/{id}/delete",
-            post(admin_delete),
-        )
-        .page("/training-admin/report.csv", get(admin_csv))
-        .page(
-            "/training-admin/reports",
-            get(crate::training_reports::page),
-        )
-        .page(
-            "/training-admin/reports.csv",
-            get(crate::training_reports::csv),
-        )
-        .page("/attempts/{attempt}", get(attempt).post(attempt_post))
-        .page("/verify/{code}", get(verify))
-        .page("/certificates/{code}/print", get(certificate_print))
-        .api("/courses", get(api::courses))
-        .api("/quizzes/{id}/attempts", post(api::start))
-        .api("/quizzes/{id}/practice", post(api::practice))
-        .api("/attempts/{id}/answers", post(api::save))
-        .api("/attempts/{id}/submit", post(api::submit))
-        .api(
-            "/assignments",
-            get(assignments::list).post(assignments::create),
-        )
-        .api(
-            "/assignments/{id}",
-            patch(assignments::update).delete(assignments::delete),
-        )
 }
 
 /// The information-sharing dashboard of Art. 9.

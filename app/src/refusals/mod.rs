@@ -6,6 +6,9 @@
 mod events;
 mod identity;
 mod tips;
+mod training;
+
+pub use training::{StartError, StartNotice};
 
 use crate::i18n::Lang;
 

@@ -1,10 +1,8 @@
 //! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
-pub mod assignments;
 pub mod leads;
 pub mod openapi;
-pub mod training;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};

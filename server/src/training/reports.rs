@@ -1,4 +1,5 @@
-//! Training reports: `/training-admin/reports` (page) and `/training-admin/reports.csv`.
+//! Training reports: `/training-admin/reports` (page) and `/training-admin/reports.csv`, and
+//! the training figures of the Article 9 dashboard ([`dashboard_training`]).
 //!
 //! Who sees which units is `domain::training_report::visible_units`: the system administrator
 //! every unit; a training administrator its unit, or, for a municipal unit at the top of its
@@ -12,37 +13,30 @@ use std::collections::BTreeMap;
 
 use app::pages::training::{Bi, TrainingView};
 use app::pages::training_reports::{Chart, OverdueRow, ReportView, UnitRow};
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use domain::directory::{Directory, Unit};
 use domain::training_report::{
     cumulative, date_of_day, day_of, show_percent, visible_units, Counts, Viewer,
 };
 use store::attempts::{self, Assignment};
-use store::sessions::Caller;
 use store::training_reports as reports;
 use store::users::Role;
+use store::StoreError;
 
+use super::labels::{course_title, date};
 use crate::error::AppError;
-use crate::pages::{not_found, query_pairs, render_with};
+use crate::page::{value, view, Page, PageError};
 use crate::state::AppState;
 
 /// Most overdue people listed on the page (the count says how many there are).
 const OVERDUE_SHOWN: i64 = 500;
 
-/// The units the caller may see reports of (never empty), with the directory. Otherwise a
-/// sign-in redirect, or the audited 404 page.
-pub async fn report_units(
-    state: &AppState,
-    caller: &Caller,
-    req: Request,
-) -> Result<(Vec<Unit>, Directory, Request), Response> {
-    let dir = match store::units::load_directory(&state.db).await {
-        Ok(d) => d,
-        Err(e) => return Err(AppError::from(e).into_response()),
-    };
-    let viewer = match caller.user() {
+/// The units the caller may see reports of (never empty). Anonymous → sign in; someone who
+/// may see none → the audited 404, or the 404 page for a training administrator of no unit.
+async fn report_units(state: &AppState, page: &Page) -> Result<Vec<Unit>, PageError> {
+    let dir = store::units::load_directory(&state.db).await?;
+    let viewer = match page.caller.user() {
         Some(u) if u.must_change_password => None,
         Some(u) if u.has(Role::Admin) => Some(Viewer::SystemAdmin),
         Some(u) if u.has(Role::TrainingAdmin) => u.unit_code.as_deref().map(Viewer::TrainingAdmin),
@@ -50,26 +44,14 @@ pub async fn report_units(
     };
     let units = viewer.map(|v| visible_units(&dir, v)).unwrap_or_default();
     if units.is_empty() {
-        let (_, req) = crate::pages::require_role(state, caller, Role::TrainingAdmin, req).await?;
-        return Err(not_found(state, req).await);
+        page.role(Role::TrainingAdmin)?;
+        return Err(PageError::NotFound);
     }
-    Ok((units, dir, req))
+    Ok(units)
 }
 
 fn unit_name(u: &Unit) -> Bi {
     Bi::new(&u.name_zh, &u.name_en)
-}
-
-fn course_title(state: &AppState, id: &str) -> Bi {
-    state
-        .courses
-        .course(id)
-        .map(|lc| Bi::new(&lc.course.title_zh, &lc.course.title_en))
-        .unwrap_or_else(|| Bi::new(id, id))
-}
-
-fn date(ms: i64) -> String {
-    date_of_day(day_of(ms))
 }
 
 /// What the query selects among the visible units.
@@ -81,13 +63,7 @@ struct Selection {
 }
 
 fn selection(all: Vec<Unit>, query: &[(String, String)]) -> Selection {
-    let param = |k: &str| {
-        query
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let param = |k: &str| value(query, k).trim().to_string();
     let (region, unit) = (param("region"), param("unit"));
     let units: Vec<Unit> = if all.iter().any(|u| u.code == unit) {
         all.iter().filter(|u| u.code == unit).cloned().collect()
@@ -143,7 +119,7 @@ impl Figures {
     }
 }
 
-async fn figures(state: &AppState, units: &[Unit], now: i64) -> Result<Figures, AppError> {
+async fn figures(state: &AppState, units: &[Unit], now: i64) -> Result<Figures, StoreError> {
     Ok(Figures {
         cells: reports::counts(&state.db, &state.courses, &codes(units), now).await?,
     })
@@ -194,7 +170,7 @@ async fn chart(
     assignment: Option<&Assignment>,
     f: &Figures,
     now: i64,
-) -> Result<Chart, AppError> {
+) -> Result<Chart, StoreError> {
     let today = day_of(now);
     let title = course_title(state, course);
     let (title, per_day, target, start) = match assignment {
@@ -301,37 +277,17 @@ fn scope_text(s: &Selection) -> Bi {
 }
 
 /// `GET /training-admin/reports`.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    let (all, _, req) = match report_units(&state, &caller, req).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let query = query_pairs(&req);
-    match build(&state, &caller, all, &query).await {
-        Ok(view) => render_with(&state, req, TrainingView::Reports(view)).await,
-        Err(e) => e.into_response(),
-    }
+pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    let all = report_units(&state, &page).await?;
+    let report = build(&state, &page, all).await?;
+    Ok(view(TrainingView::Reports(report)).into_response())
 }
 
-async fn build(
-    state: &AppState,
-    caller: &Caller,
-    all: Vec<Unit>,
-    query: &[(String, String)],
-) -> Result<ReportView, AppError> {
+async fn build(state: &AppState, page: &Page, all: Vec<Unit>) -> Result<ReportView, StoreError> {
+    let query = &page.query();
     let now = store::now_ms();
     let sel = selection(all, query);
-    let param = |k: &str| {
-        query
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let param = |k: &str| value(query, k).trim().to_string();
     let f = figures(state, &sel.units, now).await?;
     // Assignments can be charted when one unit is selected.
     let assignments = match sel.units.as_slice() {
@@ -369,7 +325,7 @@ async fn build(
     };
     store::audit::record(
         &state.db,
-        &caller.actor(),
+        &page.caller.actor(),
         store::audit::Event {
             action: "training.report_viewed",
             object_type: Some("training_report"),
@@ -450,20 +406,10 @@ async fn build(
 
 /// `GET /training-admin/reports.csv`: one row per unit and course with figures, then one per
 /// unit and a total; UTF-8 with BOM so Excel reads the Chinese text.
-pub async fn csv(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    let (all, _, req) = match report_units(&state, &caller, req).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let sel = selection(all, &query_pairs(&req));
-    let f = match figures(&state, &sel.units, store::now_ms()).await {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
+pub async fn csv(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    let all = report_units(&state, &page).await?;
+    let sel = selection(all, &page.query());
+    let f = figures(&state, &sel.units, store::now_ms()).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut ok = w
         .write_record([
@@ -507,11 +453,10 @@ pub async fn csv(
         row(&u.code, &u.name_zh, "全部课程", &f.unit(&u.code));
     }
     row("", "合计", "全部课程", &f.total());
-    let bytes = match w.into_inner() {
-        Ok(b) if ok => b,
-        _ => return AppError::BadRequest("export failed".into()).into_response(),
-    };
-    crate::pages::excel_csv(bytes, "training-figures.csv")
+    Ok(match w.into_inner() {
+        Ok(bytes) if ok => crate::pages::excel_csv(bytes, "training-figures.csv"),
+        _ => AppError::BadRequest("export failed".into()).into_response(),
+    })
 }
 
 /// The training figures of the Article 9 dashboard, as its JSON export carries them.

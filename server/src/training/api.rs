@@ -1,0 +1,281 @@
+//! `/api/v1/courses`, `/api/v1/quizzes/{id}/attempts`, `/api/v1/attempts/{id}/…`: the course
+//! and quiz contract of interfaces.md. A thin adapter: JSON bodies become the service's
+//! commands ([`StartAttempt`], [`Answering`]), and refusals are worded by `app::refusals`
+//! (`中文 / English`), the variant deciding the status.
+//!
+//! An attempt's questions are built from the catalogue field by field (id, kind, prompt,
+//! scenario, option id and text), so the right answers and the explanations cannot slip into a
+//! response before submission. The review after submission carries them.
+
+use app::refusals::{Localize, StartError};
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+use domain::training::{Course, StartRefusal};
+use serde::{Deserialize, Serialize};
+use store::attempts::{Answers, Attempt, Mode};
+use store::sessions::Caller;
+
+use super::service::{self, Answering, StartAttempt, TrainingError};
+use crate::api::require_user;
+use crate::api::{ApiJson, ApiPath};
+use crate::error::AppError;
+use crate::state::AppState;
+
+impl From<TrainingError> for AppError {
+    fn from(e: TrainingError) -> Self {
+        match e {
+            TrainingError::NotFound => AppError::NotFound,
+            TrainingError::Start(refusal) => {
+                let words = StartError {
+                    refusal,
+                    now: store::now_ms(),
+                };
+                match refusal {
+                    StartRefusal::CoolingDown(_) => AppError::TooManyRequests(words.both()),
+                    _ => AppError::Conflict(words.both()),
+                }
+            }
+            TrainingError::Attempt(r) if r.is_invalid_input() => AppError::Unprocessable(r.both()),
+            TrainingError::Attempt(r) => AppError::Conflict(r.both()),
+            TrainingError::Assignment(r) => AppError::Unprocessable(r.both()),
+            TrainingError::Store(e) => AppError::Store(e),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct QuizSummary {
+    id: String,
+    questions: u32,
+    pass_mark: u32,
+    max_attempts: u32,
+    cooldown_minutes: u32,
+    time_limit_minutes: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct CourseSummary {
+    id: String,
+    title_zh: String,
+    title_en: String,
+    lessons: usize,
+    validity_months: u32,
+    quiz: QuizSummary,
+}
+
+/// `GET /api/v1/courses` (public): every course with its quiz.
+pub async fn courses(State(state): State<AppState>) -> Json<Vec<CourseSummary>> {
+    Json(
+        state
+            .courses
+            .courses
+            .iter()
+            .map(|c| {
+                let c = &c.course;
+                CourseSummary {
+                    id: c.id.clone(),
+                    title_zh: c.title_zh.clone(),
+                    title_en: c.title_en.clone(),
+                    lessons: c.lessons.len(),
+                    validity_months: c.validity_months,
+                    quiz: QuizSummary {
+                        id: c.quiz.id.clone(),
+                        questions: c.quiz.draw,
+                        pass_mark: c.quiz.pass_mark,
+                        max_attempts: c.quiz.max_attempts,
+                        cooldown_minutes: c.quiz.cooldown_minutes,
+                        time_limit_minutes: c.quiz.time_limit_minutes,
+                    },
+                }
+            })
+            .collect(),
+    )
+}
+
+#[derive(Serialize)]
+pub struct OptionOut {
+    id: String,
+    text: String,
+    text_en: String,
+}
+
+#[derive(Serialize)]
+pub struct QuestionOut {
+    id: String,
+    kind: &'static str,
+    prompt: String,
+    prompt_en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario_en: Option<String>,
+    options: Vec<OptionOut>,
+}
+
+#[derive(Serialize)]
+pub struct AttemptOut {
+    attempt_id: i64,
+    resumed: bool,
+    started_at: i64,
+    /// When answers stop counting (Unix ms), if the quiz has a time limit.
+    deadline: Option<i64>,
+    questions: Vec<QuestionOut>,
+    /// Answers saved so far (the learner's own choices).
+    answers: Answers,
+}
+
+/// The questions of `attempt` as the learner sees them: no right answers, no explanations.
+fn questions_out(course: &Course, attempt: &Attempt) -> Vec<QuestionOut> {
+    service::drawn(course, attempt)
+        .map(|(q, options)| QuestionOut {
+            id: q.id.clone(),
+            kind: q.kind.as_str(),
+            prompt: q.prompt_zh.clone(),
+            prompt_en: q.prompt_en.clone(),
+            scenario: q.scenario_zh.clone(),
+            scenario_en: q.scenario_en.clone(),
+            options: options
+                .iter()
+                .map(|o| OptionOut {
+                    id: o.id.clone(),
+                    text: o.text_zh.clone(),
+                    text_en: o.text_en.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Starts or resumes an attempt of `mode` for the caller, as the API shows it.
+async fn begin(
+    state: &AppState,
+    caller: &Caller,
+    quiz: &str,
+    mode: Mode,
+) -> Result<Json<AttemptOut>, AppError> {
+    require_user(caller)?;
+    let started = service::start(state, caller, StartAttempt { quiz, mode }).await?;
+    let (course, attempt) = (started.course, started.attempt);
+    Ok(Json(AttemptOut {
+        attempt_id: attempt.id,
+        resumed: started.resumed,
+        started_at: attempt.started_at,
+        deadline: attempt.deadline(course),
+        questions: questions_out(course, &attempt),
+        answers: attempt.answers,
+    }))
+}
+
+/// `POST /api/v1/quizzes/{id}/attempts` (signed in): resumes the open attempt or starts one.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+) -> Result<Json<AttemptOut>, AppError> {
+    begin(&state, &caller, &quiz_id, Mode::Exam).await
+}
+
+/// `POST /api/v1/quizzes/{id}/practice` (signed in): "practise my mistakes", drawn from the
+/// questions the learner last answered wrongly; no limit, no certificate. 409 with no mistakes.
+pub async fn practice(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(quiz_id): Path<String>,
+) -> Result<Json<AttemptOut>, AppError> {
+    begin(&state, &caller, &quiz_id, Mode::Practice).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersBody {
+    answers: Answers,
+}
+
+#[derive(Serialize)]
+pub struct Saved {
+    saved: bool,
+}
+
+/// `POST /api/v1/attempts/{id}/answers`: saves answers as the learner goes.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AnswersBody>,
+) -> Result<Json<Saved>, AppError> {
+    require_user(&caller)?;
+    service::save(&state, &caller, answering(id, body)).await?;
+    Ok(Json(Saved { saved: true }))
+}
+
+/// The answers of a body for attempt `id`: a question they do not name keeps its saved answer.
+fn answering(id: i64, body: AnswersBody) -> Answering {
+    Answering {
+        attempt: id,
+        answers: body.answers,
+        whole_form: false,
+    }
+}
+
+#[derive(Serialize)]
+pub struct ReviewOut {
+    question_id: String,
+    correct: bool,
+    points: f64,
+    chosen: Vec<String>,
+    correct_options: Vec<String>,
+    explanation: String,
+    explanation_en: String,
+    citations: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SubmitOut {
+    attempt_id: i64,
+    score: f64,
+    max_score: f64,
+    passed: bool,
+    late: bool,
+    review: Vec<ReviewOut>,
+    certificate: Option<String>,
+}
+
+/// The review of a submitted attempt: per question the right options and the explanation.
+fn review_out(course: &Course, attempt: &Attempt) -> Vec<ReviewOut> {
+    service::reviewed(course, attempt)
+        .map(|r| {
+            let q = r.question;
+            ReviewOut {
+                question_id: q.id.clone(),
+                correct: r.correct,
+                points: r.points,
+                chosen: r.chosen,
+                correct_options: q.correct_ids().into_iter().map(String::from).collect(),
+                explanation: q.explanation_zh.clone(),
+                explanation_en: q.explanation_en.clone(),
+                citations: q.cites.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `POST /api/v1/attempts/{id}/submit`: scores the attempt once; a second submit is a 409.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AnswersBody>,
+) -> Result<Json<SubmitOut>, AppError> {
+    require_user(&caller)?;
+    let submitted = service::submit(&state, &caller, answering(id, body)).await?;
+    let o = submitted.outcome;
+    Ok(Json(SubmitOut {
+        attempt_id: o.attempt.id,
+        score: o.score,
+        max_score: o.max_score,
+        passed: o.passed,
+        late: o.late,
+        review: review_out(submitted.course, &o.attempt),
+        certificate: o.certificate,
+    }))
+}

@@ -1,0 +1,241 @@
+//! `/api/v1/assignments`: the signed-in member's required courses, and for a training
+//! administrator the assignments of their unit with completion counts; creating, moving the
+//! due date of and deleting the unit's assignments: the service's [`AssignmentCommand`]s, as
+//! the `/training-admin` forms run them. An assignment of another unit is a 404, as on the
+//! pages.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use store::attempts::{self, Target};
+use store::sessions::Caller;
+use store::users::User;
+
+use super::labels::{course_title, date};
+use super::service::{self, administered_unit, unit_progress, AssignmentCommand, Standing};
+use crate::api::require_user;
+use crate::api::{ApiJson, ApiPath};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct RequiredOut {
+    course_id: String,
+    title_zh: String,
+    title_en: String,
+    due_at: i64,
+    /// The due date (Beijing), `yyyy-mm-dd`.
+    due: String,
+    /// `done`, `pending` or `overdue`.
+    status: &'static str,
+    /// The verification code of the valid certificate, when done.
+    certificate: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PersonOut {
+    id: i64,
+    login: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+pub struct AssignmentOut {
+    id: i64,
+    unit: String,
+    course_id: String,
+    /// `unit`, `role:<role>` or `people`.
+    target: String,
+    /// The people of a `people` target.
+    people: Vec<PersonOut>,
+    due_at: i64,
+    due: String,
+    created_at: i64,
+    /// People it applies to now, and of those completed / overdue.
+    assigned: usize,
+    completed: usize,
+    overdue: usize,
+}
+
+#[derive(Serialize)]
+pub struct ListOut {
+    unit: Option<String>,
+    required: Vec<RequiredOut>,
+    /// Training administrators only: the unit's assignments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assignments: Option<Vec<AssignmentOut>>,
+}
+
+/// The caller's unit, if they are its training administrator; otherwise 401 or 404.
+fn trainer(caller: &Caller) -> Result<(&User, String), AppError> {
+    require_user(caller)?;
+    administered_unit(caller)
+        .map(|(user, unit)| (user, unit.to_string()))
+        .ok_or(AppError::NotFound)
+}
+
+fn target_code(t: &Target) -> String {
+    match t {
+        Target::Unit => "unit".into(),
+        Target::Role(r) => format!("role:{}", r.as_str()),
+        Target::People(_) => "people".into(),
+    }
+}
+
+/// The unit's assignments with their counts (three queries however many there are).
+async fn unit_assignments(state: &AppState, unit: &str) -> Result<Vec<AssignmentOut>, AppError> {
+    let progress = unit_progress(state, unit).await?;
+    let members = &progress.members;
+    Ok(progress
+        .assignments
+        .iter()
+        .map(|(a, learners)| {
+            let n = |s: Standing| learners.iter().filter(|l| l.standing == s).count();
+            let people = match &a.target {
+                Target::People(ids) => members
+                    .iter()
+                    .filter(|m| ids.contains(&m.id))
+                    .map(|m| PersonOut {
+                        id: m.id,
+                        login: m.login.clone(),
+                        name: m.display_name.clone(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            AssignmentOut {
+                id: a.id,
+                unit: a.unit_code.clone(),
+                course_id: a.course_id.clone(),
+                target: target_code(&a.target),
+                people,
+                due_at: a.due_at,
+                due: date(a.due_at),
+                created_at: a.created_at,
+                assigned: learners.len(),
+                completed: n(Standing::Done),
+                overdue: n(Standing::Overdue),
+            }
+        })
+        .collect())
+}
+
+async fn one(state: &AppState, unit: &str, id: i64) -> Result<AssignmentOut, AppError> {
+    unit_assignments(state, unit)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /api/v1/assignments` (signed in).
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<ListOut>, AppError> {
+    let user = require_user(&caller)?;
+    let now = store::now_ms();
+    let required = match &user.unit_code {
+        Some(unit) => {
+            let (due, certs) = tokio::try_join!(
+                attempts::required_courses(&state.db, user.id, unit, &user.roles),
+                attempts::certificates_of(&state.db, user.id)
+            )?;
+            due.into_iter()
+                .map(|(course_id, due_at)| {
+                    let cert = certs.get(&course_id);
+                    let standing = Standing::of(cert.map(|c| c.2), due_at, now);
+                    let title = course_title(&state, &course_id);
+                    RequiredOut {
+                        status: standing.code(),
+                        certificate: cert
+                            .filter(|_| standing == Standing::Done)
+                            .map(|(code, ..)| code.clone()),
+                        due: date(due_at),
+                        course_id,
+                        title_zh: title.zh,
+                        title_en: title.en,
+                        due_at,
+                    }
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let assignments = match administered_unit(&caller) {
+        Some((_, unit)) => Some(unit_assignments(&state, unit).await?),
+        None => None,
+    };
+    Ok(Json(ListOut {
+        unit: user.unit_code.clone(),
+        required,
+        assignments,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    course_id: String,
+    /// `unit`, `role:<role>` or `people`.
+    target: String,
+    #[serde(default)]
+    people: Vec<i64>,
+    /// `yyyy-mm-dd` (due at the end of that day, Beijing time).
+    due: String,
+}
+
+/// `POST /api/v1/assignments` (a training administrator): assigns a course in their unit.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> Result<Response, AppError> {
+    let (_, unit) = trainer(&caller)?;
+    let command = AssignmentCommand::Create {
+        course: body.course_id,
+        target: body.target,
+        people: body.people,
+        due: body.due,
+    };
+    let id = service::run_assignment(&state, &caller, command).await?;
+    Ok((StatusCode::CREATED, Json(one(&state, &unit, id).await?)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBody {
+    /// The new due date, `yyyy-mm-dd`.
+    due: String,
+}
+
+/// `PATCH /api/v1/assignments/{id}`: moves the due date.
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> Result<Json<AssignmentOut>, AppError> {
+    let (_, unit) = trainer(&caller)?;
+    let command = AssignmentCommand::SetDue { id, due: body.due };
+    service::run_assignment(&state, &caller, command).await?;
+    Ok(Json(one(&state, &unit, id).await?))
+}
+
+#[derive(Serialize)]
+pub struct Deleted {
+    deleted: i64,
+}
+
+/// `DELETE /api/v1/assignments/{id}`.
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Deleted>, AppError> {
+    trainer(&caller)?;
+    service::run_assignment(&state, &caller, AssignmentCommand::Delete { id }).await?;
+    Ok(Json(Deleted { deleted: id }))
+}

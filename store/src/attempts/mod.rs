@@ -1,0 +1,191 @@
+//! Quiz attempts, lesson progress, certificates and course assignments.
+//!
+//! An attempt stores the questions drawn for it, their option order and the answers saved so
+//! far, so a reload or a lost connection resumes it. Scoring happens here, on the server, from
+//! the catalogue loaded at start; the right answers never leave the server before submission.
+//! Submission is a transaction that first claims the attempt (`submitted_at IS NULL`), so a
+//! second submission, however close in time, changes nothing.
+//!
+//! - [`start`]: what starting an attempt would do ([`plan`]), and starting one;
+//! - [`answers`]: saving answers, submitting and scoring, the per-question statistics;
+//! - [`progress`]: lessons completed and certificates;
+//! - [`assignments`]: the courses a unit assigns, and to whom.
+//!
+//! Refusals are typed (`domain::training`); their words are `app::refusals`'.
+
+mod answers;
+mod assignments;
+mod progress;
+mod start;
+
+use std::collections::BTreeMap;
+
+use domain::training::{AnswerProblem, Course, StartRefusal};
+use sqlx::Row;
+
+use crate::{Db, StoreError};
+
+pub use answers::{check_answers, save_answers, submit, submitted_answers};
+pub use assignments::{
+    assign, assignment, delete_assignment, required_courses, set_due, unit_assignments,
+    unit_members, Assignment, Member, Target,
+};
+pub use progress::{
+    add_months, certificates_of, complete_lesson, completed_lessons, find_certificate, new_code,
+    unit_certificates, Certificate,
+};
+pub use start::{mistakes, plan, plan_for, start, Mode, Next, Plan};
+
+/// Late submissions within this grace after the time limit still count as on time.
+pub const GRACE_MS: i64 = 60_000;
+
+/// Answers by question id: the chosen option ids.
+pub type Answers = BTreeMap<String, Vec<String>>;
+
+/// A stored attempt.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub id: i64,
+    pub quiz_id: String,
+    pub user_id: i64,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    /// The drawn questions, in the order shown.
+    pub question_ids: Vec<String>,
+    /// Per drawn question, its option ids in the order shown.
+    pub option_orders: Vec<Vec<String>>,
+    pub answers: Answers,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub passed: bool,
+    /// A "practise my mistakes" attempt: no limit, no cool-down, no certificate.
+    pub practice: bool,
+}
+
+impl Attempt {
+    /// When answers stop counting (time limit plus grace), if the quiz has a limit.
+    pub fn deadline(&self, course: &Course) -> Option<i64> {
+        if self.practice {
+            return None;
+        }
+        course
+            .quiz
+            .time_limit_minutes
+            .map(|m| self.started_at + i64::from(m) * 60_000 + GRACE_MS)
+    }
+}
+
+/// Why no attempt was started.
+#[derive(Debug)]
+pub enum StartRefused {
+    UnknownQuiz,
+    /// Nothing can start now, and why.
+    Refused(StartRefusal),
+    Store(StoreError),
+}
+
+impl From<StartRefusal> for StartRefused {
+    fn from(r: StartRefusal) -> Self {
+        StartRefused::Refused(r)
+    }
+}
+
+impl From<StoreError> for StartRefused {
+    fn from(e: StoreError) -> Self {
+        StartRefused::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for StartRefused {
+    fn from(e: sqlx::Error) -> Self {
+        StartRefused::Store(e.into())
+    }
+}
+
+/// Why answers were not saved or a submission was not scored.
+#[derive(Debug)]
+pub enum SubmitRefused {
+    /// No such attempt, or not the caller's.
+    NotFound,
+    AlreadySubmitted,
+    /// An answer names a question or option that is not in the attempt.
+    Invalid(AnswerProblem),
+    Store(StoreError),
+}
+
+impl From<StoreError> for SubmitRefused {
+    fn from(e: StoreError) -> Self {
+        SubmitRefused::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for SubmitRefused {
+    fn from(e: sqlx::Error) -> Self {
+        SubmitRefused::Store(e.into())
+    }
+}
+
+/// A scored attempt.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub attempt: Attempt,
+    pub score: f64,
+    pub max_score: f64,
+    pub passed: bool,
+    /// The verification code, when this submission passed.
+    pub certificate: Option<String>,
+    /// Submitted after the time limit: only the answers saved in time were scored.
+    pub late: bool,
+}
+
+pub(crate) fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("quiz attempt: {what}"))
+}
+
+pub(crate) fn row_to_attempt(r: &sqlx::any::AnyRow) -> Result<Attempt, StoreError> {
+    let qids: String = r.try_get("question_ids")?;
+    let orders: String = r.try_get("option_orders")?;
+    let answers: String = r.try_get("answers")?;
+    let passed: i64 = r.try_get("passed")?;
+    let mode: String = r.try_get("mode")?;
+    Ok(Attempt {
+        id: r.try_get("id")?,
+        quiz_id: r.try_get("quiz_id")?,
+        user_id: r.try_get("user_id")?,
+        started_at: r.try_get("started_at")?,
+        submitted_at: r.try_get("submitted_at")?,
+        question_ids: serde_json::from_str(&qids).map_err(|_| corrupt("question ids"))?,
+        option_orders: serde_json::from_str(&orders).map_err(|_| corrupt("option orders"))?,
+        answers: serde_json::from_str(&answers).map_err(|_| corrupt("answers"))?,
+        score: r.try_get("score")?,
+        max_score: r.try_get("max_score")?,
+        passed: passed != 0,
+        practice: mode == "practice",
+    })
+}
+
+pub(crate) const COLUMNS: &str = "id, quiz_id, user_id, started_at, submitted_at, question_ids, option_orders, answers, score, max_score, passed, mode";
+
+/// The attempt `id` if it belongs to `user_id`.
+pub async fn load(db: &Db, id: i64, user_id: i64) -> Result<Option<Attempt>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM quiz_attempts WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(row_to_attempt).transpose()
+}
+
+/// The user's attempts at `quiz_id`, newest first.
+pub async fn list(db: &Db, user_id: i64, quiz_id: &str) -> Result<Vec<Attempt>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at DESC, id DESC"
+    ))
+    .bind(user_id)
+    .bind(quiz_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(row_to_attempt).collect()
+}
