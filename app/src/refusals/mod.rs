@@ -4,6 +4,7 @@
 //! always has.
 
 mod events;
+mod leads;
 
 use crate::i18n::Lang;
 
