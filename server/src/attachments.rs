@@ -2,6 +2,7 @@
 //! portal) and download, for the units that may see the lead; everyone else gets 404. Every
 //! upload and download is audited by the store.
 
+use app::refusals::Localize;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -61,7 +62,7 @@ async fn upload(
     match add_attachment(&state.db, id, &author, &name, &bytes).await {
         Ok(info) => Ok(info),
         Err(UploadError::NotFound) => Err(AppError::NotFound),
-        Err(UploadError::Refused(m)) => Err(AppError::Unprocessable(m)),
+        Err(UploadError::Refused(r)) => Err(AppError::Unprocessable(r.both())),
         Err(UploadError::Store(e)) => Err(e.into()),
     }
 }

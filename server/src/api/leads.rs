@@ -1,5 +1,6 @@
 //! `/api/v1/leads/*`: the routing preview of Articles 6–8 (the lead case file follows).
 
+use app::refusals::Localize;
 use axum::extract::State;
 use axum::Json;
 use domain::routing::{route_lead, RouteError, Subject};
@@ -228,7 +229,7 @@ pub async fn run_action(
     match apply_action(&state.db, id, &author, &req).await {
         Ok(case) => Ok((case, h.unit.clone(), h.joint_office)),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
-        Err(ActionError::NotAllowed(m)) => Err(AppError::Conflict(m)),
+        Err(ActionError::NotAllowed(r)) => Err(AppError::Conflict(r.both())),
         Err(ActionError::Store(e)) => Err(e.into()),
     }
 }
