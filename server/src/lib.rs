@@ -6,7 +6,6 @@
 
 pub mod admin;
 pub mod api;
-pub mod attachments;
 pub mod auth;
 pub mod bench;
 pub mod commands;
@@ -14,7 +13,6 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod events;
-pub mod lead_pages;
 pub mod leads;
 pub mod library;
 pub mod mount;

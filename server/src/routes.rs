@@ -32,7 +32,7 @@ pub fn features() -> Mount {
         .merge(crate::events::routes())
         .merge(tips())
         .merge(dashboard())
-        .merge(leads())
+        .merge(crate::leads::routes())
 }
 
 /// Builds the whole application router over `state`.
@@ -45,10 +45,10 @@ pub fn router(state: AppState) -> Router {
     let uploads = features
         .uploads
         .layer(axum::extract::DefaultBodyLimit::max(
-            crate::attachments::UPLOAD_BODY_LIMIT,
+            crate::leads::attachments::UPLOAD_BODY_LIMIT,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            crate::attachments::UPLOAD_BODY_LIMIT,
+            crate::leads::attachments::UPLOAD_BODY_LIMIT,
         ));
     let api = Router::new()
         .route("/openapi.json", get(crate::api::openapi::document))
@@ -205,37 +205,6 @@ fn dashboard() -> Mount {
         .page("/leads/dashboard", get(crate::dashboard::page))
         .page("/leads/dashboard.csv", get(crate::dashboard::csv))
         .api("/dashboard", get(crate::dashboard::json))
-}
-
-/// Leads (Art. 6–8, 13): reporting, routing, hand-overs, the case file and its attachments.
-fn leads() -> Mount {
-    use crate::api::leads as api;
-    use crate::lead_pages::*;
-    Mount::new()
-        .page("/leads", get(inbox))
-        .page("/leads/new", get(report_form).post(report_submit))
-        .page("/leads/{id}", get(case_page))
-        .form("/leads/{id}/action", post(case_action))
-        .page(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
-        .upload(
-            "/leads/{id}/attachments",
-            post(crate::attachments::page_upload),
-        )
-        .upload(
-            "/api/v1/leads/{id}/attachments",
-            post(crate::attachments::api_upload),
-        )
-        .api("/leads/route-preview", post(api::route_preview))
-        .api("/leads", get(api::list).post(api::create))
-        .api("/leads/{id}", get(api::show))
-        .api("/leads/{id}/actions", post(api::act))
-        .api(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
 }
 
 /// `GET /healthz`: 200 once the database answers, 503 otherwise.

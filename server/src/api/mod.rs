@@ -3,7 +3,6 @@
 
 pub mod assignments;
 pub mod auth;
-pub mod leads;
 pub mod openapi;
 pub mod training;
 
