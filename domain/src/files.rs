@@ -76,6 +76,38 @@ pub fn display_name(file_name: &str) -> String {
     }
 }
 
+/// Why an attachment was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadRefusal {
+    /// Over [`MAX_FILE_BYTES`].
+    FileTooLarge,
+    /// The lead's attachments would exceed [`MAX_LEAD_BYTES`].
+    LeadFull,
+    /// Not a type of the allow-list ([`sniff`]).
+    TypeNotAllowed,
+    /// The case is closed.
+    CaseClosed,
+    /// The upload has no file.
+    NoFile,
+    /// The file broke off or was over the body limit.
+    FileBroken,
+    /// The upload could not be read at all.
+    Unreadable,
+    /// The request is not `multipart/form-data`.
+    NotMultipart,
+}
+
+impl UploadRefusal {
+    /// Whether the upload itself could not be read (a malformed request rather than a file
+    /// refused).
+    pub fn is_malformed(self) -> bool {
+        matches!(
+            self,
+            UploadRefusal::FileBroken | UploadRefusal::Unreadable | UploadRefusal::NotMultipart
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

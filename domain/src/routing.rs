@@ -147,8 +147,9 @@ pub struct RoutePlan {
     pub reason_en: String,
 }
 
-/// Why a lead could not be routed at all.
-#[derive(Debug, PartialEq, Eq)]
+/// Why a lead could not be routed at all. The portal words it in `app::refusals`; `Display`
+/// is for logs and panics.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteError {
     /// The discoverer or the subject's unit is not in the directory.
     UnknownUnit(String),

@@ -6,7 +6,6 @@
 
 pub mod administration;
 pub mod api;
-pub mod attachments;
 pub mod bench;
 pub mod commands;
 pub mod config;
@@ -14,12 +13,10 @@ pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod identity;
-pub mod lead_pages;
 pub mod leads;
 pub mod library;
 pub mod mount;
 pub mod page;
-pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod state;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use app::i18n::Lang;
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
-use axum::http::{request::Parts, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
@@ -301,12 +301,12 @@ pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> 
 }
 
 /// Renders the app for `req`, with the base context and `provide` run before rendering.
-async fn render(
+pub async fn render(
     state: &AppState,
     req: Request,
     provide: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
-    let base = crate::pages::base_context(state);
+    let base = base_context(state);
     let options = state.leptos.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
@@ -344,6 +344,41 @@ pub fn redirect(to: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(axum::http::header::LOCATION, to.to_string())],
+    )
+        .into_response()
+}
+
+/// Context every page gets: the database handle and the loaded content.
+pub fn base_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let (db, reg, reg_en) = (
+        state.db.clone(),
+        state.content.regulation.clone(),
+        state.content.regulation_en.clone(),
+    );
+    let library = state.library.clone();
+    let courses = state.courses.clone();
+    move || {
+        provide_context(db.clone());
+        provide_context(reg.clone());
+        provide_context(reg_en.clone());
+        provide_context(library.clone());
+        provide_context(courses.clone());
+    }
+}
+
+/// A CSV download that Excel opens with its Chinese text intact (UTF-8 with a BOM).
+pub fn excel_csv(bytes: Vec<u8>, filename: &str) -> Response {
+    let mut body = vec![0xEF, 0xBB, 0xBF];
+    body.extend(bytes);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
     )
         .into_response()
 }

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use serde::Deserialize;
@@ -30,8 +30,8 @@ pub fn features() -> Mount {
         .merge(crate::training::routes())
         .merge(crate::events::routes())
         .merge(crate::tips::routes())
-        .merge(dashboard())
-        .merge(leads())
+        .merge(crate::dashboard::routes())
+        .merge(crate::leads::routes())
 }
 
 /// Builds the whole application router over `state`.
@@ -39,15 +39,15 @@ pub fn router(state: AppState) -> Router {
     let features = features();
     // Leptos routes every page of the app except those the features answer themselves.
     let routes = generate_route_list_with_exclusions(app::App, Some(features.paths()));
-    let context = crate::pages::base_context(&state);
+    let context = crate::page::base_context(&state);
     // Attachment uploads are the only requests allowed past the global body limit.
     let uploads = features
         .uploads
         .layer(axum::extract::DefaultBodyLimit::max(
-            crate::attachments::UPLOAD_BODY_LIMIT,
+            crate::leads::attachments::UPLOAD_BODY_LIMIT,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            crate::attachments::UPLOAD_BODY_LIMIT,
+            crate::leads::attachments::UPLOAD_BODY_LIMIT,
         ));
     let api = Router::new()
         .route("/openapi.json", get(crate::api::openapi::document))
@@ -91,45 +91,6 @@ pub fn router(state: AppState) -> Router {
     .layer(CompressionLayer::new())
     .layer(TraceLayer::new_for_http())
     .with_state(state)
-}
-
-/// The information-sharing dashboard of Art. 9.
-fn dashboard() -> Mount {
-    Mount::new()
-        .page("/leads/dashboard", get(crate::dashboard::page))
-        .page("/leads/dashboard.csv", get(crate::dashboard::csv))
-        .api("/dashboard", get(crate::dashboard::json))
-}
-
-/// Leads (Art. 6–8, 13): reporting, routing, hand-overs, the case file and its attachments.
-fn leads() -> Mount {
-    use crate::api::leads as api;
-    use crate::lead_pages::*;
-    Mount::new()
-        .page("/leads", get(inbox))
-        .page("/leads/new", get(report_form).post(report_submit))
-        .page("/leads/{id}", get(case_page))
-        .form("/leads/{id}/action", post(case_action))
-        .page(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
-        .upload(
-            "/leads/{id}/attachments",
-            post(crate::attachments::page_upload),
-        )
-        .upload(
-            "/api/v1/leads/{id}/attachments",
-            post(crate::attachments::api_upload),
-        )
-        .api("/leads/route-preview", post(api::route_preview))
-        .api("/leads", get(api::list).post(api::create))
-        .api("/leads/{id}", get(api::show))
-        .api("/leads/{id}/actions", post(api::act))
-        .api(
-            "/leads/{id}/attachments/{att}",
-            get(crate::attachments::download),
-        )
 }
 
 /// `GET /healthz`: 200 once the database answers, 503 otherwise.

@@ -4,12 +4,18 @@
 //! that first locks the lead, re-checks the allowed actions on fresh facts, and writes its audit
 //! entry.
 
-use domain::case::{allowed_actions, visible_to, Action, CaseFacts, Outcome, Step};
+use domain::case::{allowed_actions, visible_to, Action, CaseFacts, CaseRefusal, Outcome, Step};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use crate::audit::{self, Actor, Event};
 use crate::{now_ms, Db, StoreError};
+
+mod attachments;
+
+pub use attachments::{
+    add_attachment, download_attachment, list_attachments, AttachmentInfo, UploadError,
+};
 
 /// The subject of a lead, as reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -345,8 +351,8 @@ pub struct ActionRequest {
 pub enum ActionError {
     /// The lead does not exist or the unit may not see it.
     NotFound,
-    /// Not allowed now (the message says why, zh / en).
-    NotAllowed(String),
+    /// Not allowed now, and why.
+    NotAllowed(CaseRefusal),
     Store(StoreError),
 }
 
@@ -371,6 +377,26 @@ pub struct Author<'a> {
     pub actor: &'a Actor,
 }
 
+/// Locks lead `id` in `tx` and loads it, if `author`'s unit may see it (`None` when it is
+/// missing or not theirs). The write comes first: it locks the lead row (PostgreSQL) or takes
+/// the write lock (SQLite), so the facts read next hold until the commit.
+async fn lock_visible(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    author: &Author<'_>,
+) -> Result<Option<Case>, StoreError> {
+    let locked = sqlx::query("UPDATE leads SET status = status WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Ok(None);
+    }
+    Ok(load_case(tx, id)
+        .await?
+        .filter(|c| visible_to(&c.facts(), author.unit, author.joint_office)))
+}
+
 fn same_action(a: &Action, b: &Action) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
@@ -384,24 +410,13 @@ pub async fn apply_action(
 ) -> Result<Case, ActionError> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    // Write first: locks the lead row (PostgreSQL) or takes the write lock (SQLite).
-    let locked = sqlx::query("UPDATE leads SET status = status WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
-        return Err(ActionError::NotFound);
-    }
-    let case = load_case(&mut tx, id).await?.ok_or(ActionError::NotFound)?;
+    let case = lock_visible(&mut tx, id, author)
+        .await?
+        .ok_or(ActionError::NotFound)?;
     let facts = case.facts();
-    if !visible_to(&facts, author.unit, author.joint_office) {
-        return Err(ActionError::NotFound);
-    }
     let allowed = allowed_actions(&facts, author.unit, author.joint_office);
     if !allowed.iter().any(|a| same_action(a, &req.action)) {
-        return Err(ActionError::NotAllowed(
-            "当前不能进行此操作 / this action is not available now".into(),
-        ));
+        return Err(ActionError::NotAllowed(CaseRefusal::NotAvailable));
     }
     let entry = |kind: &'static str| (kind, req.text.clone());
     let mut detail = String::new();
@@ -421,9 +436,7 @@ pub async fn apply_action(
             let Some(Action::PassOn { to }) =
                 allowed.iter().find(|a| matches!(a, Action::PassOn { .. }))
             else {
-                return Err(ActionError::NotAllowed(
-                    "没有下一个接收单位 / no next receiver".into(),
-                ));
+                return Err(ActionError::NotAllowed(CaseRefusal::NoNextReceiver));
             };
             let step = case
                 .steps
@@ -443,9 +456,7 @@ pub async fn apply_action(
         Action::Findings => Some(entry("findings")),
         Action::Outcome => {
             if req.outcomes.is_empty() {
-                return Err(ActionError::NotAllowed(
-                    "请至少选择一项处理结果 / choose at least one outcome".into(),
-                ));
+                return Err(ActionError::NotAllowed(CaseRefusal::OutcomeMissing));
             }
             Some(entry("outcome"))
         }
@@ -461,9 +472,7 @@ pub async fn apply_action(
         }
         Action::Reopen => {
             if req.text.trim().is_empty() {
-                return Err(ActionError::NotAllowed(
-                    "重新打开须说明理由 / reopening needs a reason".into(),
-                ));
+                return Err(ActionError::NotAllowed(CaseRefusal::ReopenReasonMissing));
             }
             sqlx::query("UPDATE leads SET status = 'open', closed_at = NULL WHERE id = $1")
                 .bind(id)
@@ -477,25 +486,21 @@ pub async fn apply_action(
             let mut route = vec![case.discoverer.clone()];
             route.extend(req.route.iter().filter(|u| **u != case.discoverer).cloned());
             if route.len() < 2 || req.text.trim().is_empty() {
-                return Err(ActionError::NotAllowed(
-                    "请选择接收单位并说明理由 / choose the receivers and give the reason".into(),
-                ));
+                return Err(ActionError::NotAllowed(CaseRefusal::RouteIncomplete));
             }
             let known: Vec<String> = sqlx::query_scalar("SELECT code FROM units")
                 .fetch_all(&mut *tx)
                 .await?;
             if let Some(bad) = route.iter().find(|u| !known.contains(u)) {
-                return Err(ActionError::NotAllowed(format!(
-                    "未知单位代码 / unknown unit code: {bad}"
+                return Err(ActionError::NotAllowed(CaseRefusal::UnknownUnit(
+                    bad.clone(),
                 )));
             }
             let mut dedup = route.clone();
             dedup.sort();
             dedup.dedup();
             if dedup.len() != route.len() {
-                return Err(ActionError::NotAllowed(
-                    "路径中单位重复 / a unit appears twice in the route".into(),
-                ));
+                return Err(ActionError::NotAllowed(CaseRefusal::UnitTwice));
             }
             sqlx::query("UPDATE leads SET route = $1, status = 'open' WHERE id = $2")
                 .bind(serde_json::to_string(&route).unwrap_or_default())
@@ -509,9 +514,7 @@ pub async fn apply_action(
     };
     if let Some((kind, body)) = record {
         if kind != "close" && kind != "route" && body.trim().is_empty() {
-            return Err(ActionError::NotAllowed(
-                "请填写内容 / the text is required".into(),
-            ));
+            return Err(ActionError::NotAllowed(CaseRefusal::TextMissing));
         }
         let outcomes = (kind == "outcome").then(|| {
             serde_json::to_string(&req.outcomes.iter().map(|o| o.as_str()).collect::<Vec<_>>())
@@ -710,199 +713,6 @@ pub async fn linked_leads(
         }
     }
     Ok(out)
-}
-
-/// An attachment's description (never the content).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentInfo {
-    pub id: i64,
-    pub unit: String,
-    pub at: i64,
-    pub display_name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-}
-
-/// Why an upload was refused.
-#[derive(Debug)]
-pub enum UploadError {
-    NotFound,
-    /// The message says why (zh / en).
-    Refused(String),
-    Store(StoreError),
-}
-
-impl From<sqlx::Error> for UploadError {
-    fn from(e: sqlx::Error) -> Self {
-        UploadError::Store(e.into())
-    }
-}
-
-impl From<StoreError> for UploadError {
-    fn from(e: StoreError) -> Self {
-        UploadError::Store(e)
-    }
-}
-
-/// Stores an attachment for a unit that may see the (open) lead, within the per-file and
-/// per-lead limits and the type allow-list, under a server-generated key.
-pub async fn add_attachment(
-    db: &Db,
-    id: i64,
-    author: &Author<'_>,
-    file_name: &str,
-    bytes: &[u8],
-) -> Result<AttachmentInfo, UploadError> {
-    use domain::files::{display_name, sniff, MAX_FILE_BYTES, MAX_LEAD_BYTES};
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(UploadError::Refused(format!(
-            "单个附件不能超过 {} MB / an attachment may not exceed {} MB",
-            MAX_FILE_BYTES >> 20,
-            MAX_FILE_BYTES >> 20
-        )));
-    }
-    let kind = sniff(bytes, file_name).ok_or_else(|| UploadError::Refused("只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件 / only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted".into()))?;
-    let mut tx = db.pool.begin().await?;
-    let locked = sqlx::query("UPDATE leads SET status = status WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
-        return Err(UploadError::NotFound);
-    }
-    let case = load_case(&mut tx, id).await?.ok_or(UploadError::NotFound)?;
-    if !visible_to(&case.facts(), author.unit, author.joint_office) {
-        return Err(UploadError::NotFound);
-    }
-    if case.status == "closed" {
-        return Err(UploadError::Refused(
-            "已办结的线索不能添加附件 / a closed case takes no attachments".into(),
-        ));
-    }
-    let total: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM lead_attachments WHERE lead_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if total as usize + bytes.len() > MAX_LEAD_BYTES {
-        return Err(UploadError::Refused(format!(
-            "每条线索的附件合计不能超过 {} MB / a lead's attachments may not exceed {} MB in all",
-            MAX_LEAD_BYTES >> 20,
-            MAX_LEAD_BYTES >> 20
-        )));
-    }
-    let mut key = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut key);
-    let info = AttachmentInfo {
-        id: 0,
-        unit: author.unit.to_string(),
-        at: now_ms(),
-        display_name: display_name(file_name),
-        content_type: kind.content_type.to_string(),
-        size: bytes.len() as i64,
-        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes)),
-    };
-    let att_id: i64 = sqlx::query_scalar(
-        "INSERT INTO lead_attachments (storage_key, lead_id, unit, uploaded_by, at, display_name, content_type, size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(hex::encode(key))
-    .bind(id)
-    .bind(&info.unit)
-    .bind(author.user_id)
-    .bind(info.at)
-    .bind(&info.display_name)
-    .bind(&info.content_type)
-    .bind(info.size)
-    .bind(&info.sha256)
-    .bind(bytes.to_vec())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::append(
-        &mut tx,
-        author.actor,
-        Event {
-            action: "lead.attachment_added",
-            object_type: Some("lead"),
-            object_id: Some(case.reference.clone()),
-            detail: Some(format!(
-                "attachment={att_id}; sha256={}; size={}",
-                info.sha256, info.size
-            )),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(AttachmentInfo { id: att_id, ..info })
-}
-
-/// The attachments of a lead (descriptions only).
-pub async fn list_attachments(db: &Db, id: i64) -> Result<Vec<AttachmentInfo>, StoreError> {
-    let rows = sqlx::query("SELECT id, unit, at, display_name, content_type, size, sha256 FROM lead_attachments WHERE lead_id = $1 ORDER BY id").bind(id).fetch_all(&db.pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AttachmentInfo {
-                id: r.try_get("id")?,
-                unit: r.try_get("unit")?,
-                at: r.try_get("at")?,
-                display_name: r.try_get("display_name")?,
-                content_type: r.try_get("content_type")?,
-                size: r.try_get("size")?,
-                sha256: r.try_get("sha256")?,
-            })
-        })
-        .collect()
-}
-
-/// An attachment's content for a unit that may see the lead (else `None`), with the download
-/// audited.
-pub async fn download_attachment(
-    db: &Db,
-    id: i64,
-    att_id: i64,
-    unit: &str,
-    joint_office: bool,
-    actor: &Actor,
-) -> Result<Option<(AttachmentInfo, Vec<u8>)>, StoreError> {
-    let mut conn = db.pool.acquire().await?;
-    let Some(case) = load_case(&mut conn, id).await? else {
-        return Ok(None);
-    };
-    if !visible_to(&case.facts(), unit, joint_office) {
-        return Ok(None);
-    }
-    let Some(r) = sqlx::query("SELECT id, unit, at, display_name, content_type, size, sha256, content FROM lead_attachments WHERE id = $1 AND lead_id = $2")
-        .bind(att_id)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    drop(conn);
-    let info = AttachmentInfo {
-        id: r.try_get("id")?,
-        unit: r.try_get("unit")?,
-        at: r.try_get("at")?,
-        display_name: r.try_get("display_name")?,
-        content_type: r.try_get("content_type")?,
-        size: r.try_get("size")?,
-        sha256: r.try_get("sha256")?,
-    };
-    let content: Vec<u8> = r.try_get("content")?;
-    audit::record(
-        db,
-        actor,
-        Event {
-            action: "lead.attachment_downloaded",
-            object_type: Some("lead"),
-            object_id: Some(case.reference),
-            detail: Some(format!("attachment={att_id}")),
-        },
-    )
-    .await?;
-    Ok(Some((info, content)))
 }
 
 /// Saves the user's report-form draft (one per user), as JSON.

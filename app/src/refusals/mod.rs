@@ -5,6 +5,7 @@
 
 mod events;
 mod identity;
+mod leads;
 mod tips;
 mod training;
 

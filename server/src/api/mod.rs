@@ -1,7 +1,6 @@
 //! The JSON API under `/api/v1`: JSON in, JSON out, errors as `{"error": "…"}` with a 4xx
 //! status. Every route resolves the caller from the bearer token or the session cookie.
 
-pub mod leads;
 pub mod openapi;
 
 use axum::extract::rejection::JsonRejection;

@@ -58,7 +58,7 @@ async fn serve(state: AppState, cell: Arc<OnceCell<Cached>>, req: Request) -> Re
         .get_or_try_init(|| async {
             let (mut parts, body) = req.into_parts();
             parts.uri = Uri::from_static(PAGE);
-            let res = crate::pages::render_with(&state, Request::from_parts(parts, body), ()).await;
+            let res = crate::page::render(&state, Request::from_parts(parts, body), || ()).await;
             let content_type = res
                 .headers()
                 .get(header::CONTENT_TYPE)

@@ -197,5 +197,5 @@ pub async fn register_csv(
         Ok(b) if ok => b,
         _ => return Ok(AppError::BadRequest("export failed".into()).into_response()),
     };
-    Ok(crate::pages::excel_csv(bytes, "exchange-register.csv"))
+    Ok(crate::page::excel_csv(bytes, "exchange-register.csv"))
 }

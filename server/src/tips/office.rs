@@ -17,8 +17,8 @@ use crate::time::format_beijing;
 async fn joint_office(state: &AppState, page: &Page) -> Result<String, PageError> {
     page.user()?;
     let dir = store::units::load_directory(&state.db).await?;
-    match crate::leads::require_handler(&page.caller, &dir) {
-        Ok(h) if h.joint_office => Ok(h.user.display_name.clone()),
+    match crate::leads::service::handler(&page.caller, &dir) {
+        Some(h) if h.joint_office => Ok(h.user.display_name.clone()),
         _ => Err(PageError::NotFound),
     }
 }

@@ -242,7 +242,7 @@ pub async fn admin_csv(State(state): State<AppState>, page: Page) -> Result<Resp
         }
     }
     Ok(match w.into_inner() {
-        Ok(bytes) if ok => crate::pages::excel_csv(bytes, "training-report.csv"),
+        Ok(bytes) if ok => crate::page::excel_csv(bytes, "training-report.csv"),
         _ => AppError::BadRequest("export failed".into()).into_response(),
     })
 }

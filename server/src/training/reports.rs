@@ -454,7 +454,7 @@ pub async fn csv(State(state): State<AppState>, page: Page) -> Result<Response, 
     }
     row("", "合计", "全部课程", &f.total());
     Ok(match w.into_inner() {
-        Ok(bytes) if ok => crate::pages::excel_csv(bytes, "training-figures.csv"),
+        Ok(bytes) if ok => crate::page::excel_csv(bytes, "training-figures.csv"),
         _ => AppError::BadRequest("export failed".into()).into_response(),
     })
 }

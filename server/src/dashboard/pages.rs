@@ -1,88 +1,42 @@
-//! The Article 9 dashboard and its exports: figures over the leads the caller's unit may see
-//! (the joint office sees all), as a page, CSV (UTF-8 with BOM, opens in Excel) and JSON.
+//! The Article 9 dashboard page (`/leads/dashboard`) and its CSV export (UTF-8 with BOM, opens
+//! in Excel).
 
 use app::pages::dashboard::DashboardView;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
-use domain::dashboard::{figures, Figures, LeadFacts};
-use domain::directory::Directory;
+use axum::Extension;
 use store::sessions::Caller;
 
+use super::service::load;
 use crate::error::AppError;
-use crate::leads::require_handler;
-use crate::pages::{not_found, redirect, render_with};
+use crate::page::{view, Page, PageError};
 use crate::state::AppState;
 
-async fn load(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<(Figures, Directory, String, bool), AppError> {
-    let dir = store::units::load_directory(&state.db).await?;
-    let h = require_handler(caller, &dir)?;
-    let leads = store::leads::list_visible(&state.db, &h.unit, h.joint_office, 100_000).await?;
-    let facts: Vec<LeadFacts> = leads
-        .into_iter()
-        .map(|l| LeadFacts {
-            created_at: l.created_at,
-            status: l.status,
-            rule: l.rule,
-            discoverer: l.discoverer,
-            route: l.route,
-            steps: l.steps,
-            feedback_at: l.feedback_at,
-        })
-        .collect();
-    store::audit::record(
-        &state.db,
-        &caller.actor(),
-        store::audit::Event {
-            action: "dashboard.viewed",
-            object_type: Some("dashboard"),
-            object_id: None,
-            detail: None,
-        },
-    )
-    .await?;
-    Ok((
-        figures(&facts, store::now_ms(), state.deadlines),
-        dir,
-        h.unit.clone(),
-        h.joint_office,
-    ))
+/// A failure of the service, for a page: storage failures are logged and hidden.
+fn internal(e: AppError) -> PageError {
+    match e {
+        AppError::Store(e) => PageError::Internal(e),
+        _ => PageError::NotFound,
+    }
 }
 
 /// `GET /leads/dashboard`.
-pub async fn page(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    req: Request,
-) -> Response {
-    if caller.user().is_none() {
-        return redirect("/login?next=%2Fleads%2Fdashboard");
-    }
-    let lang = crate::pages::request_lang(&req);
-    let (f, dir, unit, jo) = match load(&state, &caller).await {
-        Ok(v) => v,
-        Err(AppError::NotFound) => return not_found(&state, req).await,
-        Err(e) => return e.into_response(),
+pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
+    page.user()?;
+    let lang = page.lang;
+    let Some(d) = load(&state, &page.caller).await.map_err(internal)? else {
+        return Err(PageError::NotFound);
     };
+    let (f, dir, unit, jo) = (d.figures, d.dir, d.unit, d.joint_office);
     let name = |c: &str| {
         dir.get(c)
             .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             .unwrap_or_else(|| c.to_string())
     };
-    let training = match crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await
-    {
-        Ok((view, _)) => view,
-        Err(e) => return e.into_response(),
-    };
+    let training = d.training.0;
     let status = |s: &str| app::pages::leads::status_label(lang, s);
-    let ex = match store::events::exchange_figures(&state.db, store::now_ms()).await {
-        Ok(x) => x,
-        Err(e) => return AppError::from(e).into_response(),
-    };
-    let view = DashboardView {
+    let ex = d.exchanges;
+    let dashboard = DashboardView {
         scope: if jo {
             lang.pick("全部线索（联合办公室）", "all leads (joint office)")
                 .to_string()
@@ -131,46 +85,20 @@ pub async fn page(
             ),
         ],
     };
-    render_with(&state, req, view).await
-}
-
-/// The JSON export: the lead figures, plus the training figures of the units the caller may see.
-#[derive(serde::Serialize)]
-pub struct DashboardJson {
-    #[serde(flatten)]
-    figures: Figures,
-    training: crate::training::reports::DashboardTrainingJson,
-    /// Exchange events (Art. 12), portal-wide public figures.
-    exchanges: store::events::ExchangeFigures,
-}
-
-/// `GET /api/v1/dashboard`: the figures as JSON.
-pub async fn json(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<DashboardJson>, AppError> {
-    let (figures, dir, unit, jo) = load(&state, &caller).await?;
-    let (_, training) =
-        crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await?;
-    let exchanges = store::events::exchange_figures(&state.db, store::now_ms()).await?;
-    Ok(Json(DashboardJson {
-        figures,
-        training,
-        exchanges,
-    }))
+    Ok(view(dashboard).into_response())
 }
 
 /// `GET /leads/dashboard.csv`: one row per figure, UTF-8 with a BOM so Excel reads Chinese.
 pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
-    let (f, dir, unit, jo) = match load(&state, &caller).await {
-        Ok(v) => v,
+    if caller.user().is_none() {
+        return AppError::Unauthorized("请先登录 / sign in first".into()).into_response();
+    }
+    let d = match load(&state, &caller).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return AppError::NotFound.into_response(),
         Err(e) => return e.into_response(),
     };
-    let training = match crate::training::reports::dashboard_training(&state, &dir, &unit, jo).await
-    {
-        Ok((_, t)) => t,
-        Err(e) => return e.into_response(),
-    };
+    let (f, dir, training) = (d.figures, d.dir, d.training.1);
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<(String, String, String)> = vec![
         ("total".into(), String::new(), f.total.to_string()),
@@ -252,5 +180,5 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
     if !ok {
         return AppError::BadRequest("export failed".into()).into_response();
     }
-    crate::pages::excel_csv(bytes, "dashboard.csv")
+    crate::page::excel_csv(bytes, "dashboard.csv")
 }

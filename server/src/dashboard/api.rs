@@ -1,0 +1,35 @@
+//! `GET /api/v1/dashboard`: the Article 9 figures as JSON.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use domain::dashboard::Figures;
+use store::sessions::Caller;
+
+use super::service::load;
+use crate::api::require_user;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The JSON export: the lead figures, plus the training figures of the units the caller may see.
+#[derive(serde::Serialize)]
+pub struct DashboardJson {
+    #[serde(flatten)]
+    figures: Figures,
+    training: crate::training::reports::DashboardTrainingJson,
+    /// Exchange events (Art. 12), portal-wide public figures.
+    exchanges: store::events::ExchangeFigures,
+}
+
+/// `GET /api/v1/dashboard`: the figures as JSON.
+pub async fn json(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<DashboardJson>, AppError> {
+    require_user(&caller)?;
+    let d = load(&state, &caller).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(DashboardJson {
+        figures: d.figures,
+        training: d.training.1,
+        exchanges: d.exchanges,
+    }))
+}
