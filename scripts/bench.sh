@@ -2,7 +2,8 @@
 # The performance benchmark of issue 8 (results in BENCHMARKS.md). Builds the release server,
 # generates the large data set into a fresh database (SQLite, or PostgreSQL with --pg), starts
 # the server pinned to core 0 and drives it from core 1 on 127.0.0.1 with oha and with the
-# deadline-day mix (`server bench mix`), then prints a summary.
+# deadline-day mix, then prints a summary. The data generator and the mix driver are the separate
+# `portal-bench` binary (bench/), built here next to the release server.
 #
 #   scripts/bench.sh [--pg] [--small]
 #
@@ -36,9 +37,10 @@ command -v oha >/dev/null || { say "installing oha"; cargo install --locked oha;
 command -v taskset >/dev/null || { say "taskset (util-linux) is needed"; exit 1; }
 [ "$(nproc)" -ge 2 ] || { say "needs two cores (server on 0, load on 1)"; exit 1; }
 target=${CARGO_TARGET_DIR:-target}
-say "building (cargo leptos build --release)"
+say "building (cargo leptos build --release, cargo build --release -p portal-bench)"
 cargo leptos build --release >&2
-server="$target/release/server"
+cargo build --release -p portal-bench >&2
+server="$target/release/server" bench="$target/release/portal-bench"
 
 work=$(mktemp -d /tmp/portal-bench.XXXXXX)
 pid="" pgdir=""
@@ -64,7 +66,7 @@ base="http://127.0.0.1:$port"
 
 say "generating $users users, $attempts attempts, $leads leads, $events events into $backend"
 # A quarter of the users have not started any quiz yet: the two mixes sign in as them.
-gen_out=$("$server" bench generate --users "$users" --attempts "$attempts" --leads "$leads" --events "$events" --fresh-percent 25)
+gen_out=$("$bench" generate --users "$users" --attempts "$attempts" --leads "$leads" --events "$events" --fresh-percent 25)
 echo "$gen_out" >&2
 db_size="-"
 [ "$pg" = 0 ] && db_size="$(du -sh "$work" | cut -f1) (SQLite file and WAL)"
@@ -123,9 +125,9 @@ mem() { awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$pid/stat
 mem_log="after the regulation runs: $(mem)"$'\n'
 
 say "2. deadline-day mix ($mix_clients clients, ${mix_secs}s: without pauses, then ${think} ms mean think time)"
-mix_out=$(taskset -c 1 "$server" bench mix --url "$base" --clients "$mix_clients" --duration "$mix_secs" 2>&1) || mix_failed=1
+mix_out=$(taskset -c 1 "$bench" mix --url "$base" --clients "$mix_clients" --duration "$mix_secs" 2>&1) || mix_failed=1
 echo "$mix_out" >&2
-mix_paced=$(taskset -c 1 "$server" bench mix --url "$base" --clients "$mix_clients" --duration "$mix_secs" --think-ms "$think" 2>&1) || mix_failed=1
+mix_paced=$(taskset -c 1 "$bench" mix --url "$base" --clients "$mix_clients" --duration "$mix_secs" --think-ms "$think" 2>&1) || mix_failed=1
 echo "$mix_paced" >&2
 mem_log+="after the mix: $(mem)"$'\n'
 

@@ -52,52 +52,6 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// The performance benchmark's tools (see BENCHMARKS.md and scripts/bench.sh).
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
-}
-
-/// `server bench …`
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Fill an empty database (demo accounts first) with a large generated data set.
-    Generate {
-        #[arg(long, default_value_t = 100_000)]
-        users: u64,
-        #[arg(long, default_value_t = 1_000_000)]
-        attempts: u64,
-        #[arg(long, default_value_t = 10_000)]
-        leads: u64,
-        #[arg(long, default_value_t = 2_000)]
-        events: u64,
-        /// Share of the users, in percent, left without any attempt (the deadline-day mix
-        /// signs them in).
-        #[arg(long, default_value_t = 10)]
-        fresh_percent: u64,
-        /// Seed of the random generator (the same seed gives the same data).
-        #[arg(long, default_value_t = 2021)]
-        seed: u64,
-    },
-    /// Drive a running server with the deadline-day mix: open a lesson, start an attempt, save
-    /// answers, submit, view the report. Needs DATABASE_URL of that server (sessions for the
-    /// generated users are created there, and submissions are counted there at the end).
-    Mix {
-        /// Base URL of the server.
-        #[arg(long, default_value = "http://127.0.0.1:3000")]
-        url: String,
-        /// Concurrent clients, each with its own keep-alive connection.
-        #[arg(long, default_value_t = 200)]
-        clients: usize,
-        /// Seconds to run (clients finish the step they are in).
-        #[arg(long, default_value_t = 30)]
-        duration: u64,
-        /// Mean pause of a client between two steps, in milliseconds (uniform from 0 to twice
-        /// this); 0 sends the next request as soon as the answer is in.
-        #[arg(long, default_value_t = 0)]
-        think_ms: u64,
-    },
 }
 
 /// `server regulation …`

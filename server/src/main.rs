@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use server::commands;
-use server::config::{AuditCommand, BenchCommand, Cli, Command};
+use server::config::{AuditCommand, Cli, Command};
 use server::{router, AppState};
 
 #[tokio::main]
@@ -29,35 +29,6 @@ async fn main() -> std::process::ExitCode {
         Command::Audit {
             command: AuditCommand::Head,
         } => commands::audit_head(&cli.config).await,
-        Command::Bench {
-            command:
-                BenchCommand::Generate {
-                    users,
-                    attempts,
-                    leads,
-                    events,
-                    fresh_percent,
-                    seed,
-                },
-        } => {
-            let sizes = server::bench::generate::Sizes {
-                users,
-                attempts,
-                leads,
-                events,
-                fresh_percent,
-            };
-            server::bench::generate::run(&cli.config, sizes, seed).await
-        }
-        Command::Bench {
-            command:
-                BenchCommand::Mix {
-                    url,
-                    clients,
-                    duration,
-                    think_ms,
-                },
-        } => server::bench::mix::run(&cli.config, &url, clients, duration, think_ms).await,
     }
 }
 

@@ -1,4 +1,4 @@
-//! `server bench mix`: the deadline-day mix against a running server. Each client signs in as
+//! `portal-bench mix`: the deadline-day mix against a running server. Each client signs in as
 //! a generated user who has not started any quiz yet (a session is created for them in the
 //! server's database beforehand, so password hashing is not part of the mix) and, over its own
 //! keep-alive connection, repeats: open a lesson, start an attempt (the quiz page), save
@@ -20,7 +20,7 @@ use rand::SeedableRng;
 use store::sessions::{self, Kind};
 use store::Db;
 
-use crate::config::Config;
+use crate::Config;
 
 const STEPS: [&str; 5] = [
     "open lesson",
@@ -48,7 +48,7 @@ struct Measured {
     submitted: Vec<i64>,
 }
 
-/// `server bench mix`.
+/// `portal-bench mix`.
 pub async fn run(
     config: &Config,
     url: &str,
@@ -59,7 +59,7 @@ pub async fn run(
     match mix(config, url, clients.max(1), duration, think_ms).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("server: bench mix failed: {e}");
+            eprintln!("portal-bench: mix failed: {e}");
             ExitCode::FAILURE
         }
     }
@@ -110,7 +110,7 @@ async fn mix(
     .map_err(|e| e.to_string())?;
     if ids.len() < clients {
         return Err(format!(
-            "only {} generated users without attempts; run `server bench generate` on a fresh database",
+            "only {} generated users without attempts; run `portal-bench generate` on a fresh database",
             ids.len()
         ));
     }
