@@ -1780,6 +1780,7 @@ pub async fn feed_events(
 
 /// Exchange figures for the Art. 9 dashboard (public facts, no names): upcoming published
 /// events, held or closed events, attendances recorded, and cancelled events.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ExchangeFigures {
     pub upcoming: i64,
