@@ -5,11 +5,14 @@
 //!
 //! Every error response is the shared `Error` schema (`{"error": message}`), and every
 //! operation also documents the API's common errors (400, 401, 404, 409, 413, 422, 429).
+//! utoipa writes OpenAPI 3.1; the document is served as OpenAPI 3.0.3, as it always was
+//! ([`to_openapi_30`]: `nullable` instead of a `null` type).
 
 use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
+use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
@@ -77,7 +80,7 @@ const COMMON_ERRORS: [(&str, &str); 7] = [
 
 /// The document served at `/openapi.json`.
 #[derive(Clone)]
-struct Document(Arc<utoipa::openapi::OpenApi>);
+struct Document(Arc<Value>);
 
 /// This document.
 #[utoipa::path(
@@ -114,7 +117,47 @@ pub fn router(
             finish(operation);
         }
     }
+    let mut doc = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    to_openapi_30(&mut doc);
+    doc["openapi"] = "3.0.3".into();
     router.layer(Extension(Document(Arc::new(doc))))
+}
+
+/// Rewrites the schemas of an OpenAPI 3.1 document the 3.0 way: a `null` type
+/// (`"type": ["string", "null"]`, `"oneOf": [{"$ref": …}, {"type": "null"}]`) becomes
+/// `"nullable": true`, and `propertyNames` (always strings in JSON) goes.
+fn to_openapi_30(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("propertyNames");
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                let nullable = types.iter().any(|t| t == "null");
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+                if nullable {
+                    map.insert("nullable".into(), true.into());
+                }
+            }
+            if let Some(Value::Array(alternatives)) = map.get_mut("oneOf") {
+                let null = serde_json::json!({"type": "null"});
+                if alternatives.contains(&null) {
+                    alternatives.retain(|a| *a != null);
+                    if let [only] = alternatives.as_slice() {
+                        let only = only.clone();
+                        map.remove("oneOf");
+                        map.insert("allOf".into(), Value::Array(vec![only]));
+                    }
+                    map.insert("nullable".into(), true.into());
+                }
+            }
+            map.values_mut().for_each(to_openapi_30);
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_openapi_30),
+        _ => {}
+    }
 }
 
 /// Gives every error response of `operation` the `Error` body and adds the common errors it
