@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
 };
@@ -83,12 +84,8 @@ const COMMON_ERRORS: [(&str, &str); 7] = [
 struct Document(Arc<Value>);
 
 /// This document.
-#[utoipa::path(
-    get,
-    path = "/openapi.json",
-    security(()),
-    responses((status = 200, description = "OpenAPI 3 document"))
-)]
+#[utoipa::path(get, path = "/openapi.json", security(()),
+    responses((status = 200, description = "OpenAPI 3 document")))]
 async fn document(Extension(Document(doc)): Extension<Document>) -> Response {
     Json(&*doc).into_response()
 }
@@ -206,6 +203,14 @@ fn finish(operation: &mut Operation) {
             )
         });
     }
+}
+
+/// A string schema of the given values, for a field the handler reads as a string.
+pub fn string_enum(values: &[&str]) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .into()
 }
 
 fn error_content() -> Content {

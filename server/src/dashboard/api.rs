@@ -40,11 +40,8 @@ pub struct TrainingFigures {
 /// `GET /api/v1/dashboard`: the figures as JSON.
 #[utoipa::path(get, path = "/dashboard",
     summary = "Article 9 figures over the leads the caller's unit may see",
-    responses(
-        (status = 200, description = "Figures", body = DashboardJson),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not a lead handler"),
-    ))]
+    responses((status = 200, description = "Figures", body = DashboardJson),
+    (status = 404, description = "Not a lead handler")))]
 pub async fn json(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

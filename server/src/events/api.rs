@@ -73,6 +73,15 @@ pub struct EventOut {
     invitations: Option<Vec<Value>>,
 }
 
+/// The event of a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
+pub struct EventId {
+    /// The event's id.
+    id: i64,
+}
+
 /// One event as `GET /events/{id}` shows it: the caller's own registration beside it (`null`
 /// when signed in without one, absent when anonymous).
 #[derive(ToSchema)]
@@ -216,14 +225,10 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
 /// `POST /api/v1/events` (a coordinator of an association): creates a draft.
 #[utoipa::path(post, path = "/events",
     summary = "Create a draft event (a coordinator of an association; the host is the caller's association)",
-    request_body = EventIn,
-    responses(
-        (status = 200, description = "Created", body = EventCreated),
-        (status = 400, description = "Malformed request"),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not a coordinator"),
-        (status = 422, description = "Invalid fields"),
-    ))]
+    request_body = EventIn, responses((status = 200, description = "Created", body = EventCreated),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a coordinator"),
+    (status = 422, description = "Invalid fields")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -243,15 +248,9 @@ pub async fn create(
 /// `PUT /api/v1/events/{id}` (the host's coordinators): edits a draft or published event.
 #[utoipa::path(put, path = "/events/{id}",
     summary = "Edit a draft or published event (the host's coordinators); registrants are told of a new time or venue",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = EventIn,
-    responses(
-        (status = 200, description = "Saved", body = EventSaved),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not editable"),
-        (status = 422, description = "Invalid fields"),
-    ))]
+    params(EventId), request_body = EventIn,
+    responses((status = 200, description = "Saved", body = EventSaved),
+    (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -270,8 +269,7 @@ pub async fn update(
 
 /// `GET /api/v1/events` (public): published events that have not ended.
 #[utoipa::path(get, path = "/events", summary = "Published exchange events that have not ended",
-    security(()),
-    responses((status = 200, description = "Events", body = Vec<EventOut>)))]
+    security(()), responses((status = 200, description = "Events", body = Vec<EventOut>)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<EventOut>>, AppError> {
     let list = events::list_public(&state.db, store::now_ms(), false).await?;
     Ok(Json(list.iter().map(|e| event_out(e, false)).collect()))
@@ -279,11 +277,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<EventOut>>, 
 
 /// `GET /api/v1/events/{id}`.
 #[utoipa::path(get, path = "/events/{id}", summary = "One event (drafts only for their hosts)",
-    params(("id" = i64, Path, description = "The event's id")),
-    responses(
-        (status = 200, description = "Event", body = EventShown),
-        (status = 404, description = "Not found"),
-    ))]
+    params(EventId), responses((status = 200, description = "Event", body = EventShown)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -325,13 +319,8 @@ async fn act(
 /// waits for an approval record.
 #[utoipa::path(post, path = "/events/{id}/publish",
     summary = "Publish a draft; refused while a compliance flag needs an approval record",
-    params(("id" = i64, Path, description = "The event's id")),
-    responses(
-        (status = 200, description = "Published", body = EventState),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Refused, with the reason"),
-    ))]
+    params(EventId), responses((status = 200, description = "Published", body = EventState),
+    (status = 409, description = "Refused, with the reason")))]
 pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -356,16 +345,10 @@ pub struct ApprovalIn {
 }
 
 /// `POST /api/v1/events/{id}/approval`: records who approved a flagged event.
-#[utoipa::path(post, path = "/events/{id}/approval", summary = "Record the approval of a flagged event",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = ApprovalIn,
-    responses(
-        (status = 200, description = "Recorded", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not editable"),
-        (status = 422, description = "Invalid fields"),
-    ))]
+#[utoipa::path(post, path = "/events/{id}/approval",
+    summary = "Record the approval of a flagged event", params(EventId), request_body = ApprovalIn,
+    responses((status = 200, description = "Recorded", body = Object),
+    (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn approval(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -389,16 +372,10 @@ pub struct ReasonIn {
 
 /// `POST /api/v1/events/{id}/cancel`: cancels with a reason; registrants are notified.
 #[utoipa::path(post, path = "/events/{id}/cancel",
-    summary = "Cancel with a reason; everyone registered is notified",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = ReasonIn,
-    responses(
-        (status = 200, description = "Cancelled", body = EventState),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Cannot be cancelled"),
-        (status = 422, description = "Invalid reason"),
-    ))]
+    summary = "Cancel with a reason; everyone registered is notified", params(EventId),
+    request_body = ReasonIn, responses((status = 200, description = "Cancelled", body = EventState),
+    (status = 409, description = "Cannot be cancelled"),
+    (status = 422, description = "Invalid reason")))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -414,14 +391,9 @@ pub async fn cancel(
 
 /// `POST /api/v1/events/{id}/held`: marks a published event as held.
 #[utoipa::path(post, path = "/events/{id}/held",
-    summary = "Mark a published event as held (after it starts)",
-    params(("id" = i64, Path, description = "The event's id")),
-    responses(
-        (status = 200, description = "Held", body = EventState),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not yet"),
-    ))]
+    summary = "Mark a published event as held (after it starts)", params(EventId),
+    responses((status = 200, description = "Held", body = EventState),
+    (status = 409, description = "Not yet")))]
 pub async fn held(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -441,16 +413,9 @@ pub struct SummaryIn {
 
 /// `POST /api/v1/events/{id}/summary`: the public summary of a held event; `close` closes it.
 #[utoipa::path(post, path = "/events/{id}/summary",
-    summary = "The public summary of a held event; close=true closes it",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = SummaryIn,
-    responses(
-        (status = 200, description = "Saved", body = EventState),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not held"),
-        (status = 422, description = "Invalid summary"),
-    ))]
+    summary = "The public summary of a held event; close=true closes it", params(EventId),
+    request_body = SummaryIn, responses((status = 200, description = "Saved", body = EventState),
+    (status = 409, description = "Not held"), (status = 422, description = "Invalid summary")))]
 pub async fn summary(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -477,16 +442,11 @@ pub struct RegisterIn {
 /// `POST /api/v1/events/{id}/registrations` (signed in): `{"status": "registered" |
 /// "waitlisted"}`. The body (a case-relationship declaration) is optional.
 #[utoipa::path(post, path = "/events/{id}/registrations",
-    summary = "Register the caller: a place while there is one, else the waitlist",
-    params(("id" = i64, Path, description = "The event's id")),
+    summary = "Register the caller: a place while there is one, else the waitlist", params(EventId),
     request_body = Option<RegisterIn>,
-    responses(
-        (status = 200, description = "Placed", body = Placed),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Closed, not open to the caller's unit, or not published"),
-        (status = 422, description = "Invalid declaration"),
-    ))]
+    responses((status = 200, description = "Placed", body = Placed),
+    (status = 409, description = "Closed, not open to the caller's unit, or not published"),
+    (status = 422, description = "Invalid declaration")))]
 pub async fn register(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -513,14 +473,9 @@ pub async fn register(
 /// `DELETE /api/v1/events/{id}/registrations`: cancels the caller's registration; the first on
 /// the waitlist moves up.
 #[utoipa::path(delete, path = "/events/{id}/registrations",
-    summary = "Cancel the caller's registration; the waitlist moves up in order",
-    params(("id" = i64, Path, description = "The event's id")),
-    responses(
-        (status = 200, description = "Cancelled", body = Unregistered),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not registered"),
-    ))]
+    summary = "Cancel the caller's registration; the waitlist moves up in order", params(EventId),
+    responses((status = 200, description = "Cancelled", body = Unregistered),
+    (status = 409, description = "Not registered")))]
 pub async fn unregister(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -533,13 +488,8 @@ pub async fn unregister(
 /// `GET /api/v1/events/{id}/registrations` (the host's coordinators): everyone registered or
 /// waiting, with declarations and attendance.
 #[utoipa::path(get, path = "/events/{id}/registrations",
-    summary = "Registrations with declarations (the host's coordinators)",
-    params(("id" = i64, Path, description = "The event's id")),
-    responses(
-        (status = 200, description = "Registrations", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-    ))]
+    summary = "Registrations with declarations (the host's coordinators)", params(EventId),
+    responses((status = 200, description = "Registrations", body = Object)))]
 pub async fn registrations(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -569,15 +519,9 @@ pub struct CheckinIn {
 
 /// `POST /api/v1/events/{id}/checkin`: a registered member checks in with the venue's code.
 #[utoipa::path(post, path = "/events/{id}/checkin",
-    summary = "Check in with the code shown at the venue",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = CheckinIn,
-    responses(
-        (status = 200, description = "Checked in", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Wrong code, outside the window, or no place"),
-    ))]
+    summary = "Check in with the code shown at the venue", params(EventId),
+    request_body = CheckinIn, responses((status = 200, description = "Checked in", body = Object),
+    (status = 409, description = "Wrong code, outside the window, or no place")))]
 pub async fn checkin(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -602,15 +546,9 @@ pub struct AttendanceIn {
 
 /// `POST /api/v1/events/{id}/attendance` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/attendance",
-    summary = "Mark a registered member's attendance (the host's coordinators)",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = AttendanceIn,
-    responses(
-        (status = 200, description = "Marked", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "No place or not open"),
-    ))]
+    summary = "Mark a registered member's attendance (the host's coordinators)", params(EventId),
+    request_body = AttendanceIn, responses((status = 200, description = "Marked", body = Object),
+    (status = 409, description = "No place or not open")))]
 pub async fn attendance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -635,14 +573,9 @@ pub struct InvitationIn {
 /// `POST /api/v1/events/{id}/invitation` (a coordinator of an invited association).
 #[utoipa::path(post, path = "/events/{id}/invitation",
     summary = "Accept or decline the invitation to co-host (a coordinator of the invited association)",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = InvitationIn,
-    responses(
-        (status = 200, description = "Answered", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "No pending invitation"),
-    ))]
+    params(EventId), request_body = InvitationIn,
+    responses((status = 200, description = "Answered", body = Object),
+    (status = 409, description = "No pending invitation")))]
 pub async fn invitation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -663,15 +596,9 @@ pub struct RemindIn {
 
 /// `POST /api/v1/events/{id}/invitations/remind` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/invitations/remind",
-    summary = "Remind an invited association (the host's coordinators)",
-    params(("id" = i64, Path, description = "The event's id")),
-    request_body = RemindIn,
-    responses(
-        (status = 200, description = "Reminded", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "No pending invitation"),
-    ))]
+    summary = "Remind an invited association (the host's coordinators)", params(EventId),
+    request_body = RemindIn, responses((status = 200, description = "Reminded", body = Object),
+    (status = 409, description = "No pending invitation")))]
 pub async fn remind(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -691,10 +618,7 @@ pub async fn remind(
 /// `GET /api/v1/notifications` (signed in): the latest 100, newest first.
 #[utoipa::path(get, path = "/notifications",
     summary = "The caller's latest notifications and unread count",
-    responses(
-        (status = 200, description = "Notifications", body = NotificationsOut),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "Notifications", body = NotificationsOut)))]
 pub async fn notifications(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -713,10 +637,7 @@ pub async fn notifications(
 
 /// `POST /api/v1/notifications/read`: marks them all read.
 #[utoipa::path(post, path = "/notifications/read", summary = "Mark all notifications read",
-    responses(
-        (status = 200, description = "Marked", body = Marked),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "Marked", body = Marked)))]
 pub async fn notifications_read(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -38,13 +38,11 @@ pub struct Revoked {
 /// `POST /api/v1/auth/login` → `{"token"}`.
 #[utoipa::path(post, path = "/auth/login", summary = "Sign in and receive a bearer token",
     security(()), request_body = LoginBody,
-    responses(
-        (status = 200, description = "Token", body = TokenReply),
-        (status = 400, description = "Malformed request"),
-        (status = 401, description = "Wrong login or password"),
-        (status = 422, description = "Missing or mistyped field"),
-        (status = 429, description = "Too many attempts"),
-    ))]
+    responses((status = 200, description = "Token", body = TokenReply),
+    (status = 400, description = "Malformed request"),
+    (status = 401, description = "Wrong login or password"),
+    (status = 422, description = "Missing or mistyped field"),
+    (status = 429, description = "Too many attempts")))]
 pub async fn login(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -73,10 +71,7 @@ pub async fn login(
 /// `POST /api/v1/auth/logout`: revokes the token (or session) used for this request.
 #[utoipa::path(post, path = "/auth/logout",
     summary = "Revoke the token or session used for this request",
-    responses(
-        (status = 200, description = "Revoked", body = Revoked),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "Revoked", body = Revoked)))]
 pub async fn logout(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -91,20 +86,14 @@ pub async fn logout(
 
 /// `GET /api/v1/me`.
 #[utoipa::path(get, path = "/me", summary = "The signed-in user",
-    responses(
-        (status = 200, description = "User", body = User),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "User", body = User)))]
 pub async fn me(Extension(caller): Extension<Caller>) -> Result<Json<User>, AppError> {
     Ok(Json(require_user(&caller)?.clone()))
 }
 
 /// `GET /api/v1/me/tokens`.
 #[utoipa::path(get, path = "/me/tokens", summary = "The caller's live API tokens",
-    responses(
-        (status = 200, description = "Tokens", body = Vec<sessions::TokenInfo>),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "Tokens", body = Vec<sessions::TokenInfo>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -117,11 +106,8 @@ pub async fn list_tokens(
 #[utoipa::path(post, path = "/me/tokens/{id}/revoke",
     summary = "Revoke one of the caller's API tokens",
     params(("id" = String, Path, description = "The token's id")),
-    responses(
-        (status = 200, description = "Revoked", body = Revoked),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such token"),
-    ))]
+    responses((status = 200, description = "Revoked", body = Revoked),
+    (status = 404, description = "No such token")))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -60,26 +60,10 @@ pub struct PreviewBody {
     subject: SubjectBody,
 }
 
-/// The rules of Articles 6–8 (`domain::routing::RuleId`), as the document names them.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `RuleId::as_str`.
-pub enum Rule {
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
-    R6,
-    R7,
-    R8,
-    R9,
-    R10,
-}
-
 #[derive(Serialize, ToSchema)]
 #[schema(as = RoutePreview)]
 pub struct PreviewReply {
-    #[schema(value_type = Rule)]
+    #[schema(value_type = domain::routing::RuleId)]
     rule: &'static str,
     basis: &'static str,
     basis_zh: &'static str,
@@ -91,13 +75,11 @@ pub struct PreviewReply {
 
 /// `POST /api/v1/leads/route-preview` (no sign-in): which rule applies and the route(s).
 #[utoipa::path(post, path = "/leads/route-preview",
-    summary = "Which rule of Articles 6–8 applies to a lead, and its route(s)",
-    security(()), request_body = PreviewBody,
-    responses(
-        (status = 200, description = "Route preview", body = PreviewReply),
-        (status = 400, description = "Malformed request"),
-        (status = 422, description = "Unknown unit code or invalid subject"),
-    ))]
+    summary = "Which rule of Articles 6–8 applies to a lead, and its route(s)", security(()),
+    request_body = PreviewBody,
+    responses((status = 200, description = "Route preview", body = PreviewReply),
+    (status = 400, description = "Malformed request"),
+    (status = 422, description = "Unknown unit code or invalid subject")))]
 pub async fn route_preview(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PreviewBody>,
@@ -171,15 +153,11 @@ pub struct Created {
 
 /// `POST /api/v1/leads`: a lead handler reports a lead for their unit.
 #[utoipa::path(post, path = "/leads",
-    summary = "Report a lead for the caller's unit (the discoverer)",
-    request_body = ReportIn,
-    responses(
-        (status = 200, description = "Created", body = Created),
-        (status = 400, description = "Malformed request"),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not a lead handler"),
-        (status = 422, description = "Invalid report"),
-    ))]
+    summary = "Report a lead for the caller's unit (the discoverer)", request_body = ReportIn,
+    responses((status = 200, description = "Created", body = Created),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a lead handler"),
+    (status = 422, description = "Invalid report")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -201,13 +179,9 @@ pub async fn create(
 const LIST_LIMIT: i64 = 500;
 
 /// `GET /api/v1/leads`: the leads the caller's unit may see, newest first.
-#[utoipa::path(get, path = "/leads",
-    summary = "Leads the caller's unit may see (lead handlers)",
-    responses(
-        (status = 200, description = "Lead summaries", body = Vec<LeadSummary>),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not a lead handler"),
-    ))]
+#[utoipa::path(get, path = "/leads", summary = "Leads the caller's unit may see (lead handlers)",
+    responses((status = 200, description = "Lead summaries", body = Vec<LeadSummary>),
+    (status = 404, description = "Not a lead handler")))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -247,12 +221,7 @@ fn lead_id(id: &str) -> Result<i64, AppError> {
 #[utoipa::path(get, path = "/leads/{id}",
     summary = "A case file; 404 to anyone the rules do not allow",
     params(("id" = i64, Path, description = "The lead's id")),
-    responses(
-        (status = 200, description = "Case file with allowed actions and overdue deadlines",
-            body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-    ))]
+    responses((status = 200, description = "Case file with allowed actions and overdue deadlines", body = Object)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -267,7 +236,7 @@ pub async fn show(
 /// An action on a case.
 #[derive(Deserialize, ToSchema)]
 pub struct ActionBody {
-    #[schema(value_type = ActionName)]
+    #[schema(value_type = ActionName, inline)]
     action: String,
     #[serde(default)]
     text: String,
@@ -278,34 +247,33 @@ pub struct ActionBody {
     route: Vec<String>,
 }
 
-/// The actions on a case (`domain::case::Action`), as the document names them.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `ActionBody::action`.
-#[serde(rename_all = "snake_case")]
-pub enum ActionName {
-    Route,
-    Acknowledge,
-    PassOn,
-    Findings,
-    Outcome,
-    Feedback,
-    Close,
-    Reopen,
-    Message,
+/// The actions on a case (the tags of `domain::case::Action`), as the document names them.
+pub struct ActionName;
+
+impl utoipa::PartialSchema for ActionName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::api::openapi::string_enum(&[
+            "route",
+            "acknowledge",
+            "pass_on",
+            "findings",
+            "outcome",
+            "feedback",
+            "close",
+            "reopen",
+            "message",
+        ])
+    }
 }
+
+impl ToSchema for ActionName {}
 
 /// `POST /api/v1/leads/{id}/actions`: the case file after the action.
 #[utoipa::path(post, path = "/leads/{id}/actions",
     summary = "Acknowledge, pass on, record findings/outcome, feed back, close, reopen, message, or (joint office) route a manual case",
-    params(("id" = i64, Path, description = "The lead's id")),
-    request_body = ActionBody,
-    responses(
-        (status = 200, description = "The updated case file", body = Object),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 409, description = "Not allowed now"),
-        (status = 422, description = "Invalid input"),
-    ))]
+    params(("id" = i64, Path, description = "The lead's id")), request_body = ActionBody,
+    responses((status = 200, description = "The updated case file", body = Object),
+    (status = 409, description = "Not allowed now"), (status = 422, description = "Invalid input")))]
 pub async fn act(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -336,15 +304,11 @@ pub struct UploadForm {
 /// `POST /api/v1/leads/{id}/attachments` (multipart field `file`), beside the body limit.
 #[utoipa::path(post, path = "/leads/{id}/attachments",
     summary = "Attach a file to a lead (multipart field `file`; PDF, PNG, JPEG, TXT, DOCX, XLSX; 10 MiB per file, 30 MiB per lead)",
-    params(("id" = i64, Path, description = "The lead's id")),
-    request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses(
-        (status = 200, description = "Stored", body = AttachmentInfo),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-        (status = 413, description = "Too large"),
-        (status = 422, description = "Type or size refused"),
-    ))]
+    params(("id" = i64, Path, description = "The lead's id")), request_body(content = UploadForm,
+    content_type = "multipart/form-data"),
+    responses((status = 200, description = "Stored", body = AttachmentInfo),
+    (status = 413, description = "Too large"),
+    (status = 422, description = "Type or size refused")))]
 pub async fn upload(
     state: State<AppState>,
     caller: Extension<Caller>,
@@ -357,15 +321,9 @@ pub async fn upload(
 /// `GET /api/v1/leads/{id}/attachments/{att}`: the file, as on the case page.
 #[utoipa::path(get, path = "/leads/{id}/attachments/{att}",
     summary = "Download an attachment (404 to anyone who may not see the lead)",
-    params(
-        ("id" = i64, Path, description = "The lead's id"),
-        ("att" = i64, Path, description = "The attachment's id"),
-    ),
-    responses(
-        (status = 200, description = "The file"),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not found"),
-    ))]
+    params(("id" = i64, Path, description = "The lead's id"),
+    ("att" = i64, Path, description = "The attachment's id")),
+    responses((status = 200, description = "The file")))]
 pub async fn download(
     state: State<AppState>,
     caller: Extension<Caller>,

@@ -56,11 +56,9 @@ pub struct Sent {
 #[utoipa::path(post, path = "/tips",
     summary = "Report a concern without signing in; the 16-digit receipt is shown once",
     security(()), request_body = NewTip,
-    responses(
-        (status = 200, description = "Receipt", body = ReceiptReply),
-        (status = 400, description = "Malformed request"),
-        (status = 422, description = "Invalid text"),
-    ))]
+    responses((status = 200, description = "Receipt", body = ReceiptReply),
+    (status = 400, description = "Malformed request"),
+    (status = 422, description = "Invalid text")))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<TipBody>,
@@ -79,13 +77,11 @@ pub struct TipStatusReply {
 
 /// `GET /api/v1/tips/{receipt}`: status and replies; a wrong receipt is a 404.
 #[utoipa::path(get, path = "/tips/{receipt}",
-    summary = "Status and replies of a tip, by receipt (guesses are throttled)",
-    security(()), params(("receipt" = String, Path, description = "The 16-digit receipt")),
-    responses(
-        (status = 200, description = "Status", body = TipStatusReply),
-        (status = 404, description = "Wrong receipt"),
-        (status = 429, description = "Too many guesses"),
-    ))]
+    summary = "Status and replies of a tip, by receipt (guesses are throttled)", security(()),
+    params(("receipt" = String, Path, description = "The 16-digit receipt")),
+    responses((status = 200, description = "Status", body = TipStatusReply),
+    (status = 404, description = "Wrong receipt"),
+    (status = 429, description = "Too many guesses")))]
 pub async fn api_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -102,14 +98,10 @@ pub async fn api_status(
 /// `POST /api/v1/tips/{receipt}/messages`: the reporter adds information.
 #[utoipa::path(post, path = "/tips/{receipt}/messages", summary = "The reporter adds information",
     security(()), params(("receipt" = String, Path, description = "The 16-digit receipt")),
-    request_body = TipBody,
-    responses(
-        (status = 200, description = "Sent", body = Sent),
-        (status = 404, description = "Wrong receipt"),
-        (status = 409, description = "Tip closed"),
-        (status = 422, description = "Invalid text"),
-        (status = 429, description = "Too many guesses"),
-    ))]
+    request_body = TipBody, responses((status = 200, description = "Sent", body = Sent),
+    (status = 404, description = "Wrong receipt"), (status = 409, description = "Tip closed"),
+    (status = 422, description = "Invalid text"),
+    (status = 429, description = "Too many guesses")))]
 pub async fn api_message(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -67,8 +67,7 @@ pub struct CourseSummary {
 /// `GET /api/v1/courses` (public): every course with its quiz.
 #[utoipa::path(get, path = "/courses",
     summary = "List the training courses with their quiz (id, questions drawn per attempt, pass mark)",
-    security(()),
-    responses((status = 200, description = "Courses", body = Vec<CourseSummary>)))]
+    security(()), responses((status = 200, description = "Courses", body = Vec<CourseSummary>)))]
 pub async fn courses(State(state): State<AppState>) -> Json<Vec<CourseSummary>> {
     Json(
         state
@@ -177,13 +176,9 @@ async fn begin(
 #[utoipa::path(post, path = "/quizzes/{id}/attempts",
     summary = "Start an attempt (or resume the open one): a random draw with shuffled options, never the right answers",
     params(("id" = String, Path, description = "The quiz's id")),
-    responses(
-        (status = 200, description = "The attempt", body = AttemptOut),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such quiz"),
-        (status = 409, description = "All attempts used"),
-        (status = 429, description = "Cool-down between attempts"),
-    ))]
+    responses((status = 200, description = "The attempt", body = AttemptOut),
+    (status = 404, description = "No such quiz"), (status = 409, description = "All attempts used"),
+    (status = 429, description = "Cool-down between attempts")))]
 pub async fn start(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -197,13 +192,9 @@ pub async fn start(
 #[utoipa::path(post, path = "/quizzes/{id}/practice",
     summary = "Practise my mistakes: an attempt drawn from the questions the caller last answered wrongly (no limit, no certificate)",
     params(("id" = String, Path, description = "The quiz's id")),
-    responses(
-        (status = 200, description = "The practice attempt, shaped like /quizzes/{id}/attempts",
-            body = AttemptOut),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such quiz"),
-        (status = 409, description = "No mistakes to practise"),
-    ))]
+    responses((status = 200, description = "The practice attempt, shaped like /quizzes/{id}/attempts", body = AttemptOut),
+    (status = 404, description = "No such quiz"),
+    (status = 409, description = "No mistakes to practise")))]
 pub async fn practice(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -229,13 +220,10 @@ pub struct Saved {
 #[utoipa::path(post, path = "/attempts/{attempt_id}/answers",
     summary = "Save answers of an open attempt as the learner goes",
     params(("attempt_id" = i64, Path, description = "The attempt's id")),
-    request_body = AnswersBody,
-    responses(
-        (status = 200, description = "Saved", body = Saved),
-        (status = 404, description = "No such attempt of the caller"),
-        (status = 409, description = "Submitted or past the time limit"),
-        (status = 422, description = "Unknown question or option"),
-    ))]
+    request_body = AnswersBody, responses((status = 200, description = "Saved", body = Saved),
+    (status = 404, description = "No such attempt of the caller"),
+    (status = 409, description = "Submitted or past the time limit"),
+    (status = 422, description = "Unknown question or option")))]
 pub async fn save(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -303,13 +291,10 @@ fn review_out(course: &Course, attempt: &Attempt) -> Vec<ReviewOut> {
     summary = "Submit an attempt: server-side score and review; a second submit is a 409 and changes nothing",
     params(("attempt_id" = i64, Path, description = "The attempt's id")),
     request_body = AnswersBody,
-    responses(
-        (status = 200, description = "Score and review", body = SubmitOut),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such attempt of the caller"),
-        (status = 409, description = "Already submitted"),
-        (status = 422, description = "Unknown question or option"),
-    ))]
+    responses((status = 200, description = "Score and review", body = SubmitOut),
+    (status = 404, description = "No such attempt of the caller"),
+    (status = 409, description = "Already submitted"),
+    (status = 422, description = "Unknown question or option")))]
 pub async fn submit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

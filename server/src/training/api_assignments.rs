@@ -148,10 +148,7 @@ async fn one(state: &AppState, unit: &str, id: i64) -> Result<AssignmentOut, App
 /// `GET /api/v1/assignments` (signed in).
 #[utoipa::path(get, path = "/assignments",
     summary = "The caller's required courses with due dates and status; for a unit's training administrator also the unit's assignments with completion counts",
-    responses(
-        (status = 200, description = "Required courses and assignments", body = ListOut),
-        (status = 401, description = "Not signed in"),
-    ))]
+    responses((status = 200, description = "Required courses and assignments", body = ListOut)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -215,13 +212,10 @@ pub struct CreateBody {
 #[utoipa::path(post, path = "/assignments",
     summary = "Assign a course to the caller's unit, a role in it or selected people of it, with a due date (training administrators)",
     request_body = CreateBody,
-    responses(
-        (status = 201, description = "Created", body = AssignmentOut),
-        (status = 400, description = "Malformed request"),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "Not a training administrator"),
-        (status = 422, description = "Unknown course, person outside the unit, unknown target or bad date"),
-    ))]
+    responses((status = 201, description = "Created", body = AssignmentOut),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a training administrator"),
+    (status = 422, description = "Unknown course, person outside the unit, unknown target or bad date")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -249,14 +243,10 @@ pub struct PatchBody {
 /// `PATCH /api/v1/assignments/{id}`: moves the due date.
 #[utoipa::path(patch, path = "/assignments/{id}",
     summary = "Move the due date of an assignment of the caller's unit",
-    params(("id" = i64, Path, description = "The assignment's id")),
-    request_body = PatchBody,
-    responses(
-        (status = 200, description = "Updated", body = AssignmentOut),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such assignment in the caller's unit"),
-        (status = 422, description = "Bad date"),
-    ))]
+    params(("id" = i64, Path, description = "The assignment's id")), request_body = PatchBody,
+    responses((status = 200, description = "Updated", body = AssignmentOut),
+    (status = 404, description = "No such assignment in the caller's unit"),
+    (status = 422, description = "Bad date")))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -278,11 +268,8 @@ pub struct Deleted {
 #[utoipa::path(delete, path = "/assignments/{id}",
     summary = "Delete an assignment of the caller's unit",
     params(("id" = i64, Path, description = "The assignment's id")),
-    responses(
-        (status = 200, description = "Deleted", body = Deleted),
-        (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such assignment in the caller's unit"),
-    ))]
+    responses((status = 200, description = "Deleted", body = Deleted),
+    (status = 404, description = "No such assignment in the caller's unit")))]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
