@@ -9,6 +9,7 @@ use crate::files::UploadRefusal;
 use crate::routing::RouteError;
 
 /// Article 14's duties of judicial personnel.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Duty {
@@ -57,6 +58,7 @@ impl Duty {
 }
 
 /// The six kinds of prohibited contact reported for the 2015 provisions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConductKind {
@@ -109,6 +111,7 @@ impl ConductKind {
 }
 
 /// Article 13 outcomes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -169,6 +172,7 @@ impl Outcome {
 }
 
 /// One hand-over as recorded.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub hop: i64,

@@ -21,6 +21,7 @@ pub struct LeadFacts {
 }
 
 /// The dashboard's figures.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub total: usize,

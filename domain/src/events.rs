@@ -17,6 +17,7 @@ const DAY: i64 = 24 * 60 * MINUTE;
 pub const BEIJING_OFFSET_MS: i64 = 8 * 60 * MINUTE;
 
 /// What kind of exchange an event is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -73,6 +74,7 @@ impl EventKind {
 }
 
 /// Where an event is in its life: draft → published → held → closed, or cancelled.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventStatus {
@@ -247,6 +249,7 @@ pub fn local_parts(ms: i64) -> (i64, u32, u8) {
 }
 
 /// Something about an event the coordinator is told about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {

@@ -30,6 +30,7 @@ pub enum Subject<'a> {
 }
 
 /// The rules of `lead-routing.md`, in the order they are tried.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RuleId {
     /// Justice bureau → home judicial organ.

@@ -92,6 +92,7 @@ pub fn dashboard_units(dir: &Directory, unit: &str, joint_office: bool) -> Vec<U
 }
 
 /// Training figures of a unit and course (or a sum of them).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// People a course is assigned to (each person and course once, by its earliest due date).

@@ -1,9 +1,6 @@
 //! The portal's axum server: configuration, shared state, the router that joins the Leptos
 //! pages, server functions, the JSON API and static files.
 
-// The OpenAPI document is one large `json!` literal.
-#![recursion_limit = "1024"]
-
 pub mod administration;
 pub mod api;
 pub mod bench;

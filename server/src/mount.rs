@@ -2,19 +2,28 @@
 //! JSON API (nested under `/api/v1` by the main router) and its uploads (which get their own
 //! body limit). The Mount records every page path it routes, and the main router hands that
 //! list to Leptos as the routes it must not route itself, so the list cannot drift from the
-//! handlers.
+//! handlers. An API route's path and method are those of its handler's `#[utoipa::path]`
+//! annotation (`.api(routes!(api::list, api::create))`), which also describes it in the OpenAPI
+//! document, so route and document cannot drift either.
 
 use axum::routing::MethodRouter;
 use axum::Router;
+use utoipa::openapi::{Components, OpenApi};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use crate::state::AppState;
+
+/// Where the main router nests the API.
+pub const API_PREFIX: &str = "/api/v1";
 
 /// A feature's routes.
 #[derive(Default)]
 pub struct Mount {
     pub(crate) pages: Router<AppState>,
-    pub(crate) api: Router<AppState>,
+    pub(crate) api: OpenApiRouter<AppState>,
     pub(crate) uploads: Router<AppState>,
+    /// The OpenAPI description of the API's upload routes (which live in `uploads`).
+    pub(crate) upload_docs: OpenApi,
     pub(crate) paths: Vec<&'static str>,
 }
 
@@ -38,9 +47,27 @@ impl Mount {
         self
     }
 
-    /// An API route, relative to `/api/v1`.
-    pub fn api(mut self, path: &'static str, route: MethodRouter<AppState>) -> Mount {
-        self.api = self.api.route(path, route);
+    /// API routes (`routes!(…)` of handlers annotated with `#[utoipa::path]`), their paths
+    /// relative to `/api/v1`.
+    pub fn api(mut self, routes: UtoipaMethodRouter<AppState>) -> Mount {
+        self.api = self.api.routes(routes);
+        self
+    }
+
+    /// An API upload route (`routes!(…)`, relative to `/api/v1` like [`Mount::api`]), allowed
+    /// past the global body limit like [`Mount::upload`].
+    pub fn api_upload(mut self, routes: UtoipaMethodRouter<AppState>) -> Mount {
+        let (schemas, paths, route) = routes;
+        for path in paths.paths.keys() {
+            let full = format!("{API_PREFIX}{path}");
+            self.uploads = self.uploads.route(&full, route.clone());
+        }
+        let mut components = Components::new();
+        components.schemas.extend(schemas);
+        let mut doc = OpenApi::default();
+        doc.paths = paths;
+        doc.components = Some(components);
+        self.upload_docs.merge(doc);
         self
     }
 
@@ -56,6 +83,7 @@ impl Mount {
         self.pages = self.pages.merge(other.pages);
         self.api = self.api.merge(other.api);
         self.uploads = self.uploads.merge(other.uploads);
+        self.upload_docs.merge(other.upload_docs);
         self.paths.extend(other.paths);
         self
     }

@@ -49,9 +49,8 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             crate::leads::attachments::UPLOAD_BODY_LIMIT,
         ));
-    let api = Router::new()
-        .route("/openapi.json", get(crate::api::openapi::document))
-        .merge(features.api)
+    // The features' API routes and the OpenAPI document generated from their annotations.
+    let api = crate::api::openapi::router(features.api, features.upload_docs)
         .fallback(|| async { AppError::NotFound });
     let pages = features
         .pages
@@ -59,7 +58,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::page::finish,
         ))
-        .nest("/api/v1", api)
+        .nest(crate::mount::API_PREFIX, api)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
             move || app::shell(options.clone())

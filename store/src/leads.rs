@@ -553,6 +553,7 @@ pub async fn apply_action(
 }
 
 /// A row of an inbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadSummary {
     pub id: i64,

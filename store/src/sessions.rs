@@ -171,6 +171,7 @@ pub async fn revoke_all(
 }
 
 /// An API token as listed on the user's page (never the secret).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct TokenInfo {
     /// The first 12 hex digits of the hash, to name it for revocation.

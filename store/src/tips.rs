@@ -27,6 +27,7 @@ pub struct Tip {
 }
 
 /// One message on a tip.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TipMessage {
     pub from_office: bool,

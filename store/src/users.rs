@@ -7,6 +7,7 @@ use crate::passwords::{hash_password, PasswordHashString};
 use crate::{now_ms, Db, StoreError};
 
 /// A role a user holds. The joint office is the lead-handler role at the home justice bureau.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -44,6 +45,7 @@ impl Role {
 }
 
 /// A user as the rest of the portal sees it: no password material.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: i64,

@@ -1,9 +1,13 @@
 //! `GET /api/v1/dashboard`: the Article 9 figures as JSON.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
 use axum::{Extension, Json};
 use domain::dashboard::Figures;
+use domain::training_report::Counts;
 use store::sessions::Caller;
+use utoipa::ToSchema;
 
 use super::service::load;
 use crate::api::require_user;
@@ -11,16 +15,33 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The JSON export: the lead figures, plus the training figures of the units the caller may see.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ToSchema)]
 pub struct DashboardJson {
     #[serde(flatten)]
     figures: Figures,
+    #[schema(value_type = TrainingFigures)]
     training: crate::training::reports::DashboardTrainingJson,
     /// Exchange events (Art. 12), portal-wide public figures.
     exchanges: store::events::ExchangeFigures,
 }
 
+/// How the document describes `DashboardTrainingJson`: training figures of the units the
+/// caller may see (the joint office: the home district's units).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `DashboardTrainingJson`, which lives with the reports.
+pub struct TrainingFigures {
+    units: Vec<String>,
+    total: Counts,
+    /// Share of submitted attempts passed, in percent (`null` without attempts).
+    pass_rate: Option<u64>,
+    by_unit: BTreeMap<String, Counts>,
+}
+
 /// `GET /api/v1/dashboard`: the figures as JSON.
+#[utoipa::path(get, path = "/dashboard",
+    summary = "Article 9 figures over the leads the caller's unit may see",
+    responses((status = 200, description = "Figures", body = DashboardJson),
+    (status = 404, description = "Not a lead handler")))]
 pub async fn json(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -8,6 +8,8 @@ pub mod service;
 
 use axum::routing::get;
 
+use utoipa_axum::routes;
+
 use crate::mount::Mount;
 
 /// The dashboard page, its CSV and its JSON.
@@ -15,5 +17,5 @@ pub fn routes() -> Mount {
     Mount::new()
         .page("/leads/dashboard", get(pages::page))
         .page("/leads/dashboard.csv", get(pages::csv))
-        .api("/dashboard", get(api::json))
+        .api(routes!(api::json))
 }

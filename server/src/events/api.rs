@@ -7,10 +7,12 @@
 use app::refusals::Localize;
 use axum::extract::State;
 use axum::{Extension, Json};
+use domain::events::{EventKind, EventStatus, Flag};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use store::events::{self, EventRecord};
 use store::sessions::Caller;
+use utoipa::{IntoParams, ToSchema};
 
 use super::service::{
     self, directory, find_visible, EventAccess, EventCommand, EventError, EventFields,
@@ -32,18 +34,24 @@ impl From<EventError> for AppError {
 }
 
 /// An event as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Event)]
 pub struct EventOut {
     id: i64,
     uid: String,
     sequence: i64,
     title: String,
+    #[schema(value_type = EventKind)]
     kind: String,
+    #[schema(value_type = EventStatus)]
     status: String,
     agenda: String,
     venue: String,
+    #[schema(format = DateTime)]
     starts_at: String,
+    #[schema(format = DateTime)]
     ends_at: String,
+    #[schema(format = DateTime)]
     registration_deadline: String,
     capacity: i64,
     registered: i64,
@@ -58,9 +66,127 @@ pub struct EventOut {
     summary: Option<String>,
     /// For the host's coordinators only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Flag>>)]
     flags: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
     invitations: Option<Vec<Value>>,
+}
+
+/// The event of a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
+pub struct EventId {
+    /// The event's id.
+    id: i64,
+}
+
+/// One event as `GET /events/{id}` shows it: the caller's own registration beside it (`null`
+/// when signed in without one, absent when anonymous).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct EventShown {
+    #[serde(flatten)]
+    event: EventOut,
+    #[schema(value_type = Option<Object>)]
+    my_registration: Option<Value>,
+}
+
+/// The fields of an event, as the document describes them (`EventFields`, checked by the
+/// service).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `EventFields` for the document.
+pub struct EventIn {
+    #[schema(max_length = 100)]
+    title: String,
+    kind: EventKind,
+    /// Markdown; sanitised when shown.
+    #[schema(max_length = 5000)]
+    agenda: Option<String>,
+    /// An official venue's name, or another place (flagged).
+    venue: String,
+    venue_id: Option<i64>,
+    /// RFC 3339, e.g. 2026-12-01T09:00:00+08:00.
+    #[schema(format = DateTime)]
+    starts_at: String,
+    #[schema(format = DateTime)]
+    ends_at: String,
+    #[schema(minimum = 1, maximum = 10000)]
+    capacity: i64,
+    #[schema(format = DateTime)]
+    registration_deadline: String,
+    /// Unit codes whose members may register.
+    open_to: Vec<String>,
+    /// Association unit codes invited to co-host.
+    cohosts: Option<Vec<String>>,
+}
+
+/// A new draft.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct EventCreated {
+    id: i64,
+    #[schema(value_type = Option<EventStatus>)]
+    status: Option<String>,
+    flags: Vec<Flag>,
+    needs_approval: Option<bool>,
+}
+
+/// An edited event and its compliance flags.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct EventSaved {
+    id: Option<i64>,
+    flags: Option<Vec<Flag>>,
+}
+
+/// An event's status after a change (publishing also gives its flags).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handlers' JSON.
+pub struct EventState {
+    id: Option<i64>,
+    status: Option<EventStatus>,
+    flags: Option<Vec<Flag>>,
+}
+
+/// Where a registration put the caller.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `Done::code` of a registration.
+pub struct Placed {
+    status: Placement,
+}
+
+/// A place, or the waitlist.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes `Done::code` of a registration.
+pub enum Placement {
+    Registered,
+    Waitlisted,
+}
+
+/// A cancelled registration: `{"status": "cancelled"}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct Unregistered {
+    status: Option<String>,
+}
+
+/// The caller's notifications.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct NotificationsOut {
+    unread: Option<i64>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    notifications: Option<Vec<Value>>,
+}
+
+/// How many notifications were marked read.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct Marked {
+    marked: Option<u64>,
 }
 
 fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
@@ -97,6 +223,12 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
 }
 
 /// `POST /api/v1/events` (a coordinator of an association): creates a draft.
+#[utoipa::path(post, path = "/events",
+    summary = "Create a draft event (a coordinator of an association; the host is the caller's association)",
+    request_body = EventIn, responses((status = 200, description = "Created", body = EventCreated),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a coordinator"),
+    (status = 422, description = "Invalid fields")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -114,6 +246,11 @@ pub async fn create(
 }
 
 /// `PUT /api/v1/events/{id}` (the host's coordinators): edits a draft or published event.
+#[utoipa::path(put, path = "/events/{id}",
+    summary = "Edit a draft or published event (the host's coordinators); registrants are told of a new time or venue",
+    params(EventId), request_body = EventIn,
+    responses((status = 200, description = "Saved", body = EventSaved),
+    (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -131,12 +268,16 @@ pub async fn update(
 }
 
 /// `GET /api/v1/events` (public): published events that have not ended.
+#[utoipa::path(get, path = "/events", summary = "Published exchange events that have not ended",
+    security(()), responses((status = 200, description = "Events", body = Vec<EventOut>)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<EventOut>>, AppError> {
     let list = events::list_public(&state.db, store::now_ms(), false).await?;
     Ok(Json(list.iter().map(|e| event_out(e, false)).collect()))
 }
 
 /// `GET /api/v1/events/{id}`.
+#[utoipa::path(get, path = "/events/{id}", summary = "One event (drafts only for their hosts)",
+    params(EventId), responses((status = 200, description = "Event", body = EventShown)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -176,6 +317,10 @@ async fn act(
 
 /// `POST /api/v1/events/{id}/publish`: refused (409, with the reason) while a compliance flag
 /// waits for an approval record.
+#[utoipa::path(post, path = "/events/{id}/publish",
+    summary = "Publish a draft; refused while a compliance flag needs an approval record",
+    params(EventId), responses((status = 200, description = "Published", body = EventState),
+    (status = 409, description = "Refused, with the reason")))]
 pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -189,14 +334,21 @@ pub async fn publish(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ApprovalIn {
+    #[schema(max_length = 100)]
     approved_by: String,
+    #[schema(max_length = 100)]
     reference: String,
+    #[schema(format = Date)]
     approved_on: String,
 }
 
 /// `POST /api/v1/events/{id}/approval`: records who approved a flagged event.
+#[utoipa::path(post, path = "/events/{id}/approval",
+    summary = "Record the approval of a flagged event", params(EventId), request_body = ApprovalIn,
+    responses((status = 200, description = "Recorded", body = Object),
+    (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn approval(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -212,12 +364,18 @@ pub async fn approval(
     Ok(Json(json!({"id": id, "approval": "recorded"})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ReasonIn {
+    #[schema(max_length = 300)]
     reason: String,
 }
 
 /// `POST /api/v1/events/{id}/cancel`: cancels with a reason; registrants are notified.
+#[utoipa::path(post, path = "/events/{id}/cancel",
+    summary = "Cancel with a reason; everyone registered is notified", params(EventId),
+    request_body = ReasonIn, responses((status = 200, description = "Cancelled", body = EventState),
+    (status = 409, description = "Cannot be cancelled"),
+    (status = 422, description = "Invalid reason")))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -232,6 +390,10 @@ pub async fn cancel(
 }
 
 /// `POST /api/v1/events/{id}/held`: marks a published event as held.
+#[utoipa::path(post, path = "/events/{id}/held",
+    summary = "Mark a published event as held (after it starts)", params(EventId),
+    responses((status = 200, description = "Held", body = EventState),
+    (status = 409, description = "Not yet")))]
 pub async fn held(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -241,14 +403,19 @@ pub async fn held(
     Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SummaryIn {
+    #[schema(max_length = 2000)]
     summary: String,
     #[serde(default)]
     close: bool,
 }
 
 /// `POST /api/v1/events/{id}/summary`: the public summary of a held event; `close` closes it.
+#[utoipa::path(post, path = "/events/{id}/summary",
+    summary = "The public summary of a held event; close=true closes it", params(EventId),
+    request_body = SummaryIn, responses((status = 200, description = "Saved", body = EventState),
+    (status = 409, description = "Not held"), (status = 422, description = "Invalid summary")))]
 pub async fn summary(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -263,16 +430,23 @@ pub async fn summary(
     Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct RegisterIn {
     #[serde(default)]
     has_case: bool,
     #[serde(default)]
+    #[schema(max_length = 500)]
     case_note: Option<String>,
 }
 
 /// `POST /api/v1/events/{id}/registrations` (signed in): `{"status": "registered" |
 /// "waitlisted"}`. The body (a case-relationship declaration) is optional.
+#[utoipa::path(post, path = "/events/{id}/registrations",
+    summary = "Register the caller: a place while there is one, else the waitlist", params(EventId),
+    request_body = Option<RegisterIn>,
+    responses((status = 200, description = "Placed", body = Placed),
+    (status = 409, description = "Closed, not open to the caller's unit, or not published"),
+    (status = 422, description = "Invalid declaration")))]
 pub async fn register(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -298,6 +472,10 @@ pub async fn register(
 
 /// `DELETE /api/v1/events/{id}/registrations`: cancels the caller's registration; the first on
 /// the waitlist moves up.
+#[utoipa::path(delete, path = "/events/{id}/registrations",
+    summary = "Cancel the caller's registration; the waitlist moves up in order", params(EventId),
+    responses((status = 200, description = "Cancelled", body = Unregistered),
+    (status = 409, description = "Not registered")))]
 pub async fn unregister(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -309,6 +487,9 @@ pub async fn unregister(
 
 /// `GET /api/v1/events/{id}/registrations` (the host's coordinators): everyone registered or
 /// waiting, with declarations and attendance.
+#[utoipa::path(get, path = "/events/{id}/registrations",
+    summary = "Registrations with declarations (the host's coordinators)", params(EventId),
+    responses((status = 200, description = "Registrations", body = Object)))]
 pub async fn registrations(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -331,12 +512,16 @@ pub async fn registrations(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CheckinIn {
     code: String,
 }
 
 /// `POST /api/v1/events/{id}/checkin`: a registered member checks in with the venue's code.
+#[utoipa::path(post, path = "/events/{id}/checkin",
+    summary = "Check in with the code shown at the venue", params(EventId),
+    request_body = CheckinIn, responses((status = 200, description = "Checked in", body = Object),
+    (status = 409, description = "Wrong code, outside the window, or no place")))]
 pub async fn checkin(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -353,13 +538,17 @@ pub async fn checkin(
     Ok(Json(json!({"attended": true})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct AttendanceIn {
     user_id: i64,
     attended: bool,
 }
 
 /// `POST /api/v1/events/{id}/attendance` (the host's coordinators).
+#[utoipa::path(post, path = "/events/{id}/attendance",
+    summary = "Mark a registered member's attendance (the host's coordinators)", params(EventId),
+    request_body = AttendanceIn, responses((status = 200, description = "Marked", body = Object),
+    (status = 409, description = "No place or not open")))]
 pub async fn attendance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -376,12 +565,17 @@ pub async fn attendance(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct InvitationIn {
     accept: bool,
 }
 
 /// `POST /api/v1/events/{id}/invitation` (a coordinator of an invited association).
+#[utoipa::path(post, path = "/events/{id}/invitation",
+    summary = "Accept or decline the invitation to co-host (a coordinator of the invited association)",
+    params(EventId), request_body = InvitationIn,
+    responses((status = 200, description = "Answered", body = Object),
+    (status = 409, description = "No pending invitation")))]
 pub async fn invitation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -395,12 +589,16 @@ pub async fn invitation(
     Ok(Json(json!({"invitation": done.code()})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RemindIn {
     unit: String,
 }
 
 /// `POST /api/v1/events/{id}/invitations/remind` (the host's coordinators).
+#[utoipa::path(post, path = "/events/{id}/invitations/remind",
+    summary = "Remind an invited association (the host's coordinators)", params(EventId),
+    request_body = RemindIn, responses((status = 200, description = "Reminded", body = Object),
+    (status = 409, description = "No pending invitation")))]
 pub async fn remind(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -418,6 +616,9 @@ pub async fn remind(
 }
 
 /// `GET /api/v1/notifications` (signed in): the latest 100, newest first.
+#[utoipa::path(get, path = "/notifications",
+    summary = "The caller's latest notifications and unread count",
+    responses((status = 200, description = "Notifications", body = NotificationsOut)))]
 pub async fn notifications(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -435,6 +636,8 @@ pub async fn notifications(
 }
 
 /// `POST /api/v1/notifications/read`: marks them all read.
+#[utoipa::path(post, path = "/notifications/read", summary = "Mark all notifications read",
+    responses((status = 200, description = "Marked", body = Marked)))]
 pub async fn notifications_read(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -444,13 +647,18 @@ pub async fn notifications_read(
     Ok(Json(json!({"marked": n})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegisterQuery {
     association: Option<String>,
     year: Option<String>,
 }
 
 /// `GET /api/v1/exchanges` (public): the register of held exchanges, no names.
+#[utoipa::path(get, path = "/exchanges",
+    summary = "The public register of held exchanges (participants by kind of unit, no names)",
+    security(()), params(RegisterQuery),
+    responses((status = 200, description = "Register", body = Vec<Object>)))]
 pub async fn exchanges(
     State(state): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<RegisterQuery>,

@@ -4,14 +4,13 @@
 //!
 //! - [`service`]: the use cases (who may do what, validation, every change as a command);
 //! - [`pages`], [`form`], [`register`], [`venues`], [`notifications`]: the HTML adapter;
-//! - [`api`] (and [`api_doc`], its OpenAPI description): the JSON adapter;
+//! - [`api`]: the JSON adapter, each handler annotated with its route and OpenAPI description;
 //! - [`ics`]: the RFC 5545 calendars; [`labels`]: how an event reads on a page.
 //!
 //! The adapters call the service, never each other. Places are counted under a lock in
 //! `store::events` (registration and its waitlist live there).
 
 pub mod api;
-pub mod api_doc;
 pub mod form;
 pub mod ics;
 pub mod labels;
@@ -22,6 +21,8 @@ pub mod service;
 pub mod venues;
 
 use axum::routing::{get, post};
+
+use utoipa_axum::routes;
 
 use crate::mount::Mount;
 
@@ -49,24 +50,19 @@ pub fn routes() -> Mount {
             get(venues::venues_page).post(venues::add_venue),
         )
         .form("/admin/venues/{id}", post(venues::update_venue))
-        .api("/events", get(api::list).post(api::create))
-        .api("/events/{id}", get(api::show).put(api::update))
-        .api("/events/{id}/publish", post(api::publish))
-        .api("/events/{id}/approval", post(api::approval))
-        .api("/events/{id}/cancel", post(api::cancel))
-        .api("/events/{id}/held", post(api::held))
-        .api("/events/{id}/summary", post(api::summary))
-        .api(
-            "/events/{id}/registrations",
-            get(api::registrations)
-                .post(api::register)
-                .delete(api::unregister),
-        )
-        .api("/events/{id}/checkin", post(api::checkin))
-        .api("/events/{id}/attendance", post(api::attendance))
-        .api("/events/{id}/invitation", post(api::invitation))
-        .api("/events/{id}/invitations/remind", post(api::remind))
-        .api("/notifications", get(api::notifications))
-        .api("/notifications/read", post(api::notifications_read))
-        .api("/exchanges", get(api::exchanges))
+        .api(routes!(api::list, api::create))
+        .api(routes!(api::show, api::update))
+        .api(routes!(api::publish))
+        .api(routes!(api::approval))
+        .api(routes!(api::cancel))
+        .api(routes!(api::held))
+        .api(routes!(api::summary))
+        .api(routes!(api::registrations, api::register, api::unregister))
+        .api(routes!(api::checkin))
+        .api(routes!(api::attendance))
+        .api(routes!(api::invitation))
+        .api(routes!(api::remind))
+        .api(routes!(api::notifications))
+        .api(routes!(api::notifications_read))
+        .api(routes!(api::exchanges))
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use store::sessions::{self, Caller, Kind};
 use store::users::User;
+use utoipa::ToSchema;
 
 use app::refusals::Localize;
 use domain::identity::SignInRefused;
@@ -16,18 +17,32 @@ use crate::api::{require_user, ApiJson};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     login: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenReply {
     token: String,
 }
 
+/// What revoking answers: `{"revoked": true}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handlers' JSON.
+pub struct Revoked {
+    revoked: bool,
+}
+
 /// `POST /api/v1/auth/login` → `{"token"}`.
+#[utoipa::path(post, path = "/auth/login", summary = "Sign in and receive a bearer token",
+    security(()), request_body = LoginBody,
+    responses((status = 200, description = "Token", body = TokenReply),
+    (status = 400, description = "Malformed request"),
+    (status = 401, description = "Wrong login or password"),
+    (status = 422, description = "Missing or mistyped field"),
+    (status = 429, description = "Too many attempts")))]
 pub async fn login(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -54,6 +69,9 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`: revokes the token (or session) used for this request.
+#[utoipa::path(post, path = "/auth/logout",
+    summary = "Revoke the token or session used for this request",
+    responses((status = 200, description = "Revoked", body = Revoked)))]
 pub async fn logout(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -67,11 +85,15 @@ pub async fn logout(
 }
 
 /// `GET /api/v1/me`.
+#[utoipa::path(get, path = "/me", summary = "The signed-in user",
+    responses((status = 200, description = "User", body = User)))]
 pub async fn me(Extension(caller): Extension<Caller>) -> Result<Json<User>, AppError> {
     Ok(Json(require_user(&caller)?.clone()))
 }
 
 /// `GET /api/v1/me/tokens`.
+#[utoipa::path(get, path = "/me/tokens", summary = "The caller's live API tokens",
+    responses((status = 200, description = "Tokens", body = Vec<sessions::TokenInfo>)))]
 pub async fn list_tokens(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -81,6 +103,11 @@ pub async fn list_tokens(
 }
 
 /// `POST /api/v1/me/tokens/{id}/revoke`.
+#[utoipa::path(post, path = "/me/tokens/{id}/revoke",
+    summary = "Revoke one of the caller's API tokens",
+    params(("id" = String, Path, description = "The token's id")),
+    responses((status = 200, description = "Revoked", body = Revoked),
+    (status = 404, description = "No such token")))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -9,6 +9,8 @@ pub mod service;
 
 use axum::routing::{get, post};
 
+use utoipa_axum::routes;
+
 use crate::mount::Mount;
 
 /// Sign-in, the account page and API tokens.
@@ -19,9 +21,9 @@ pub fn routes() -> Mount {
         .form("/account/password", post(pages::change_password_form))
         .page("/account", get(pages::account))
         .form("/account/tokens/{id}/revoke", post(pages::revoke_token))
-        .api("/auth/login", post(api::login))
-        .api("/auth/logout", post(api::logout))
-        .api("/me", get(api::me))
-        .api("/me/tokens", get(api::list_tokens))
-        .api("/me/tokens/{id}/revoke", post(api::revoke_token))
+        .api(routes!(api::login))
+        .api(routes!(api::logout))
+        .api(routes!(api::me))
+        .api(routes!(api::list_tokens))
+        .api(routes!(api::revoke_token))
 }

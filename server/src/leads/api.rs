@@ -4,15 +4,20 @@
 //! never 403. A refusal's kind decides the status (see [`LeadRefusal`]).
 
 use app::refusals::Localize;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
+use axum::response::Response;
 use axum::{Extension, Json};
 use domain::case::{allowed_actions, overdue, Action, LeadRefusal};
 use domain::directory::Directory;
 use domain::routing::{route_lead, Subject};
 use serde::{Deserialize, Serialize};
+use store::leads::AttachmentInfo;
 use store::leads::{Case, LeadSummary};
 use store::sessions::Caller;
+use utoipa::ToSchema;
 
+use super::attachments;
 use super::service::{self, directory, handler, Handler, LeadCommand, LeadError, Report, Source};
 use crate::api::require_user;
 use crate::api::ApiJson;
@@ -41,21 +46,24 @@ pub fn require_handler<'a>(caller: &'a Caller, dir: &Directory) -> Result<Handle
     handler(caller, dir).ok_or(AppError::NotFound)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[schema(as = Subject)]
 pub enum SubjectBody {
     JudicialPersonnel { org: String },
     Lawyer {},
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PreviewBody {
     discoverer: String,
     subject: SubjectBody,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = RoutePreview)]
 pub struct PreviewReply {
+    #[schema(value_type = domain::routing::RuleId)]
     rule: &'static str,
     basis: &'static str,
     basis_zh: &'static str,
@@ -66,6 +74,12 @@ pub struct PreviewReply {
 }
 
 /// `POST /api/v1/leads/route-preview` (no sign-in): which rule applies and the route(s).
+#[utoipa::path(post, path = "/leads/route-preview",
+    summary = "Which rule of Articles 6–8 applies to a lead, and its route(s)", security(()),
+    request_body = PreviewBody,
+    responses((status = 200, description = "Route preview", body = PreviewReply),
+    (status = 400, description = "Malformed request"),
+    (status = 422, description = "Unknown unit code or invalid subject")))]
 pub async fn route_preview(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PreviewBody>,
@@ -88,7 +102,47 @@ pub async fn route_preview(
     }))
 }
 
-#[derive(Serialize)]
+/// How the document describes the body of a report (`Report`, checked by the service).
+#[derive(ToSchema)]
+#[schema(as = Report)]
+#[allow(dead_code)] // Describes `Report` for the document.
+pub struct ReportIn {
+    subject: ReportSubjectIn,
+    #[schema(max_length = 200)]
+    summary: String,
+    #[schema(max_length = 10000)]
+    details: String,
+    #[schema(format = Date)]
+    occurred_on: Option<String>,
+    place: Option<String>,
+    conduct_kind: Option<domain::case::ConductKind>,
+    route: Option<usize>,
+}
+
+/// Who a report is about.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `ReportSubject` for the document.
+pub struct ReportSubjectIn {
+    #[serde(rename = "type")]
+    kind: SubjectKind,
+    name: String,
+    org: Option<String>,
+    duty: Option<domain::case::Duty>,
+    licence_no: Option<String>,
+    firm: Option<String>,
+    region: Option<String>,
+}
+
+/// Whom a lead is about.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `ReportSubject::kind`.
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    JudicialPersonnel,
+    Lawyer,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct Created {
     id: i64,
     reference: String,
@@ -98,6 +152,12 @@ pub struct Created {
 }
 
 /// `POST /api/v1/leads`: a lead handler reports a lead for their unit.
+#[utoipa::path(post, path = "/leads",
+    summary = "Report a lead for the caller's unit (the discoverer)", request_body = ReportIn,
+    responses((status = 200, description = "Created", body = Created),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a lead handler"),
+    (status = 422, description = "Invalid report")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -119,6 +179,9 @@ pub async fn create(
 const LIST_LIMIT: i64 = 500;
 
 /// `GET /api/v1/leads`: the leads the caller's unit may see, newest first.
+#[utoipa::path(get, path = "/leads", summary = "Leads the caller's unit may see (lead handlers)",
+    responses((status = 200, description = "Lead summaries", body = Vec<LeadSummary>),
+    (status = 404, description = "Not a lead handler")))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -155,6 +218,10 @@ fn lead_id(id: &str) -> Result<i64, AppError> {
 }
 
 /// `GET /api/v1/leads/{id}`: 404 to anyone the rules do not allow.
+#[utoipa::path(get, path = "/leads/{id}",
+    summary = "A case file; 404 to anyone the rules do not allow",
+    params(("id" = i64, Path, description = "The lead's id")),
+    responses((status = 200, description = "Case file with allowed actions and overdue deadlines", body = Object)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -167,18 +234,46 @@ pub async fn show(
 }
 
 /// An action on a case.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ActionBody {
+    #[schema(value_type = ActionName, inline)]
     action: String,
     #[serde(default)]
     text: String,
     #[serde(default)]
+    #[schema(value_type = Vec<domain::case::Outcome>)]
     outcomes: Vec<String>,
     #[serde(default)]
     route: Vec<String>,
 }
 
+/// The actions on a case (the tags of `domain::case::Action`), as the document names them.
+pub struct ActionName;
+
+impl utoipa::PartialSchema for ActionName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::api::openapi::string_enum(&[
+            "route",
+            "acknowledge",
+            "pass_on",
+            "findings",
+            "outcome",
+            "feedback",
+            "close",
+            "reopen",
+            "message",
+        ])
+    }
+}
+
+impl ToSchema for ActionName {}
+
 /// `POST /api/v1/leads/{id}/actions`: the case file after the action.
+#[utoipa::path(post, path = "/leads/{id}/actions",
+    summary = "Acknowledge, pass on, record findings/outcome, feed back, close, reopen, message, or (joint office) route a manual case",
+    params(("id" = i64, Path, description = "The lead's id")), request_body = ActionBody,
+    responses((status = 200, description = "The updated case file", body = Object),
+    (status = 409, description = "Not allowed now"), (status = 422, description = "Invalid input")))]
 pub async fn act(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -196,4 +291,43 @@ pub async fn act(
     };
     let case = service::run(&state, &caller, &h, id, command).await?;
     Ok(Json(case_reply(&state, case, &h)))
+}
+
+/// The multipart body of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the multipart form `attachments::api_upload` reads.
+pub struct UploadForm {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `POST /api/v1/leads/{id}/attachments` (multipart field `file`), beside the body limit.
+#[utoipa::path(post, path = "/leads/{id}/attachments",
+    summary = "Attach a file to a lead (multipart field `file`; PDF, PNG, JPEG, TXT, DOCX, XLSX; 10 MiB per file, 30 MiB per lead)",
+    params(("id" = i64, Path, description = "The lead's id")), request_body(content = UploadForm,
+    content_type = "multipart/form-data"),
+    responses((status = 200, description = "Stored", body = AttachmentInfo),
+    (status = 413, description = "Too large"),
+    (status = 422, description = "Type or size refused")))]
+pub async fn upload(
+    state: State<AppState>,
+    caller: Extension<Caller>,
+    id: Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Result<Json<AttachmentInfo>, AppError> {
+    attachments::api_upload(state, caller, id, mp).await
+}
+
+/// `GET /api/v1/leads/{id}/attachments/{att}`: the file, as on the case page.
+#[utoipa::path(get, path = "/leads/{id}/attachments/{att}",
+    summary = "Download an attachment (404 to anyone who may not see the lead)",
+    params(("id" = i64, Path, description = "The lead's id"),
+    ("att" = i64, Path, description = "The attachment's id")),
+    responses((status = 200, description = "The file")))]
+pub async fn download(
+    state: State<AppState>,
+    caller: Extension<Caller>,
+    ids: Path<(String, String)>,
+) -> Result<Response, AppError> {
+    attachments::download(state, caller, ids).await
 }

@@ -22,6 +22,8 @@ pub mod service;
 
 use axum::routing::{get, post};
 
+use utoipa_axum::routes;
+
 use crate::mount::Mount;
 
 /// The lead pages, forms, uploads and API.
@@ -33,13 +35,10 @@ pub fn routes() -> Mount {
         .form("/leads/{id}/action", post(pages::action))
         .page("/leads/{id}/attachments/{att}", get(attachments::download))
         .upload("/leads/{id}/attachments", post(attachments::page_upload))
-        .upload(
-            "/api/v1/leads/{id}/attachments",
-            post(attachments::api_upload),
-        )
-        .api("/leads/route-preview", post(api::route_preview))
-        .api("/leads", get(api::list).post(api::create))
-        .api("/leads/{id}", get(api::show))
-        .api("/leads/{id}/actions", post(api::act))
-        .api("/leads/{id}/attachments/{att}", get(attachments::download))
+        .api_upload(routes!(api::upload))
+        .api(routes!(api::route_preview))
+        .api(routes!(api::list, api::create))
+        .api(routes!(api::show))
+        .api(routes!(api::act))
+        .api(routes!(api::download))
 }

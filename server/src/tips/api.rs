@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use store::sessions::Caller;
+use utoipa::ToSchema;
 
 use super::service::{self, TipError};
 use crate::api::ApiJson;
@@ -25,17 +26,39 @@ impl From<TipError> for AppError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TipBody {
     text: String,
 }
 
-#[derive(Serialize)]
+/// A new tip's body, as the document describes it (the text of [`TipBody`], with its limits).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `TipBody` for the document.
+pub struct NewTip {
+    #[schema(min_length = 10, max_length = 5000)]
+    text: String,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ReceiptReply {
+    #[schema(pattern = "^[0-9]{16}$")]
     receipt: String,
 }
 
+/// What adding information answers: `{"sent": true}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct Sent {
+    sent: bool,
+}
+
 /// `POST /api/v1/tips` (no sign-in) → `{"receipt"}`.
+#[utoipa::path(post, path = "/tips",
+    summary = "Report a concern without signing in; the 16-digit receipt is shown once",
+    security(()), request_body = NewTip,
+    responses((status = 200, description = "Receipt", body = ReceiptReply),
+    (status = 400, description = "Malformed request"),
+    (status = 422, description = "Invalid text")))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<TipBody>,
@@ -45,7 +68,7 @@ pub async fn api_create(
 }
 
 /// The status of a tip as the API shows it to the receipt holder.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TipStatusReply {
     status: String,
     created_at: i64,
@@ -53,6 +76,12 @@ pub struct TipStatusReply {
 }
 
 /// `GET /api/v1/tips/{receipt}`: status and replies; a wrong receipt is a 404.
+#[utoipa::path(get, path = "/tips/{receipt}",
+    summary = "Status and replies of a tip, by receipt (guesses are throttled)", security(()),
+    params(("receipt" = String, Path, description = "The 16-digit receipt")),
+    responses((status = 200, description = "Status", body = TipStatusReply),
+    (status = 404, description = "Wrong receipt"),
+    (status = 429, description = "Too many guesses")))]
 pub async fn api_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -67,6 +96,12 @@ pub async fn api_status(
 }
 
 /// `POST /api/v1/tips/{receipt}/messages`: the reporter adds information.
+#[utoipa::path(post, path = "/tips/{receipt}/messages", summary = "The reporter adds information",
+    security(()), params(("receipt" = String, Path, description = "The 16-digit receipt")),
+    request_body = TipBody, responses((status = 200, description = "Sent", body = Sent),
+    (status = 404, description = "Wrong receipt"), (status = 409, description = "Tip closed"),
+    (status = 422, description = "Invalid text"),
+    (status = 429, description = "Too many guesses")))]
 pub async fn api_message(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -9,6 +9,8 @@ pub mod service;
 
 use axum::routing::{get, post};
 
+use utoipa_axum::routes;
+
 use crate::mount::Mount;
 
 /// Public tips and the joint office's intake of them.
@@ -20,7 +22,7 @@ pub fn routes() -> Mount {
         .page("/leads/tips", get(office::queue))
         .page("/leads/tips/{id}", get(office::detail))
         .form("/leads/tips/{id}/action", post(office::office_action))
-        .api("/tips", post(api::api_create))
-        .api("/tips/{receipt}", get(api::api_status))
-        .api("/tips/{receipt}/messages", post(api::api_message))
+        .api(routes!(api::api_create))
+        .api(routes!(api::api_status))
+        .api(routes!(api::api_message))
 }

@@ -14,6 +14,7 @@ use domain::training::{Course, StartRefusal};
 use serde::{Deserialize, Serialize};
 use store::attempts::{Answers, Attempt, Mode};
 use store::sessions::Caller;
+use utoipa::ToSchema;
 
 use super::service::{self, Answering, StartAttempt, TrainingError};
 use crate::api::require_user;
@@ -43,7 +44,7 @@ impl From<TrainingError> for AppError {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct QuizSummary {
     id: String,
     questions: u32,
@@ -53,7 +54,7 @@ pub struct QuizSummary {
     time_limit_minutes: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct CourseSummary {
     id: String,
     title_zh: String,
@@ -64,6 +65,9 @@ pub struct CourseSummary {
 }
 
 /// `GET /api/v1/courses` (public): every course with its quiz.
+#[utoipa::path(get, path = "/courses",
+    summary = "List the training courses with their quiz (id, questions drawn per attempt, pass mark)",
+    security(()), responses((status = 200, description = "Courses", body = Vec<CourseSummary>)))]
 pub async fn courses(State(state): State<AppState>) -> Json<Vec<CourseSummary>> {
     Json(
         state
@@ -92,16 +96,17 @@ pub async fn courses(State(state): State<AppState>) -> Json<Vec<CourseSummary>> 
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct OptionOut {
     id: String,
     text: String,
     text_en: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct QuestionOut {
     id: String,
+    #[schema(value_type = domain::training::QuestionKind)]
     kind: &'static str,
     prompt: String,
     prompt_en: String,
@@ -112,7 +117,7 @@ pub struct QuestionOut {
     options: Vec<OptionOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AttemptOut {
     attempt_id: i64,
     resumed: bool,
@@ -121,6 +126,7 @@ pub struct AttemptOut {
     deadline: Option<i64>,
     questions: Vec<QuestionOut>,
     /// Answers saved so far (the learner's own choices).
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     answers: Answers,
 }
 
@@ -167,6 +173,12 @@ async fn begin(
 }
 
 /// `POST /api/v1/quizzes/{id}/attempts` (signed in): resumes the open attempt or starts one.
+#[utoipa::path(post, path = "/quizzes/{id}/attempts",
+    summary = "Start an attempt (or resume the open one): a random draw with shuffled options, never the right answers",
+    params(("id" = String, Path, description = "The quiz's id")),
+    responses((status = 200, description = "The attempt", body = AttemptOut),
+    (status = 404, description = "No such quiz"), (status = 409, description = "All attempts used"),
+    (status = 429, description = "Cool-down between attempts")))]
 pub async fn start(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -177,6 +189,12 @@ pub async fn start(
 
 /// `POST /api/v1/quizzes/{id}/practice` (signed in): "practise my mistakes", drawn from the
 /// questions the learner last answered wrongly; no limit, no certificate. 409 with no mistakes.
+#[utoipa::path(post, path = "/quizzes/{id}/practice",
+    summary = "Practise my mistakes: an attempt drawn from the questions the caller last answered wrongly (no limit, no certificate)",
+    params(("id" = String, Path, description = "The quiz's id")),
+    responses((status = 200, description = "The practice attempt, shaped like /quizzes/{id}/attempts", body = AttemptOut),
+    (status = 404, description = "No such quiz"),
+    (status = 409, description = "No mistakes to practise")))]
 pub async fn practice(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -185,18 +203,27 @@ pub async fn practice(
     begin(&state, &caller, &quiz_id, Mode::Practice).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersBody {
+    /// Question id → the chosen option ids.
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     answers: Answers,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Saved {
     saved: bool,
 }
 
 /// `POST /api/v1/attempts/{id}/answers`: saves answers as the learner goes.
+#[utoipa::path(post, path = "/attempts/{attempt_id}/answers",
+    summary = "Save answers of an open attempt as the learner goes",
+    params(("attempt_id" = i64, Path, description = "The attempt's id")),
+    request_body = AnswersBody, responses((status = 200, description = "Saved", body = Saved),
+    (status = 404, description = "No such attempt of the caller"),
+    (status = 409, description = "Submitted or past the time limit"),
+    (status = 422, description = "Unknown question or option")))]
 pub async fn save(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -217,7 +244,7 @@ fn answering(id: i64, body: AnswersBody) -> Answering {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ReviewOut {
     question_id: String,
     correct: bool,
@@ -229,7 +256,7 @@ pub struct ReviewOut {
     citations: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SubmitOut {
     attempt_id: i64,
     score: f64,
@@ -260,6 +287,14 @@ fn review_out(course: &Course, attempt: &Attempt) -> Vec<ReviewOut> {
 }
 
 /// `POST /api/v1/attempts/{id}/submit`: scores the attempt once; a second submit is a 409.
+#[utoipa::path(post, path = "/attempts/{attempt_id}/submit",
+    summary = "Submit an attempt: server-side score and review; a second submit is a 409 and changes nothing",
+    params(("attempt_id" = i64, Path, description = "The attempt's id")),
+    request_body = AnswersBody,
+    responses((status = 200, description = "Score and review", body = SubmitOut),
+    (status = 404, description = "No such attempt of the caller"),
+    (status = 409, description = "Already submitted"),
+    (status = 422, description = "Unknown question or option")))]
 pub async fn submit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

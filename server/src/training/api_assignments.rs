@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use store::attempts::{self, Target};
 use store::sessions::Caller;
 use store::users::User;
+use utoipa::ToSchema;
 
 use super::labels::{course_title, date};
 use super::service::{self, administered_unit, unit_progress, AssignmentCommand, Standing};
@@ -20,28 +21,40 @@ use crate::api::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RequiredOut {
     course_id: String,
     title_zh: String,
     title_en: String,
     due_at: i64,
     /// The due date (Beijing), `yyyy-mm-dd`.
+    #[schema(format = Date)]
     due: String,
     /// `done`, `pending` or `overdue`.
+    #[schema(value_type = RequiredStatus)]
     status: &'static str,
     /// The verification code of the valid certificate, when done.
     certificate: Option<String>,
 }
 
-#[derive(Serialize)]
+/// Where a member stands with a required course (`Standing::code`).
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes `RequiredOut::status`.
+pub enum RequiredStatus {
+    Done,
+    Pending,
+    Overdue,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct PersonOut {
     id: i64,
     login: String,
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AssignmentOut {
     id: i64,
     unit: String,
@@ -50,7 +63,9 @@ pub struct AssignmentOut {
     target: String,
     /// The people of a `people` target.
     people: Vec<PersonOut>,
+    /// Unix ms, end of the due day in Beijing.
     due_at: i64,
+    #[schema(format = Date)]
     due: String,
     created_at: i64,
     /// People it applies to now, and of those completed / overdue.
@@ -59,7 +74,7 @@ pub struct AssignmentOut {
     overdue: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ListOut {
     unit: Option<String>,
     required: Vec<RequiredOut>,
@@ -131,6 +146,9 @@ async fn one(state: &AppState, unit: &str, id: i64) -> Result<AssignmentOut, App
 }
 
 /// `GET /api/v1/assignments` (signed in).
+#[utoipa::path(get, path = "/assignments",
+    summary = "The caller's required courses with due dates and status; for a unit's training administrator also the unit's assignments with completion counts",
+    responses((status = 200, description = "Required courses and assignments", body = ListOut)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -175,19 +193,29 @@ pub async fn list(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     course_id: String,
-    /// `unit`, `role:<role>` or `people`.
+    /// `unit`, `role:<role>` (admin, training_admin, lead_handler, coordinator, member) or
+    /// `people`.
     target: String,
+    /// User ids of the unit, for target `people`.
     #[serde(default)]
     people: Vec<i64>,
     /// `yyyy-mm-dd` (due at the end of that day, Beijing time).
+    #[schema(format = Date)]
     due: String,
 }
 
 /// `POST /api/v1/assignments` (a training administrator): assigns a course in their unit.
+#[utoipa::path(post, path = "/assignments",
+    summary = "Assign a course to the caller's unit, a role in it or selected people of it, with a due date (training administrators)",
+    request_body = CreateBody,
+    responses((status = 201, description = "Created", body = AssignmentOut),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a training administrator"),
+    (status = 422, description = "Unknown course, person outside the unit, unknown target or bad date")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -204,14 +232,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(one(&state, &unit, id).await?)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     /// The new due date, `yyyy-mm-dd`.
+    #[schema(format = Date)]
     due: String,
 }
 
 /// `PATCH /api/v1/assignments/{id}`: moves the due date.
+#[utoipa::path(patch, path = "/assignments/{id}",
+    summary = "Move the due date of an assignment of the caller's unit",
+    params(("id" = i64, Path, description = "The assignment's id")), request_body = PatchBody,
+    responses((status = 200, description = "Updated", body = AssignmentOut),
+    (status = 404, description = "No such assignment in the caller's unit"),
+    (status = 422, description = "Bad date")))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -224,12 +259,17 @@ pub async fn update(
     Ok(Json(one(&state, &unit, id).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Deleted {
     deleted: i64,
 }
 
 /// `DELETE /api/v1/assignments/{id}`.
+#[utoipa::path(delete, path = "/assignments/{id}",
+    summary = "Delete an assignment of the caller's unit",
+    params(("id" = i64, Path, description = "The assignment's id")),
+    responses((status = 200, description = "Deleted", body = Deleted),
+    (status = 404, description = "No such assignment in the caller's unit")))]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

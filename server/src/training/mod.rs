@@ -8,8 +8,8 @@
 //!   review, statistics), [`certificates`] (verify, print), [`admin`] (assignments page and
 //!   CSV), [`reports`] (reports, their CSV and the dashboard's training figures): the HTML
 //!   adapter, with [`labels`] for how training reads on a page;
-//! - [`api`] (courses and quizzes) and [`api_assignments`], described by [`api_doc`]: the JSON
-//!   adapter.
+//! - [`api`] (courses and quizzes) and [`api_assignments`]: the JSON adapter, each handler
+//!   annotated with its route and OpenAPI description.
 //!
 //! The adapters call the service, never each other. Attempts, progress, certificates and
 //! assignments are stored by `store::attempts`; the report figures are the aggregate queries
@@ -18,7 +18,6 @@
 pub mod admin;
 pub mod api;
 pub mod api_assignments;
-pub mod api_doc;
 pub mod certificates;
 pub mod labels;
 pub mod pages;
@@ -26,7 +25,9 @@ pub mod quiz;
 pub mod reports;
 pub mod service;
 
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
+
+use utoipa_axum::routes;
 
 use crate::mount::Mount;
 
@@ -68,17 +69,11 @@ pub fn routes() -> Mount {
             "/certificates/{code}/print",
             get(certificates::certificate_print),
         )
-        .api("/courses", get(api::courses))
-        .api("/quizzes/{id}/attempts", post(api::start))
-        .api("/quizzes/{id}/practice", post(api::practice))
-        .api("/attempts/{id}/answers", post(api::save))
-        .api("/attempts/{id}/submit", post(api::submit))
-        .api(
-            "/assignments",
-            get(api_assignments::list).post(api_assignments::create),
-        )
-        .api(
-            "/assignments/{id}",
-            patch(api_assignments::update).delete(api_assignments::delete),
-        )
+        .api(routes!(api::courses))
+        .api(routes!(api::start))
+        .api(routes!(api::practice))
+        .api(routes!(api::save))
+        .api(routes!(api::submit))
+        .api(routes!(api_assignments::list, api_assignments::create))
+        .api(routes!(api_assignments::update, api_assignments::delete))
 }

@@ -134,6 +134,7 @@ pub fn year_start_ms(year: i32) -> i64 {
 
 /// Exchange figures for the Art. 9 dashboard (public facts, no names): upcoming published
 /// events, held or closed events, attendances recorded, and cancelled events.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ExchangeFigures {
     pub upcoming: i64,

@@ -12,6 +12,7 @@ use crate::audit::{self, Actor, Event};
 use crate::{now_ms, Db, StoreError};
 
 /// An attachment's description (never the content).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentInfo {
     pub id: i64,
