@@ -61,7 +61,9 @@ else
   DATABASE_URL="sqlite://$work/portal.db"
   backend=sqlite
 fi
-export DATABASE_URL LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target/site" PORTAL_CONTENT_DIR=content
+# cargo leptos writes the site to the site-root of Cargo.toml (target/site), wherever
+# CARGO_TARGET_DIR puts the binaries.
+export DATABASE_URL LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site PORTAL_CONTENT_DIR=content
 base="http://127.0.0.1:$port"
 
 say "generating $users users, $attempts attempts, $leads leads, $events events into $backend"

@@ -94,11 +94,10 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Only warnings are logged (sqlx's slow statements), on stderr as the server logs them:
+    // nothing these tools link logs at the info level.
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
+        .with_env_filter("warn")
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -1,9 +1,9 @@
 //! `portal-bench mix`: the deadline-day mix against a running server. Each client signs in as
 //! a generated user who has not started any quiz yet (a session is created for them in the
 //! server's database beforehand, so password hashing is not part of the mix) and, over its own
-//! keep-alive connection, repeats: open a lesson, start an attempt (the quiz page), save
-//! answers, submit, view the report. The forms are the pages' own (no WebAssembly needed), and
-//! redirects are not followed: each request is one step. At the end every attempt whose
+//! keep-alive connection, repeats: open a lesson, start an attempt (the start button's POST),
+//! open the attempt's quiz page, save answers, submit, view the report. The forms are the pages'
+//! own (no WebAssembly needed), and redirects are not followed: each request is one step. At the end every attempt whose
 //! submission was answered with a redirect is looked up in the database.
 
 use std::process::ExitCode;
@@ -22,9 +22,10 @@ use store::Db;
 
 use crate::Config;
 
-const STEPS: [&str; 5] = [
+const STEPS: [&str; 6] = [
     "open lesson",
     "start attempt",
+    "quiz page",
     "save answers",
     "submit",
     "view report",
@@ -41,8 +42,8 @@ struct CourseRef {
 #[derive(Default)]
 struct Measured {
     /// Per step: latencies in microseconds, and errors.
-    latencies: [Vec<u64>; 5],
-    errors: [u64; 5],
+    latencies: [Vec<u64>; 6],
+    errors: [u64; 6],
     first_errors: Vec<String>,
     loops: u64,
     submitted: Vec<i64>,
@@ -239,7 +240,7 @@ async fn connect(host: &str) -> Result<SendRequest<Full<Bytes>>, String> {
     Ok(sender)
 }
 
-/// Sends one request and reads the whole answer: (status, body).
+/// Sends one request and reads the whole answer: (status, `Location`, body).
 async fn send(
     sender: &mut SendRequest<Full<Bytes>>,
     host: &str,
@@ -247,7 +248,7 @@ async fn send(
     path: &str,
     cookie: &str,
     form: Option<String>,
-) -> Result<(u16, Bytes), String> {
+) -> Result<(u16, Option<String>, Bytes), String> {
     sender.ready().await.map_err(|e| e.to_string())?;
     let mut b = hyper::Request::builder()
         .method(method)
@@ -262,13 +263,18 @@ async fn send(
         .map_err(|e| e.to_string())?;
     let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
     let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     let body = res
         .into_body()
         .collect()
         .await
         .map_err(|e| e.to_string())?
         .to_bytes();
-    Ok((status, body))
+    Ok((status, location, body))
 }
 
 async fn client(
@@ -304,12 +310,18 @@ async fn client(
         for (step, step_name) in STEPS.iter().enumerate() {
             let (method, path, form, expect) = match step {
                 0 => ("GET", lesson.clone(), None, 200),
-                1 => ("GET", format!("/quizzes/{}", course.quiz), None, 200),
-                2 | 3 => {
+                1 => (
+                    "POST",
+                    format!("/quizzes/{}/start", course.quiz),
+                    Some(String::new()),
+                    303,
+                ),
+                2 => ("GET", format!("/attempts/{attempt}"), None, 200),
+                3 | 4 => {
                     let mut fields = form_fields.clone();
                     fields.push((
                         "do".into(),
-                        if step == 2 { "save" } else { "submit" }.into(),
+                        if step == 3 { "save" } else { "submit" }.into(),
                     ));
                     (
                         "POST",
@@ -342,26 +354,34 @@ async fn client(
             let result = send(s, &host, method, &path, cookie, form).await;
             let took = t0.elapsed().as_micros() as u64;
             match result {
-                Ok((status, body)) if status == expect => {
+                Ok((status, location, body)) if status == expect => {
                     m.latencies[step].push(took);
                     if step == 1 {
-                        match parse_quiz(&body) {
-                            Some((id, fields)) => {
-                                attempt = id;
-                                form_fields = fields;
-                            }
+                        // The start answers with the attempt's form: /attempts/{id}.
+                        match location.as_deref().and_then(attempt_id) {
+                            Some(id) => attempt = id,
                             None => {
+                                m.errors[step] += 1;
+                                note(&mut m, format!("{path}: no attempt in {location:?}"));
+                                continue 'jobs;
+                            }
+                        }
+                    }
+                    if step == 2 {
+                        match parse_quiz(&body) {
+                            Some((id, fields)) if id == attempt => form_fields = fields,
+                            _ => {
                                 m.errors[step] += 1;
                                 note(&mut m, format!("{path}: no quiz form in the page"));
                                 continue 'jobs;
                             }
                         }
                     }
-                    if step == 3 {
+                    if step == 4 {
                         m.submitted.push(attempt);
                     }
                 }
-                Ok((status, body)) => {
+                Ok((status, _, body)) => {
                     m.errors[step] += 1;
                     let text = String::from_utf8_lossy(&body);
                     note(
@@ -390,6 +410,11 @@ fn note(m: &mut Measured, e: String) {
     if m.first_errors.len() < 5 {
         m.first_errors.push(e);
     }
+}
+
+/// The attempt id in a redirect to its form, `/attempts/{id}`.
+fn attempt_id(location: &str) -> Option<i64> {
+    location.strip_prefix("/attempts/")?.parse().ok()
 }
 
 /// The attempt id and the answers (the first option of each question) from a quiz page.
