@@ -11,6 +11,7 @@ mod admin;
 mod api_conformance;
 mod browser;
 mod crash;
+mod demo;
 mod events;
 mod foundation;
 mod fuzz;

@@ -41,6 +41,13 @@ async fn serve(config: server::config::Config) -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if state.config.demo {
+        // The living demo (issue 17): only in normal start-up, so tests that start a server
+        // with the demo accounts (`TestApp::demo`) keep an otherwise empty portal.
+        if let Err(e) = server::demo::seed(&state, store::now_ms()).await {
+            eprintln!("server: the demo data could not be seeded: {e}");
+        }
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

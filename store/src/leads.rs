@@ -235,7 +235,17 @@ pub async fn create_lead(
     new: &NewLead,
     actor: &Actor,
 ) -> Result<(i64, String), StoreError> {
-    let now = now_ms();
+    create_lead_at(db, new, actor, now_ms()).await
+}
+
+/// [`create_lead`] as of `now` (the demo seeding writes case histories relative to today;
+/// the audit entry still carries the time it was written).
+pub async fn create_lead_at(
+    db: &Db,
+    new: &NewLead,
+    actor: &Actor,
+    now: i64,
+) -> Result<(i64, String), StoreError> {
     let year: i64 = chrono::DateTime::from_timestamp_millis(now)
         .map(|t| {
             chrono::Datelike::year(
@@ -408,7 +418,17 @@ pub async fn apply_action(
     author: &Author<'_>,
     req: &ActionRequest,
 ) -> Result<Case, ActionError> {
-    let now = now_ms();
+    apply_action_at(db, id, author, req, now_ms()).await
+}
+
+/// [`apply_action`] as of `now` (for the demo seeding, as [`create_lead_at`]).
+pub async fn apply_action_at(
+    db: &Db,
+    id: i64,
+    author: &Author<'_>,
+    req: &ActionRequest,
+    now: i64,
+) -> Result<Case, ActionError> {
     let mut tx = db.pool.begin().await?;
     let case = lock_visible(&mut tx, id, author)
         .await?

@@ -211,12 +211,22 @@ pub struct TestApp {
 /// How a [`TestApp`] starts: `TestApp::builder(&db).demo().content_dir(dir).start()`.
 pub struct Builder {
     config: Config,
+    /// Seed the living demo relative to this instant before listening (as `main` does).
+    living_demo: Option<i64>,
 }
 
 impl Builder {
     /// With the demo accounts and venues (`PORTAL_DEMO`).
     pub fn demo(mut self) -> Builder {
         self.config.demo = true;
+        self
+    }
+
+    /// With the living demo (issue 17) seeded relative to `now`, as the server binary does
+    /// with `PORTAL_DEMO=1`; implies [`Builder::demo`].
+    pub fn living_demo(mut self, now: i64) -> Builder {
+        self.config.demo = true;
+        self.living_demo = Some(now);
         self
     }
 
@@ -228,7 +238,10 @@ impl Builder {
 
     /// Starts the server and waits until it listens.
     pub fn start(self) -> TestApp {
-        let Builder { config } = self;
+        let Builder {
+            config,
+            living_demo,
+        } = self;
         let (tx, rx) = mpsc::channel();
         let (stop, stopped) = tokio::sync::watch::channel(());
         let thread = std::thread::spawn(move || {
@@ -245,6 +258,12 @@ impl Builder {
                         return;
                     }
                 };
+                if let Some(now) = living_demo {
+                    if let Err(e) = server::demo::seed(&state, now).await {
+                        let _ = tx.send(Err(format!("living demo: {e}")));
+                        return;
+                    }
+                }
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr = listener.local_addr().unwrap();
                 tx.send(Ok((addr, state.clone()))).unwrap();
@@ -289,7 +308,10 @@ impl Builder {
 impl TestApp {
     /// A server on `db` to configure before it starts.
     pub fn builder(db: &TestDb) -> Builder {
-        Builder { config: config(db) }
+        Builder {
+            config: config(db),
+            living_demo: None,
+        }
     }
 
     /// A server on `db` without demo data.
@@ -300,6 +322,14 @@ impl TestApp {
     /// A server on `db` with the demo directory, accounts and venues.
     pub fn demo(db: &TestDb) -> TestApp {
         Self::builder(db).demo().start()
+    }
+
+    /// A server on `db` with the living demo (events, leads, tips, training) seeded relative
+    /// to the real clock, as `PORTAL_DEMO=1` gives in normal start-up.
+    pub fn living_demo(db: &TestDb) -> TestApp {
+        Self::builder(db)
+            .living_demo(chrono::Utc::now().timestamp_millis())
+            .start()
     }
 
     /// The full URL of `path`.

@@ -491,6 +491,18 @@ pub async fn run(
     id: i64,
     command: LeadCommand,
 ) -> Result<Case, LeadError> {
+    run_at(state, caller, handler, id, command, store::now_ms()).await
+}
+
+/// [`run`] as of `now` (the demo seeding writes case histories relative to today).
+pub async fn run_at(
+    state: &AppState,
+    caller: &Caller,
+    handler: &Handler<'_>,
+    id: i64,
+    command: LeadCommand,
+    now: i64,
+) -> Result<Case, LeadError> {
     let action = parse_action(&command.action).ok_or(InputRefusal::UnknownAction)?;
     if command.text.chars().count() > 10_000 {
         return Err(InputRefusal::TooLong {
@@ -511,7 +523,7 @@ pub async fn run(
         route: command.route,
     };
     let actor = caller.actor();
-    Ok(leads::apply_action(&state.db, id, &handler.author(&actor), &request).await?)
+    Ok(leads::apply_action_at(&state.db, id, &handler.author(&actor), &request, now).await?)
 }
 
 /// Attaches a file to lead `id` for the handler.
