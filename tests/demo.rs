@@ -243,3 +243,37 @@ fn the_demo_is_deterministic_idempotent_and_audited() {
         assert_eq!(a, b, "{l1} and {l2} differ");
     }
 }
+
+#[test]
+fn a_portal_in_use_is_left_alone() {
+    for db in databases("demo_in_use") {
+        // A portal with the demo accounts that people already use (here: one public tip).
+        let app = TestApp::demo(&db);
+        let r = app.anon().api(
+            "POST",
+            "/api/v1/tips",
+            serde_json::json!({"text": "一条真实的反映，不属于演示数据。"}),
+        );
+        assert_eq!(r.status / 100, 2, "{}", r.body);
+        drop(app);
+        let app = TestApp::living_demo(&db);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM tips", &[]),
+            1,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM events", &[]),
+            0,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM leads", &[]),
+            0,
+            "{}",
+            db.label
+        );
+    }
+}

@@ -4,7 +4,8 @@
 //! progress. Everything goes through the store and service functions of real use, so each
 //! change writes its audit entry and `server audit verify` passes.
 //!
-//! Seeding is deterministic and relative to one instant, `now` (the caller's clock: the
+//! Only a database without other content gets it (not a portal in use, nor the benchmark's
+//! data set of `portal-bench generate`). Seeding is deterministic and relative to one instant, `now` (the caller's clock: the
 //! server passes `store::now_ms()`, tests pin it): times are "so many days before or after
 //! today", in Beijing time. Each step runs once per database: it first claims its marker row
 //! (`meta` key `demo.<step>`), so a restart (or a second server on the same database) seeds
@@ -160,16 +161,42 @@ async fn claim(state: &AppState, step: Step) -> Result<bool, StoreError> {
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether the database holds content the demo did not seed (a portal in use, or the
+/// benchmark's data set): then the living demo stays out of it.
+async fn foreign_content(state: &AppState) -> Result<bool, StoreError> {
+    let markers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meta WHERE key LIKE 'demo.%'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    if markers > 0 {
+        return Ok(false);
+    }
+    let content: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM leads) + (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM tips) + (SELECT COUNT(*) FROM quiz_attempts)",
+    )
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(content > 0)
+}
+
+/// The enabled demo accounts (`store::users::demo_accounts`) present in the database.
+async fn demo_users(state: &AppState) -> Result<BTreeMap<String, User>, StoreError> {
+    let mut users = BTreeMap::new();
+    for (login, ..) in store::users::demo_accounts() {
+        if let Some(c) = store::users::find_credentials(&state.db, login).await? {
+            if !c.user.disabled {
+                users.insert(login.to_string(), c.user);
+            }
+        }
+    }
+    Ok(users)
+}
+
 /// Seeds the steps not seeded before, relative to `now`; returns the names of those seeded.
-/// Needs the demo accounts (`store::users::seed_demo_accounts`); without them it seeds
-/// nothing.
+/// Needs the demo accounts (`store::users::seed_demo_accounts`); without them, or on a
+/// database that already holds other content, it seeds nothing.
 pub async fn seed(state: &AppState, now: i64) -> Result<Vec<&'static str>, DemoError> {
-    let users: BTreeMap<String, User> = store::users::list_users(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.login.clone(), u))
-        .collect();
-    if !users.contains_key("dz-justice-officer") {
+    let users = demo_users(state).await?;
+    if !users.contains_key("dz-justice-officer") || foreign_content(state).await? {
         return Ok(Vec::new());
     }
     let today = chrono::DateTime::from_timestamp_millis(now)
