@@ -114,6 +114,22 @@ fn a_fresh_demo_looks_used() {
             db.label
         );
         assert!(anon.page("/exchanges").body.contains("法官与律师同堂培训"));
+        assert!(
+            register
+                .iter()
+                .any(|e| e["hosts"].as_array().is_some_and(|h| h.len() == 2)),
+            "{}: no co-hosted exchange",
+            db.label
+        );
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM event_cohosts WHERE status = 'pending'",
+                &[]
+            ),
+            1,
+            "{}: no invitation to answer",
+            db.label
+        );
 
         // The joint office's dashboard: ten leads and more, across states and every rule.
         let office = app.user("dz-justice-officer");

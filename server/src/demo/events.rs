@@ -30,6 +30,20 @@ struct Plan<'a> {
     hours: i64,
     capacity: i64,
     open_to: Vec<String>,
+    /// Associations invited to co-host.
+    cohosts: Vec<String>,
+}
+
+const BAR: &str = "dz-bar";
+const BAR_COORDINATOR: &str = "dz-bar-coordinator";
+
+/// The lawyers' association as co-host, when its coordinator is there to answer.
+fn bar_cohost(demo: &Demo<'_>) -> Vec<String> {
+    if demo.has(BAR_COORDINATOR) {
+        vec![BAR.into()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Members who may come to the demo events: every demo account with a unit holding the member
@@ -64,7 +78,7 @@ async fn create(demo: &Demo<'_>, plan: &Plan<'_>) -> Result<i64, DemoError> {
         capacity: plan.capacity,
         registration_deadline: plan.starts_at - DAY,
         open_to: plan.open_to.clone(),
-        cohosts: Vec::new(),
+        cohosts: plan.cohosts.clone(),
     };
     let actor = demo.caller(plan.coordinator)?.actor();
     let (id, _) = events::create_event(
@@ -146,6 +160,7 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
             hours: 2,
             capacity: 30,
             open_to: everyone.clone(),
+            cohosts: Vec::new(),
         };
         let id = create(demo, &plan).await?;
         publish(demo, &c.login, id, demo.now - 2 * DAY).await?;
@@ -164,6 +179,8 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
             hours: 2,
             capacity: 4,
             open_to: everyone.clone(),
+            // The lawyers' association is invited to co-host and has not answered yet.
+            cohosts: bar_cohost(demo),
         };
         let id = create(demo, &plan).await?;
         publish(demo, plan.coordinator, id, demo.now - 3 * DAY).await?;
@@ -174,10 +191,10 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
         past_event(demo, court_room, &people, &everyone).await?;
     }
 
-    if demo.has("dz-bar-coordinator") {
+    if demo.has(BAR_COORDINATOR) {
         // After hours (an evening): it cannot be published until the approval is recorded.
         let plan = Plan {
-            coordinator: "dz-bar-coordinator",
+            coordinator: BAR_COORDINATOR,
             title: "青年律师与青年法官联合培训（晚间场）",
             kind: EventKind::JointTraining,
             agenda: "由资深法官讲授庭审礼仪与诉讼文书规范，青年律师分组练习。",
@@ -186,12 +203,13 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
             hours: 2,
             capacity: 40,
             open_to: everyone.clone(),
+            cohosts: Vec::new(),
         };
         create(demo, &plan).await?;
 
         // Held last week; the summary is still to be written.
         let plan = Plan {
-            coordinator: "dz-bar-coordinator",
+            coordinator: BAR_COORDINATOR,
             title: "律师执业纪律交流会",
             kind: EventKind::Symposium,
             agenda: "通报近期律师执业纪律情况，交流律师与司法人员正常接触交往的边界。",
@@ -200,6 +218,7 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
             hours: 2,
             capacity: 20,
             open_to: everyone.clone(),
+            cohosts: Vec::new(),
         };
         let id = create(demo, &plan).await?;
         publish(demo, plan.coordinator, id, plan.starts_at - 10 * DAY).await?;
@@ -236,8 +255,17 @@ async fn past_event(
         hours: 2,
         capacity: 20,
         open_to: everyone.to_vec(),
+        cohosts: bar_cohost(demo),
     };
     let id = create(demo, &plan).await?;
+    if demo.has(BAR_COORDINATOR) {
+        // Co-hosted: the lawyers' association accepted.
+        let bar = demo.user(BAR_COORDINATOR)?;
+        let actor = demo.caller(BAR_COORDINATOR)?.actor();
+        events::answer_invitation(&demo.state.db, &actor, id, BAR, bar.id, true)
+            .await
+            .map_err(refused)?;
+    }
     publish(demo, plan.coordinator, id, plan.starts_at - 14 * DAY).await?;
     let came = &people[..people.len().min(5)];
     register_all(demo, id, came, plan.starts_at - 7 * DAY).await?;

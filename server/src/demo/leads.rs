@@ -258,6 +258,8 @@ fn specs() -> Vec<Spec> {
                 act(20 * 24, JUSTICE, "reopen", "又收到新的反映材料，显示借款金额远大于核查所认定的数额，重新核查。"),
             ],
         },
+        // Hook: a lead finished through an organ outside the portal (issue 12's external
+        // reply) goes here, as one more Spec whose acts end with that action.
     ]
 }
 
