@@ -34,6 +34,14 @@ struct Plan<'a> {
     cohosts: Vec<String>,
 }
 
+/// Titles of the associations' upcoming symposiums, one each in turn.
+const TITLES: [&str; 4] = [
+    "规范司法人员与律师接触交往座谈会",
+    "司法人员与律师良性互动交流座谈会",
+    "律师执业权利保障工作交流会",
+    "正常职业交往关系建设座谈会",
+];
+
 const BAR: &str = "dz-bar";
 const BAR_COORDINATOR: &str = "dz-bar-coordinator";
 
@@ -152,7 +160,7 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
     for (i, c) in coordinators.iter().enumerate() {
         let plan = Plan {
             coordinator: &c.login,
-            title: "规范司法人员与律师接触交往座谈会",
+            title: TITLES[i % TITLES.len()],
             kind: EventKind::Symposium,
             agenda: "一、学习《建立共同防范监管司法人员与律师不正当接触交往行为机制的暂行规定》（大足司发〔2021〕6号）；二、交流执业中遇到的问题；三、听取律师对司法机关的意见建议。",
             venue: if i % 2 == 0 { court_room } else { bureau_room },

@@ -297,7 +297,10 @@ fn report_of(spec: &Spec, occurred_on: String) -> Report {
 pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
     let state = demo.state;
     let dir = service::directory(state).await?;
-    for spec in specs() {
+    // Oldest first, so that reference numbers follow the order of reporting.
+    let mut specs = specs();
+    specs.sort_by_key(|s| std::cmp::Reverse(s.days_ago));
+    for spec in specs {
         // Leads of absent accounts (a trimmed demo) are left out.
         if !demo.has(spec.by) || spec.acts.iter().any(|a| !demo.has(a.by)) {
             continue;
