@@ -47,6 +47,14 @@ fn content(app: &TestApp) -> Vec<String> {
     })
 }
 
+/// Fails on the first line where `a` and `b` differ (the whole content is long).
+fn assert_same(a: &[String], b: &[String], what: &str) {
+    if let Some((x, y)) = a.iter().zip(b).find(|(x, y)| x != y) {
+        panic!("{what}:\n  {x}\n  {y}");
+    }
+    assert_eq!(a.len(), b.len(), "{what}: {} and {} rows", a.len(), b.len());
+}
+
 fn verify_chain(app: &TestApp) -> i64 {
     let db = app.state.db.clone();
     match app.block_on(async move { store::audit::verify_chain(&db, None).await.unwrap() }) {
@@ -175,7 +183,13 @@ fn a_fresh_demo_looks_used() {
         );
 
         // Tips with replies, in the joint office's queue.
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM tips", &[]), 3);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM tips", &[]), 4);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM tips t JOIN leads l ON l.id = t.lead_id WHERE t.status = 'converted'", &[]),
+            1,
+            "{}: no tip taken up as a lead",
+            db.label
+        );
         assert!(
             app.scalar(
                 "SELECT COUNT(*) FROM tip_messages WHERE from_office = 1",
@@ -237,7 +251,7 @@ fn the_demo_is_deterministic_idempotent_and_audited() {
         let entries = verify_chain(&first);
         drop(first);
         let b = content(&TestApp::builder(&twin).living_demo(now).start());
-        assert_eq!(a, b, "{}: two fresh databases differ", db.label);
+        assert_same(&a, &b, &format!("{}: two fresh databases differ", db.label));
 
         // A restart seeds nothing twice (the real clock this time) and the chain still holds.
         let again = TestApp::builder(&db)
@@ -256,7 +270,7 @@ fn the_demo_is_deterministic_idempotent_and_audited() {
     }
     // SQLite and PostgreSQL hold the same demo.
     if let [(l1, a), (l2, b)] = &seen[..] {
-        assert_eq!(a, b, "{l1} and {l2} differ");
+        assert_same(a, b, &format!("{l1} and {l2} differ"));
     }
 }
 

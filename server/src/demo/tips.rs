@@ -1,7 +1,9 @@
 //! Demo public tips: one new, one answered by the joint office with the reporter's follow-up
-//! and a second answer, one answered and closed. Through the tip use cases of real use (the
+//! and a second answer, one answered and closed, and one the joint office took up as a lead
+//! as the report form does. Through the tip and lead use cases of real use (the
 //! receipts are random, as always, and not kept).
 
+use crate::leads::service::{self as leads, Report, ReportSubject};
 use crate::tips::service::{self, OfficeCommand, TipError};
 
 use super::{Demo, DemoError};
@@ -77,5 +79,48 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
                 .map_err(refused)?;
         }
     }
+    take_up(demo).await
+}
+
+/// A tip the joint office takes up as a lead of its own (R9: a lawyer, handled by the justice
+/// bureau), as the report form does with `?tip=`.
+async fn take_up(demo: &Demo<'_>) -> Result<(), DemoError> {
+    let state = demo.state;
+    let receipt = service::submit(
+        state,
+        "有律师在朋友圈宣称可以通过法院内部关系让案件“加急立案”，并收取所谓的“加急费”。",
+    )
+    .await
+    .map_err(refused)?;
+    let tip = store::tips::find_by_receipt(&state.db, &receipt)
+        .await?
+        .ok_or_else(|| DemoError::refused(STEP, "tip vanished"))?;
+    let office = demo.caller(OFFICE)?;
+    let dir = leads::directory(state).await?;
+    let handler = leads::handler(&office, &dir)
+        .ok_or_else(|| DemoError::refused(STEP, "the joint office handles no leads"))?;
+    let tip = leads::open_tip(state, &handler, tip.id)
+        .await?
+        .ok_or_else(|| DemoError::refused(STEP, "tip not open"))?;
+    let report = Report {
+        subject: ReportSubject {
+            kind: "lawyer".into(),
+            name: "卫某".into(),
+            firm: Some("dz-firm-2".into()),
+            licence_no: Some("15001201610000004".into()),
+            region: Some("重庆市大足区".into()),
+            ..Default::default()
+        },
+        summary: "律师宣称可通过法院内部关系“加急立案”（群众反映）".into(),
+        details: tip.body.clone(),
+        conduct_kind: Some("intermediary_fraud".into()),
+        ..Default::default()
+    };
+    // As `leads::report` with the form's tip, at the demo's instant.
+    let lead =
+        leads::build_lead(&dir, &handler, &report).map_err(|r| DemoError::refused(STEP, r))?;
+    let actor = office.actor();
+    let (id, _) = store::leads::create_lead_at(&state.db, &lead, &actor, demo.now).await?;
+    store::tips::mark_converted(&state.db, tip.id, id, &actor).await?;
     Ok(())
 }
