@@ -307,3 +307,36 @@ fn a_portal_in_use_is_left_alone() {
         );
     }
 }
+
+#[test]
+fn the_server_binary_seeds_it_once_with_portal_demo() {
+    for db in databases("demo_binary") {
+        let count = |base: &str, path: &str| {
+            get(&format!("{base}{path}"), &[])
+                .json()
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or_default()
+        };
+        let mut server = ServerProcess::start(&db.url, free_port());
+        let events = count(&server.base, "/api/v1/events");
+        assert!(events >= 3, "{}: {events} upcoming events", db.label);
+        assert!(
+            count(&server.base, "/api/v1/exchanges") >= 1,
+            "{}",
+            db.label
+        );
+        server.kill();
+        // Killed and started again: nothing seeded twice.
+        let server = ServerProcess::start(&db.url, free_port());
+        assert_eq!(
+            count(&server.base, "/api/v1/events"),
+            events,
+            "{}",
+            db.label
+        );
+        drop(server);
+        let (ok, out) = server_cmd(&db.url, &["audit", "verify"]);
+        assert!(ok, "{}: {out}", db.label);
+    }
+}
