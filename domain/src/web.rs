@@ -184,7 +184,12 @@ mod tests {
             // From an untrusted peer it is ignored too.
             (&local, "198.51.100.7", vec!["203.0.113.9"], "198.51.100.7"),
             // The right-most untrusted hop is the client; what the client wrote to the left is not.
-            (&local, "127.0.0.1", vec!["1.2.3.4, 203.0.113.9"], "203.0.113.9"),
+            (
+                &local,
+                "127.0.0.1",
+                vec!["1.2.3.4, 203.0.113.9"],
+                "203.0.113.9",
+            ),
             (
                 &local,
                 "127.0.0.1",
@@ -202,7 +207,12 @@ mod tests {
             (&local, "127.0.0.1", vec![], "127.0.0.1"),
             // Garbage stops the walk at the last good address.
             (&local, "127.0.0.1", vec!["evil, nonsense"], "127.0.0.1"),
-            (&local, "127.0.0.1", vec!["[2001:db8::1]:443"], "2001:db8::1"),
+            (
+                &local,
+                "127.0.0.1",
+                vec!["[2001:db8::1]:443"],
+                "2001:db8::1",
+            ),
             (&local, "127.0.0.1", vec!["192.0.2.1:5555"], "192.0.2.1"),
             // Only proxies in the chain: the left-most.
             (&local, "127.0.0.1", vec!["10.0.0.5, 10.0.0.6"], "10.0.0.5"),
@@ -218,8 +228,14 @@ mod tests {
 
     #[test]
     fn proxy_lists_parse_or_say_why() {
-        assert_eq!(TrustedProxies::parse("").unwrap(), TrustedProxies::default());
-        assert_eq!(TrustedProxies::parse(" 10.0.0.1 ,::1/128").unwrap().0.len(), 2);
+        assert_eq!(
+            TrustedProxies::parse("").unwrap(),
+            TrustedProxies::default()
+        );
+        assert_eq!(
+            TrustedProxies::parse(" 10.0.0.1 ,::1/128").unwrap().0.len(),
+            2
+        );
         for bad in ["10.0.0.0/33", "nonsense", "::1/129", "10.0.0.0/x"] {
             assert!(TrustedProxies::parse(bad).is_err(), "{bad}");
         }
@@ -248,8 +264,14 @@ mod tests {
     fn only_same_site_safe_paths_are_followed() {
         for (next, want) in [
             (Some("/leads/7?tab=files"), "/leads/7?tab=files"),
-            (Some("/regulations/dazu-2021-6#art-3"), "/regulations/dazu-2021-6#art-3"),
-            (Some("/events?view=month&m=2026-11"), "/events?view=month&m=2026-11"),
+            (
+                Some("/regulations/dazu-2021-6#art-3"),
+                "/regulations/dazu-2021-6#art-3",
+            ),
+            (
+                Some("/events?view=month&m=2026-11"),
+                "/events?view=month&m=2026-11",
+            ),
             (Some("/\t/evil.example"), "/"),
             (Some("//evil.example"), "/"),
             (Some("/\\evil.example"), "/"),

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod keyfile;
 pub mod leads;
 pub mod library;
 pub mod mount;

@@ -221,7 +221,10 @@ pub async fn revoke_token(db: &Db, user_id: i64, id: &str) -> Result<bool, Store
 #[derive(Clone, Debug, Default)]
 pub struct Caller {
     pub auth: Option<Authenticated>,
+    /// The client's address (behind a trusted proxy, from `X-Forwarded-For`), for the audit.
     pub client_addr: String,
+    /// What throttles count the client by: the address, or an IPv6 client's /64.
+    pub client_key: String,
 }
 
 impl Caller {

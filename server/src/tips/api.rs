@@ -18,7 +18,9 @@ impl From<TipError> for AppError {
         use domain::tips::TipRefused;
         match e {
             TipError::NotFound => AppError::NotFound,
-            TipError::Refused(r @ TipRefused::Throttled(_)) => AppError::TooManyRequests(r.both()),
+            TipError::Refused(r @ (TipRefused::Throttled(_) | TipRefused::TooManyTips(_))) => {
+                AppError::TooManyRequests(r.both())
+            }
             TipError::Refused(r @ TipRefused::Closed) => AppError::Conflict(r.both()),
             TipError::Refused(r) => AppError::Unprocessable(r.both()),
             TipError::Store(e) => AppError::Store(e),
@@ -58,12 +60,14 @@ pub struct Sent {
     security(()), request_body = NewTip,
     responses((status = 200, description = "Receipt", body = ReceiptReply),
     (status = 400, description = "Malformed request"),
-    (status = 422, description = "Invalid text")))]
+    (status = 422, description = "Invalid text"),
+    (status = 429, description = "Too many tips from this address")))]
 pub async fn api_create(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<TipBody>,
 ) -> Result<Json<ReceiptReply>, AppError> {
-    let receipt = service::submit(&state, &body.text).await?;
+    let receipt = service::submit(&state, &caller, &body.text).await?;
     Ok(Json(ReceiptReply { receipt }))
 }
 
