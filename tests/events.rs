@@ -829,7 +829,7 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         let host_page = coord.page(&format!("/events/{id}"));
         let shown = host_page.body.find("id=\"checkin-code-shown\"").unwrap();
         let at = shown + host_page.body[shown..].find('>').unwrap() + 1;
-        let code = &host_page.body[at..at + 6];
+        let code = &host_page.body[at..at + store::events::CHECKIN_CODE_DIGITS];
         assert!(code.chars().all(|c| c.is_ascii_digit()));
         assert!(
             host_page.body.contains("代理（2026）渝0111民初123号案件"),
@@ -837,7 +837,11 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         );
         let member_page = judge.page(&format!("/events/{id}"));
         assert!(!member_page.body.contains(code) && !member_page.body.contains("民初123号"));
-        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let wrong = if code == "00000000" {
+            "11111111"
+        } else {
+            "00000000"
+        };
         let r = judge.api(
             "POST",
             &format!("/api/v1/events/{id}/checkin"),

@@ -6,6 +6,7 @@ pub mod api;
 pub mod bench;
 pub mod commands;
 pub mod config;
+pub mod csv_sheet;
 pub mod dashboard;
 pub mod error;
 pub mod events;
