@@ -76,8 +76,14 @@ fn strangers_behind_the_same_proxy_cannot_lock_anyone_out() {
             login_from(&app, "192.0.2.1", "prosecutor-li", "wrong").status,
             429
         );
-        assert_eq!(login_from(&app, "192.0.2.1", "prosecutor-li", PW).status, 429);
-        assert_eq!(login_from(&app, "192.0.2.2", "prosecutor-li", PW).status, 200);
+        assert_eq!(
+            login_from(&app, "192.0.2.1", "prosecutor-li", PW).status,
+            429
+        );
+        assert_eq!(
+            login_from(&app, "192.0.2.2", "prosecutor-li", PW).status,
+            200
+        );
     }
 }
 
@@ -124,7 +130,10 @@ fn parallel_guesses_are_counted_before_any_password_is_checked() {
             .collect();
         let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
         let evaluated = statuses.iter().filter(|s| **s == 401).count();
-        assert!(evaluated <= 6, "{evaluated} guesses evaluated: {statuses:?}");
+        assert!(
+            evaluated <= 6,
+            "{evaluated} guesses evaluated: {statuses:?}"
+        );
         assert!(
             statuses.iter().all(|s| matches!(s, 401 | 429 | 503)),
             "{statuses:?}"
@@ -207,11 +216,24 @@ fn a_password_reset_must_be_changed_before_anything_else() {
         let api = app.user("dz-justice-officer");
         // The administrator resets the password: the flag is set while sessions live on.
         let id = app.user_id("dz-justice-officer");
-        app.exec("UPDATE users SET must_change_password = 1 WHERE id = $1", &[id]);
-        for path in ["/leads", "/leads/tips", "/leads/dashboard", "/events/mine", "/"] {
+        app.exec(
+            "UPDATE users SET must_change_password = 1 WHERE id = $1",
+            &[id],
+        );
+        for path in [
+            "/leads",
+            "/leads/tips",
+            "/leads/dashboard",
+            "/events/mine",
+            "/",
+        ] {
             let r = page.page(path);
             assert_eq!(r.status, 303, "{path}");
-            assert_eq!(r.header("location"), Some("/account?must_change=1"), "{path}");
+            assert_eq!(
+                r.header("location"),
+                Some("/account?must_change=1"),
+                "{path}"
+            );
         }
         for path in ["/api/v1/leads", "/api/v1/dashboard", "/api/v1/events"] {
             let r = api.api("GET", path, None);
@@ -280,7 +302,10 @@ fn tips_are_throttled_per_forwarded_address() {
             .collect();
         let accepted = statuses.iter().filter(|s| **s == 200).count();
         assert!((1..=10).contains(&accepted), "{statuses:?}");
-        assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40 - accepted);
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 429).count(),
+            40 - accepted
+        );
         // Another address files freely; IPv6 clients count by their /64.
         assert_eq!(tip_from(&app, "198.51.100.9", text).status, 200);
         assert_eq!(
@@ -384,7 +409,11 @@ fn receipts_are_keyed_with_a_secret_outside_the_database() {
                 .await
                 .unwrap()
         });
-        assert_ne!(stored, store::sessions::hash_secret(&receipt), "not plain SHA-256");
+        assert_ne!(
+            stored,
+            store::sessions::hash_secret(&receipt),
+            "not plain SHA-256"
+        );
         assert!(app.state.config.tip_key_file.exists());
         // The receipt in the body; the old path keeps working.
         let by_body = app
@@ -394,7 +423,11 @@ fn receipts_are_keyed_with_a_secret_outside_the_database() {
         assert_eq!(by_body.json()["status"], "new");
         assert_eq!(
             app.anon()
-                .api("POST", "/api/v1/tips/status", json!({"receipt": "0000000000000000"}))
+                .api(
+                    "POST",
+                    "/api/v1/tips/status",
+                    json!({"receipt": "0000000000000000"})
+                )
                 .status,
             404
         );
@@ -481,7 +514,9 @@ fn every_csv_export_escapes_every_text_cell() {
         assert!(csv.body.contains("'=HYPERLINK"), "{}", csv.body);
         for line in csv.body.lines() {
             assert!(
-                !line.split(',').any(|cell| cell.trim_matches('"').starts_with('=')),
+                !line
+                    .split(',')
+                    .any(|cell| cell.trim_matches('"').starts_with('=')),
                 "{line}"
             );
         }

@@ -981,13 +981,13 @@ fn case_page_errors_are_message_codes_not_echoed_text() {
         let r = page.page(&format!("/leads/{id}?error={lure}"));
         assert_eq!(r.status, 200);
         let words: String = text_of(&r.body);
-        assert!(!words.contains("evil") && !words.contains("请致电"), "{words}");
+        assert!(
+            !words.contains("evil") && !words.contains("请致电"),
+            "{words}"
+        );
         assert!(!r.body.contains("action-error"));
         // A refused action comes back with a code, worded by the page.
-        let r = page.form(
-            &format!("/leads/{id}/action"),
-            "action=evil.example&text=x",
-        );
+        let r = page.form(&format!("/leads/{id}/action"), "action=evil.example&text=x");
         let loc = r.header("location").unwrap().to_string();
         assert!(loc.contains("?error=") && !loc.contains("evil"), "{loc}");
         let shown = page.page(&loc);

@@ -215,7 +215,10 @@ pub async fn purge_expired(db: &Db) -> Result<u64, StoreError> {
 /// background task.
 async fn purge_now_and_then(db: &Db) -> Result<(), StoreError> {
     static COUNTS: AtomicU64 = AtomicU64::new(0);
-    if COUNTS.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == 0 {
+    if COUNTS
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(PURGE_EVERY)
+    {
         purge_expired(db).await?;
     }
     Ok(())
