@@ -781,30 +781,7 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         let app = TestApp::demo(&db);
         let coord = app.user("dz-judges-coordinator");
         // Starts in 30 minutes (check-in opens an hour before), lasts two hours.
-        let mut body = event_body(
-            "律师执业座谈会",
-            &from_now(30),
-            &from_now(150),
-            COURT_ROOM,
-            10,
-        );
-        body["registration_deadline"] = json!(from_now(20));
-        let r = coord.api("POST", "/api/v1/events", body);
-        assert_eq!(r.status, 200, "{}", r.body);
-        let id = r.json()["id"].as_i64().unwrap();
-        if !r.json()["flags"].as_array().unwrap().is_empty() {
-            coord.api(
-                "POST",
-                &format!("/api/v1/events/{id}/approval"),
-                json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
-            );
-        }
-        assert_eq!(
-            coord
-                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
-                .status,
-            200
-        );
+        let id = published_soon(&coord, "律师执业座谈会");
         let judge = app.user("judge-zhang");
         let lawyer = app.user("lawyer-chen");
         let li = app.user("prosecutor-li");
@@ -1107,7 +1084,11 @@ fn checkin_codes_cannot_be_guessed() {
                 .await
                 .unwrap()
         });
-        assert_eq!(code.len(), 8, "longer than the six digits a guesser could try");
+        assert_eq!(
+            code.len(),
+            8,
+            "longer than the six digits a guesser could try"
+        );
         let wrong = if code == "00000000" {
             "11111111"
         } else {

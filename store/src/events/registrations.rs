@@ -87,13 +87,7 @@ pub async fn register(
         unit,
     )
     .map_err(|r| Refused::Rule(r.into()))?;
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let existing = registration_status(&mut tx, event_id, user_id).await?;
     match existing.as_deref() {
         Some("registered") => return Ok(Placement::Registered),
         Some("waitlisted") => return Ok(Placement::Waitlisted),
@@ -229,14 +223,11 @@ async fn check_in_now(
     if now < ev.starts_at - CHECKIN_WINDOW_MS || now > ev.ends_at + CHECKIN_WINDOW_MS {
         return Err(Refused::Rule(EventRefusal::CheckinWindow));
     }
-    let holds_place: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM event_registrations WHERE event_id = $1 AND user_id = $2 AND status = 'registered'",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if holds_place.is_none() {
+    if registration_status(&mut tx, event_id, user_id)
+        .await?
+        .as_deref()
+        != Some("registered")
+    {
         return Err(Refused::Rule(EventRefusal::NoPlace));
     }
     let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -252,6 +243,21 @@ async fn check_in_now(
     log_event(&mut tx, actor, "event.checked_in", event_id, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The status of a person's registration for an event (registered, waitlisted, cancelled), if any.
+async fn registration_status(
+    tx: &mut Transaction<'static, Any>,
+    event_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2",
+    )
+    .bind(event_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Compares two codes in time that depends only on their lengths.
