@@ -39,11 +39,12 @@ impl From<TipRefused> for TipError {
 /// Records a tip; the receipt (shown once) is the only way back to it. Tips are counted per
 /// client address (behind a trusted proxy, the forwarded one), which is kept for the count only.
 pub async fn submit(state: &AppState, caller: &Caller, text: &str) -> Result<String, TipError> {
+    // What cannot be a tip is refused first: it costs nothing and is not counted.
+    let text = check_tip_text(text)?;
     let key = format!("tip-submit:{}", caller.client_key);
     if let Some(wait) = store::throttle::key_locked_for(&state.db, &key).await? {
         return Err(TipRefused::TooManyTips((wait + 59_999) / 60_000).into());
     }
-    let text = check_tip_text(text)?;
     store::throttle::key_failure(&state.db, &key, TIP_LIMIT).await?;
     let (_, receipt) = tips::create_tip(&state.db, &state.receipt_key, &text).await?;
     Ok(receipt.0)
