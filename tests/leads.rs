@@ -98,6 +98,7 @@ fn openapi_document_lists_every_implemented_endpoint() {
         "/tips",
         "/tips/{receipt}",
         "/tips/{receipt}/messages",
+        "/tips/status",
         "/leads/{id}/attachments",
         "/leads/{id}/attachments/{att}",
         "/dashboard",
