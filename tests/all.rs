@@ -7,6 +7,7 @@
 
 mod support;
 
+mod abuse;
 mod admin;
 mod api_conformance;
 mod browser;

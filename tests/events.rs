@@ -757,16 +757,7 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
 
         // The private feed: made on "my events", shown once, revocable.
         let cookie = app.session("judge-zhang");
-        let made = cookie.form("/events/feed", "action=create");
-        assert_eq!(made.status, 200);
-        let shown = made
-            .body
-            .find("id=\"feed-url\"")
-            .expect("feed address shown");
-        let start = shown + made.body[shown..].find("webcal://").unwrap();
-        let addr = &made.body[start..];
-        let addr = &addr[..addr.find('<').unwrap()];
-        let path = &addr[addr.find("/calendar/").unwrap()..];
+        let path = &make_feed(&cookie);
         let feed = get(&app.url(path), &[]);
         assert_eq!(feed.status, 200);
         let mine = parse_ics(&feed.body);
@@ -790,30 +781,7 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         let app = TestApp::demo(&db);
         let coord = app.user("dz-judges-coordinator");
         // Starts in 30 minutes (check-in opens an hour before), lasts two hours.
-        let mut body = event_body(
-            "律师执业座谈会",
-            &from_now(30),
-            &from_now(150),
-            COURT_ROOM,
-            10,
-        );
-        body["registration_deadline"] = json!(from_now(20));
-        let r = coord.api("POST", "/api/v1/events", body);
-        assert_eq!(r.status, 200, "{}", r.body);
-        let id = r.json()["id"].as_i64().unwrap();
-        if !r.json()["flags"].as_array().unwrap().is_empty() {
-            coord.api(
-                "POST",
-                &format!("/api/v1/events/{id}/approval"),
-                json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
-            );
-        }
-        assert_eq!(
-            coord
-                .api("POST", &format!("/api/v1/events/{id}/publish"), None)
-                .status,
-            200
-        );
+        let id = published_soon(&coord, "律师执业座谈会");
         let judge = app.user("judge-zhang");
         let lawyer = app.user("lawyer-chen");
         let li = app.user("prosecutor-li");
@@ -829,7 +797,7 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         let host_page = coord.page(&format!("/events/{id}"));
         let shown = host_page.body.find("id=\"checkin-code-shown\"").unwrap();
         let at = shown + host_page.body[shown..].find('>').unwrap() + 1;
-        let code = &host_page.body[at..at + 6];
+        let code = &host_page.body[at..at + store::events::CHECKIN_CODE_DIGITS];
         assert!(code.chars().all(|c| c.is_ascii_digit()));
         assert!(
             host_page.body.contains("代理（2026）渝0111民初123号案件"),
@@ -837,7 +805,11 @@ fn attendance_counts_as_exchange_hours_and_the_register_is_public() {
         );
         let member_page = judge.page(&format!("/events/{id}"));
         assert!(!member_page.body.contains(code) && !member_page.body.contains("民初123号"));
-        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let wrong = if code == "00000000" {
+            "11111111"
+        } else {
+            "00000000"
+        };
         let r = judge.api(
             "POST",
             &format!("/api/v1/events/{id}/checkin"),
@@ -1063,5 +1035,167 @@ fn pages_work_without_script_and_refuse_outsiders() {
         ] {
             assert!(doc["paths"].get(p).is_some(), "{p}");
         }
+    }
+}
+
+/// Creates the private calendar feed of the signed-in `cookie` client; the feed's path.
+fn make_feed(cookie: &Client) -> String {
+    let made = cookie.form("/events/feed", "action=create");
+    assert_eq!(made.status, 200);
+    let shown = made
+        .body
+        .find("id=\"feed-url\"")
+        .expect("feed address shown");
+    let start = shown + made.body[shown..].find("webcal://").unwrap();
+    let addr = &made.body[start..];
+    let addr = &addr[..addr.find('<').unwrap()];
+    addr[addr.find("/calendar/").unwrap()..].to_string()
+}
+
+/// An event starting in 30 minutes (check-in open), published; its id.
+fn published_soon(coord: &Client, title: &str) -> i64 {
+    let mut body = event_body(title, &from_now(30), &from_now(150), COURT_ROOM, 10);
+    body["registration_deadline"] = json!(from_now(20));
+    let r = coord.api("POST", "/api/v1/events", body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    if !r.json()["flags"].as_array().unwrap().is_empty() {
+        coord.api(
+            "POST",
+            &format!("/api/v1/events/{id}/approval"),
+            json!({"approved_by": "院长", "reference": "审-1", "approved_on": "2026-11-27"}),
+        );
+    }
+    let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
+    assert_eq!(p.status, 200, "{}", p.body);
+    id
+}
+
+#[test]
+fn checkin_codes_cannot_be_guessed() {
+    for db in databases("events-checkin-guess") {
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let id = published_soon(&coord, "签到码测试座谈会");
+        let code: String = app.block_on(async {
+            sqlx::query_scalar::<_, String>("SELECT checkin_code FROM events WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap()
+        });
+        assert_eq!(
+            code.len(),
+            8,
+            "longer than the six digits a guesser could try"
+        );
+        let wrong = if code == "00000000" {
+            "11111111"
+        } else {
+            "00000000"
+        };
+        let checkin = |who: &Client, code: &str| {
+            who.api(
+                "POST",
+                &format!("/api/v1/events/{id}/checkin"),
+                json!({ "code": code }),
+            )
+        };
+        // Someone without a place learns nothing about a code: the right and a wrong one
+        // get the same answer.
+        let li = app.user("prosecutor-li");
+        let (right, bad) = (checkin(&li, &code), checkin(&li, wrong));
+        assert_eq!((right.status, &right.body), (bad.status, &bad.body));
+        // A registered member has a few tries, each audited; then waits.
+        let judge = app.user("judge-zhang");
+        let r = judge.api("POST", &format!("/api/v1/events/{id}/registrations"), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        for _ in 1..store::events::CHECKIN_TRIES {
+            assert_eq!(checkin(&judge, wrong).status, 409);
+        }
+        let locked = checkin(&judge, wrong);
+        assert_eq!(locked.status, 429, "{}", locked.body);
+        assert_eq!(
+            checkin(&judge, &code).status,
+            429,
+            "even the right code waits"
+        );
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'event.checkin_failed'",
+                &[]
+            ),
+            store::events::CHECKIN_TRIES
+        );
+        // The wait ends.
+        app.exec("UPDATE login_throttle SET locked_until = $1", &[0]);
+        assert_eq!(checkin(&judge, &code).status, 200);
+    }
+}
+
+#[test]
+fn agendas_show_no_images_and_calendars_no_bare_carriage_returns() {
+    for db in databases("events-output-hygiene") {
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let mut body = event_body(
+            "座谈会\rX-INJECTED:1",
+            &tuesday(2, 9, 0),
+            &tuesday(2, 11, 30),
+            COURT_ROOM,
+            20,
+        );
+        body["agenda"] = json!(
+            "## 议题\r\n![看](/leads/7)\n<img src=\"/leads/7\">\rATTENDEE:mailto:x@evil.example"
+        );
+        let r = coord.api("POST", "/api/v1/events", body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let p = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let judge = app.session("judge-zhang");
+        let page = judge.page(&format!("/events/{id}"));
+        assert_eq!(page.status, 200);
+        let agenda = &page.body[page.body.find("id=\"event-agenda\"").unwrap()..];
+        let agenda = &agenda[..agenda.find("</div>").unwrap()];
+        assert!(agenda.contains("议题"), "{agenda}");
+        assert!(
+            !agenda.contains("<img") && !agenda.contains("/leads/7"),
+            "{agenda}"
+        );
+        let ics = get(&app.url("/events.ics"), &[]);
+        assert_eq!(ics.status, 200);
+        let bytes = ics.body.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\r' {
+                assert_eq!(bytes.get(i + 1), Some(&b'\n'), "bare CR at byte {i}");
+            }
+        }
+        for line in ics.body.split("\r\n") {
+            assert!(
+                !line.starts_with("X-INJECTED") && !line.starts_with("ATTENDEE"),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_password_change_revokes_the_private_calendar_feed() {
+    for db in databases("events-feed-password") {
+        let app = TestApp::demo(&db);
+        let judge = app.session("judge-zhang");
+        let path = make_feed(&judge);
+        assert_eq!(get(&app.url(&path), &[]).status, 200);
+        let r = judge.form(
+            "/account/password",
+            &[
+                ("current", DEMO_PASSWORD),
+                ("new", "a new long passphrase"),
+                ("confirm", "a new long passphrase"),
+            ][..],
+        );
+        assert_eq!(r.header("location"), Some("/account?status=changed"));
+        assert_eq!(get(&app.url(&path), &[]).status, 404);
     }
 }

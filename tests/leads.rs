@@ -98,6 +98,7 @@ fn openapi_document_lists_every_implemented_endpoint() {
         "/tips",
         "/tips/{receipt}",
         "/tips/{receipt}/messages",
+        "/tips/status",
         "/leads/{id}/attachments",
         "/leads/{id}/attachments/{att}",
         "/dashboard",
@@ -964,4 +965,33 @@ fn the_api_preview_matches_the_routing_rules_for_every_directory_code() {
         }
     }
     assert_eq!(checked, 31 * 32);
+}
+
+#[test]
+fn case_page_errors_are_message_codes_not_echoed_text() {
+    for db in databases("lead-error-codes") {
+        let app = TestApp::demo(&db);
+        let report = json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "yc-court", "duty": "adjudication"}, "summary": "s", "details": "d"});
+        let officer = app.user("dz-justice-officer");
+        let id = officer.api("POST", "/api/v1/leads", report).json()["id"]
+            .as_i64()
+            .unwrap();
+        let page = app.session("dz-justice-officer");
+        // A link with attacker text in `?error=` shows none of it.
+        let lure = "%E8%AF%B7%E8%87%B4%E7%94%B5%20400-evil%20%E9%A2%86%E5%8F%96evil.example";
+        let r = page.page(&format!("/leads/{id}?error={lure}"));
+        assert_eq!(r.status, 200);
+        let words: String = text_of(&r.body);
+        assert!(
+            !words.contains("evil") && !words.contains("请致电"),
+            "{words}"
+        );
+        assert!(!r.body.contains("action-error"));
+        // A refused action comes back with a code, worded by the page.
+        let r = page.form(&format!("/leads/{id}/action"), "action=evil.example&text=x");
+        let loc = r.header("location").unwrap().to_string();
+        assert!(loc.contains("?error=") && !loc.contains("evil"), "{loc}");
+        let shown = page.page(&loc);
+        assert!(shown.body.contains("action-error") && shown.body.contains("未知操作"));
+    }
 }

@@ -436,6 +436,8 @@ pub enum EventRefusal {
     CheckinClosed,
     CheckinWindow,
     WrongCheckinCode,
+    /// Too many wrong check-in codes from this person for this event: minutes to wait.
+    CheckinTries(i64),
     NoPlace,
     AttendanceClosed,
     PersonHasNoPlace,

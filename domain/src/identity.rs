@@ -8,6 +8,8 @@ pub enum SignInRefused {
     Invalid,
     /// Too many failures: minutes to wait.
     Throttled(i64),
+    /// The login is longer than any login can be (refused before it is counted).
+    LoginTooLong,
 }
 
 /// Why a new password is refused.

@@ -9,6 +9,8 @@ pub enum TipRefused {
     ControlCharacters,
     /// Too many wrong receipts from this address: minutes to wait.
     Throttled(i64),
+    /// Too many tips from this address: minutes to wait.
+    TooManyTips(i64),
     /// The tip is closed; nothing more can be added.
     Closed,
 }

@@ -125,6 +125,19 @@ pub struct Config {
     /// hints: an event outside them needs an approval record before it is published.
     #[arg(long, env = "PORTAL_WORKING_HOURS", value_parser = parse_hours, default_value = "08:30-12:00,14:00-18:00")]
     pub working_hours: domain::events::WorkingHours,
+    /// Reverse proxies (addresses or CIDRs, separated by commas) whose `X-Forwarded-For` is
+    /// believed: from them the client is the right-most address that is not a trusted proxy.
+    /// Empty: the header is ignored and the TCP peer is the client.
+    #[arg(long, env = "PORTAL_TRUSTED_PROXIES", value_parser = parse_proxies, default_value = "")]
+    pub trusted_proxies: domain::web::TrustedProxies,
+    /// File holding the secret key (pepper) of tip receipts, outside the database; created
+    /// with a random key at first start when absent.
+    #[arg(
+        long,
+        env = "PORTAL_TIP_KEY_FILE",
+        default_value = "data/tip-receipt.key"
+    )]
+    pub tip_key_file: PathBuf,
 }
 
 impl Config {
@@ -135,6 +148,10 @@ impl Config {
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "sqlite://data/portal.db".into())
     }
+}
+
+fn parse_proxies(s: &str) -> Result<domain::web::TrustedProxies, String> {
+    domain::web::TrustedProxies::parse(s)
 }
 
 fn parse_hours(s: &str) -> Result<domain::events::WorkingHours, String> {

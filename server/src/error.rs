@@ -19,9 +19,15 @@ pub enum AppError {
     /// Not signed in, or wrong credentials.
     #[error("{0}")]
     Unauthorized(String),
+    /// Signed in, but must do something else first (change the password).
+    #[error("{0}")]
+    Forbidden(String),
     /// Too many attempts.
     #[error("{0}")]
     TooManyRequests(String),
+    /// Too busy right now (every password check slot is taken): try again shortly.
+    #[error("busy")]
+    Busy,
     /// Not there, or not for this caller (the two are deliberately indistinguishable).
     #[error("not found")]
     NotFound,
@@ -36,8 +42,23 @@ impl IntoResponse for AppError {
             AppError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.clone()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
             AppError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "未找到 / not found".to_string()),
+            AppError::Store(store::StoreError::Busy) | AppError::Busy => {
+                let mut res = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Json(serde_json::json!({
+                        "error": "服务器繁忙，请稍后再试 / too busy, please try again in a moment"
+                    })),
+                )
+                    .into_response();
+                res.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("2"),
+                );
+                return res;
+            }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage error");
                 (

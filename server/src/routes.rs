@@ -113,11 +113,8 @@ async fn switch_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Re
     let Some(lang) = app::i18n::Lang::parse(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    // Only same-site paths, so the switch cannot be used as an open redirect.
-    let next = q
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+    // Only same-site paths of safe characters, so the switch is no open redirect.
+    let next = domain::web::safe_next(q.next.as_deref());
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()

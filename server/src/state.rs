@@ -22,6 +22,8 @@ pub struct AppState {
     pub library: std::sync::Arc<corpus::library::Library>,
     /// Training courses, validated at start.
     pub courses: std::sync::Arc<corpus::courses::Catalogue>,
+    /// The tip receipts' secret key, read from `PORTAL_TIP_KEY_FILE` (never in the database).
+    pub receipt_key: store::tips::ReceiptKey,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,6 +40,9 @@ impl AppState {
         let library =
             corpus::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
         let courses = corpus::courses::load(&config.content_dir).map_err(StartError::Content)?;
+        let receipt_key = crate::keyfile::load_or_create(&config.tip_key_file, "tip receipt")
+            .map(store::tips::ReceiptKey)
+            .map_err(StartError::Key)?;
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
@@ -74,6 +79,7 @@ impl AppState {
             deadlines,
             library: Arc::new(library),
             courses: Arc::new(courses),
+            receipt_key,
         })
     }
 }
@@ -85,4 +91,6 @@ pub enum StartError {
     Content(corpus::content::ContentError),
     #[error("{0}")]
     Database(store::StoreError),
+    #[error("{0}")]
+    Key(String),
 }

@@ -12,4 +12,7 @@ pub enum StoreError {
     Open { target: String, cause: String },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// Every password-hashing slot is taken and the queue is full: try again shortly.
+    #[error("too busy to check a password now")]
+    Busy,
 }

@@ -1,5 +1,14 @@
 //! Password hashing with argon2id at the OWASP parameters (m = 19 MiB, t = 2, p = 1), always on
-//! a blocking thread so hashing never stalls the async workers.
+//! a blocking thread so hashing never stalls the async workers. At most one hash per core runs
+//! at a time (each takes 19 MiB): a few more callers wait briefly for a slot, and beyond that
+//! the answer is [`StoreError::Busy`] at once, so a flood of guesses costs neither memory nor
+//! an unbounded queue.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -29,8 +38,45 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Hashes `password` on a blocking thread.
+/// How long a caller waits for a hashing slot before hearing "busy".
+const SLOT_WAIT: Duration = Duration::from_secs(2);
+
+fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(slot_count()))
+}
+
+/// One hashing slot per core.
+pub fn slot_count() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// Callers waiting for a slot now.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// A hashing slot: at once when one is free; else, when fewer than three callers per slot are
+/// already waiting, after a wait of at most [`SLOT_WAIT`]; else `Busy`.
+async fn hashing_slot() -> Result<SemaphorePermit<'static>, StoreError> {
+    if let Ok(p) = slots().try_acquire() {
+        return Ok(p);
+    }
+    if WAITING.fetch_add(1, Ordering::SeqCst) >= 3 * slot_count() {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+        return Err(StoreError::Busy);
+    }
+    let got = tokio::time::timeout(SLOT_WAIT, slots().acquire()).await;
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    match got {
+        Ok(Ok(p)) => Ok(p),
+        _ => Err(StoreError::Busy),
+    }
+}
+
+/// Hashes `password` on a blocking thread, holding a hashing slot.
 pub async fn hash_password(password: String) -> Result<PasswordHashString, StoreError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
@@ -56,9 +102,13 @@ pub enum Verified {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$zSw1Wq5M5kCK0mNYyo5N2d8o3Xi1Yy3bWBsU0Tj4K2E";
 
 /// Checks `password` against `hash` (or against a dummy hash when there is none), on a
-/// blocking thread.
-pub async fn verify_password(password: String, hash: Option<PasswordHashString>) -> Verified {
-    tokio::task::spawn_blocking(move || {
+/// blocking thread, holding a hashing slot (`Busy` when none comes free in time).
+pub async fn verify_password(
+    password: String,
+    hash: Option<PasswordHashString>,
+) -> Result<Verified, StoreError> {
+    let _slot = hashing_slot().await?;
+    let verdict = tokio::task::spawn_blocking(move || {
         let stored = hash.as_ref().map(|h| h.0.as_str()).unwrap_or(DUMMY_HASH);
         let Ok(parsed) = PasswordHash::new(stored) else {
             return Verified::No;
@@ -80,7 +130,8 @@ pub async fn verify_password(password: String, hash: Option<PasswordHashString>)
         }
     })
     .await
-    .unwrap_or(Verified::No)
+    .unwrap_or(Verified::No);
+    Ok(verdict)
 }
 
 /// Common passwords refused whatever their length (a short list of the most used ones, plus
@@ -143,11 +194,19 @@ mod tests {
         let h = hash_password("correct horse battery".into()).await.unwrap();
         assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert_eq!(
-            verify_password("correct horse battery".into(), Some(h.clone())).await,
+            verify_password("correct horse battery".into(), Some(h.clone()))
+                .await
+                .unwrap(),
             Verified::Yes
         );
-        assert_eq!(verify_password("wrong".into(), Some(h)).await, Verified::No);
-        assert_eq!(verify_password("anything".into(), None).await, Verified::No);
+        assert_eq!(
+            verify_password("wrong".into(), Some(h)).await.unwrap(),
+            Verified::No
+        );
+        assert_eq!(
+            verify_password("anything".into(), None).await.unwrap(),
+            Verified::No
+        );
         assert!(!format!("{:?}", PasswordHashString("x".into())).contains('x'));
     }
 
@@ -164,8 +223,30 @@ mod tests {
             .unwrap()
             .to_string();
         assert_eq!(
-            verify_password("some long password".into(), Some(PasswordHashString(h))).await,
+            verify_password("some long password".into(), Some(PasswordHashString(h)))
+                .await
+                .unwrap(),
             Verified::YesRehash
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_checks_is_bounded_and_answered_busy_quickly() {
+        // Far more simultaneous checks than slots plus queue: the excess is refused at once.
+        let checks: Vec<_> = (0..20 * slot_count())
+            .map(|_| tokio::spawn(verify_password("guess".into(), None)))
+            .collect();
+        let mut busy = 0;
+        for c in checks {
+            if matches!(c.await.unwrap(), Err(StoreError::Busy)) {
+                busy += 1;
+            }
+        }
+        assert!(busy >= 20 * slot_count() - 4 * slot_count(), "{busy} busy");
+        // Once the flood is over, checks run again.
+        assert_eq!(
+            verify_password("guess".into(), None).await.unwrap(),
+            Verified::No
         );
     }
 

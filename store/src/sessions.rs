@@ -156,7 +156,8 @@ pub async fn revoke_in(
     Ok(())
 }
 
-/// Ends every session and token of a user (password change, disabling), inside `tx`.
+/// Ends every session and token of a user (password change, reset, disabling), and the
+/// private calendar feed too (its address is a credential of its own), inside `tx`.
 pub async fn revoke_all(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     user_id: i64,
@@ -165,6 +166,10 @@ pub async fn revoke_all(
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(except.unwrap_or(""))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
+        .bind(user_id)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -221,7 +226,10 @@ pub async fn revoke_token(db: &Db, user_id: i64, id: &str) -> Result<bool, Store
 #[derive(Clone, Debug, Default)]
 pub struct Caller {
     pub auth: Option<Authenticated>,
+    /// The client's address (behind a trusted proxy, from `X-Forwarded-For`), for the audit.
     pub client_addr: String,
+    /// What throttles count the client by: the address, or an IPv6 client's /64.
+    pub client_key: String,
 }
 
 impl Caller {

@@ -1,14 +1,46 @@
 //! Public tips: a report from anyone, answered through a 16-digit receipt that is shown once
-//! and stored only as a hash. The joint office reads the intake queue, answers, closes, or turns
-//! a tip into a formal lead.
+//! and stored only as an HMAC keyed with a secret kept outside the database (so a copy of the
+//! database alone does not allow trying the 10^16 receipts). Times are kept to the minute. The
+//! joint office reads the intake queue page by page, answers, closes, or turns a tip into a
+//! formal lead.
 
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use sqlx::Row;
 
 use crate::audit::{self, Actor, Event};
 use crate::sessions::hash_secret;
 use crate::{now_ms, Db, StoreError};
+
+/// The secret key (pepper) of receipts, read from a file outside the database. Its `Debug`
+/// hides it.
+#[derive(Clone)]
+pub struct ReceiptKey(pub [u8; 32]);
+
+impl std::fmt::Debug for ReceiptKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReceiptKey(***)")
+    }
+}
+
+impl ReceiptKey {
+    /// HMAC-SHA256 of a normalised receipt, as stored.
+    fn digest(&self, receipt: &str) -> String {
+        // A 32-byte key is always a valid HMAC key.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(receipt.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// A time kept to the minute: what the portal stores of when a tip or a reporter's message
+/// came, so that it cannot be matched to a request log or a session's activity.
+pub fn to_minute(ms: i64) -> i64 {
+    ms - ms.rem_euclid(60_000)
+}
 
 /// A receipt as shown to the reporter (16 digits). Not `Serialize` by accident: the API builds
 /// its reply explicitly.
@@ -50,12 +82,16 @@ pub fn normalise_receipt(s: &str) -> Option<String> {
 }
 
 /// Records a tip; the audit entry carries no address.
-pub async fn create_tip(db: &Db, body: &str) -> Result<(i64, Receipt), StoreError> {
+pub async fn create_tip(
+    db: &Db,
+    key: &ReceiptKey,
+    body: &str,
+) -> Result<(i64, Receipt), StoreError> {
     let receipt = new_receipt();
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar("INSERT INTO tips (receipt_hash, created_at, body, status) VALUES ($1, $2, $3, 'new') RETURNING id")
-        .bind(hash_secret(&receipt))
-        .bind(now_ms())
+        .bind(key.digest(&receipt))
+        .bind(to_minute(now_ms()))
         .bind(body)
         .fetch_one(&mut *tx)
         .await?;
@@ -106,19 +142,33 @@ async fn load(db: &Db, id: i64) -> Result<Option<Tip>, StoreError> {
     }))
 }
 
-/// The tip with this receipt, if any.
-pub async fn find_by_receipt(db: &Db, receipt: &str) -> Result<Option<Tip>, StoreError> {
+/// The tip with this receipt, if any. A receipt stored before receipts were keyed (plain
+/// SHA-256) is found too, and its hash replaced by the keyed one on the way.
+pub async fn find_by_receipt(
+    db: &Db,
+    key: &ReceiptKey,
+    receipt: &str,
+) -> Result<Option<Tip>, StoreError> {
     let Some(receipt) = normalise_receipt(receipt) else {
         return Ok(None);
     };
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM tips WHERE receipt_hash = $1")
-        .bind(hash_secret(&receipt))
+    let keyed = key.digest(&receipt);
+    let legacy = hash_secret(&receipt);
+    let row = sqlx::query("SELECT id, receipt_hash FROM tips WHERE receipt_hash IN ($1, $2)")
+        .bind(&keyed)
+        .bind(&legacy)
         .fetch_optional(&db.pool)
         .await?;
-    match id {
-        Some(id) => load(db, id).await,
-        None => Ok(None),
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    if row.try_get::<String, _>("receipt_hash")? == legacy {
+        sqlx::query("UPDATE tips SET receipt_hash = $1 WHERE id = $2")
+            .bind(&keyed)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
     }
+    load(db, id).await
 }
 
 /// The tip with `id` (joint office).
@@ -126,10 +176,32 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Tip>, StoreError> {
     load(db, id).await
 }
 
-/// The intake queue: open tips first, newest first.
-pub async fn list(db: &Db, limit: i64) -> Result<Vec<Tip>, StoreError> {
-    let rows = sqlx::query("SELECT id, created_at, body, status, lead_id FROM tips ORDER BY CASE WHEN status IN ('new', 'answered') THEN 0 ELSE 1 END, created_at DESC LIMIT $1")
+/// The order of the intake queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Open tips first, newest first.
+    #[default]
+    NewestFirst,
+    /// Open tips first, oldest first: what has waited longest comes first, however many
+    /// tips came after it.
+    OldestOpenFirst,
+}
+
+/// One page of the intake queue: `limit` tips after skipping `offset`.
+pub async fn list(
+    db: &Db,
+    order: QueueOrder,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Tip>, StoreError> {
+    let by = match order {
+        QueueOrder::NewestFirst => "created_at DESC, id DESC",
+        QueueOrder::OldestOpenFirst => "created_at, id",
+    };
+    let sql = format!("SELECT id, created_at, body, status, lead_id FROM tips ORDER BY CASE WHEN status IN ('new', 'answered') THEN 0 ELSE 1 END, {by} LIMIT $1 OFFSET $2");
+    let rows = sqlx::query(&sql)
         .bind(limit.clamp(1, 1000))
+        .bind(offset.max(0))
         .fetch_all(&db.pool)
         .await?;
     rows.iter()
@@ -172,7 +244,7 @@ pub async fn add_message(
         .bind(tip_id)
         .bind(from_office as i64)
         .bind(author_name)
-        .bind(now_ms())
+        .bind(to_minute(now_ms()))
         .bind(body)
         .execute(&mut *tx)
         .await?;

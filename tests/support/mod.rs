@@ -186,6 +186,8 @@ pub fn config(db: &TestDb) -> Config {
         pass_on_days: 5,
         feedback_days: 30,
         working_hours: Default::default(),
+        trusted_proxies: Default::default(),
+        tip_key_file: scratch_dir("tip-key").join("tip-receipt.key"),
     }
 }
 
@@ -233,6 +235,12 @@ impl Builder {
     /// Content from `dir` instead of the shipped `content/`.
     pub fn content_dir(mut self, dir: PathBuf) -> Builder {
         self.config.content_dir = dir;
+        self
+    }
+
+    /// Behind reverse proxies at `list` (`PORTAL_TRUSTED_PROXIES`).
+    pub fn trusted_proxies(mut self, list: &str) -> Builder {
+        self.config.trusted_proxies = domain::web::TrustedProxies::parse(list).unwrap();
         self
     }
 

@@ -186,9 +186,10 @@ fn flash(lang: Lang) -> impl IntoView {
         ),
         _ => lang.pick("已完成。", "Done."),
     });
+    // A message code (never text from the address): unknown codes show nothing.
     let err = q
         .get("error")
-        .map(|e| e.chars().take(300).collect::<String>());
+        .and_then(|code| crate::refusals::leads::flash_text(&code, lang));
     view! {
         {ok.map(|m| view! { <p class="ok" role="status">{m}</p> })}
         {err.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}

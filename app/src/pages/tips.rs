@@ -57,6 +57,11 @@ pub struct TipRow {
 #[derive(Clone, Debug)]
 pub struct TipQueueView {
     pub tips: Vec<TipRow>,
+    /// Oldest open tips first (`?order=oldest`) rather than newest first.
+    pub oldest_first: bool,
+    /// The page shown, from 1, and whether another follows.
+    pub page: i64,
+    pub more: bool,
 }
 
 /// Data of `/leads/tips/{id}`.
@@ -174,6 +179,13 @@ pub fn TipQueuePage() -> impl IntoView {
         <Title text=title/>
         <h1>{title}</h1>
         <p><a href="/leads">{lang.pick("返回线索列表", "Back to the leads")}</a></p>
+        <p id="tip-order">{lang.pick("排序：", "Order: ")}
+            {if data.oldest_first {
+                view! { <a href="/leads/tips">{lang.pick("最新在前", "Newest first")}</a>" · "<strong>{lang.pick("待处理的最早在前", "Oldest open first")}</strong> }.into_any()
+            } else {
+                view! { <strong>{lang.pick("最新在前", "Newest first")}</strong>" · "<a href="/leads/tips?order=oldest">{lang.pick("待处理的最早在前", "Oldest open first")}</a> }.into_any()
+            }}
+        </p>
         <table class="data" id="tip-queue">
             <thead><tr><th>"#"</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("提交时间", "Submitted")}</th><th>{lang.pick("内容", "Content")}</th><th>{lang.pick("线索", "Lead")}</th></tr></thead>
             <tbody>
@@ -186,7 +198,23 @@ pub fn TipQueuePage() -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        {tip_pager(lang, &data)}
     }
+}
+
+/// Previous and next links of the tip queue, keeping its order.
+fn tip_pager(lang: Lang, data: &TipQueueView) -> impl IntoView {
+    let order = if data.oldest_first {
+        "order=oldest&"
+    } else {
+        ""
+    };
+    let link = |page: i64| format!("/leads/tips?{order}page={page}");
+    let prev = (data.page > 1).then(|| view! { <a rel="prev" href=link(data.page - 1)>{lang.pick("上一页", "Previous")}</a>" " });
+    let next = data.more.then(
+        || view! { <a rel="next" href=link(data.page + 1)>{lang.pick("下一页", "Next")}</a> },
+    );
+    view! { <nav class="pager" id="tip-pager" aria-label=lang.pick("分页", "Pages")>{prev}{next}</nav> }
 }
 
 /// `/leads/tips/{id}`: read, answer, close or convert a tip.

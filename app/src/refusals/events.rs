@@ -209,6 +209,12 @@ impl Localize for EventRefusal {
                 "check-in is open from an hour before the start to an hour after the end",
             ),
             R::WrongCheckinCode => pick(lang, "签到码不正确", "the check-in code is wrong"),
+            R::CheckinTries(m) if lang == Lang::Zh => {
+                format!("签到码错误次数过多，请 {m} 分钟后再试")
+            }
+            R::CheckinTries(m) => {
+                format!("too many wrong check-in codes; try again in {m} minutes")
+            }
             R::NoPlace => pick(
                 lang,
                 "您没有该活动的名额",

@@ -13,6 +13,11 @@ impl Localize for SignInRefused {
             (SignInRefused::Throttled(m), Lang::En) => {
                 format!("Too many attempts; try again in {m} minutes")
             }
+            (SignInRefused::LoginTooLong, _) => pick(
+                lang,
+                "账号最多 64 个字符",
+                "A login has at most 64 characters",
+            ),
         }
     }
 }

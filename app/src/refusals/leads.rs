@@ -211,6 +211,114 @@ impl Localize for LeadRefusal {
     }
 }
 
+/// The message code of a refusal on the case page's `?error=`: the refusal's name without any
+/// text the client typed (an unknown unit or outcome is named, not echoed), so the address
+/// carries no attacker text and the page words only refusals it knows ([`flash_text`]).
+pub fn flash_code(r: &LeadRefusal) -> String {
+    match r {
+        LeadRefusal::Input(InputRefusal::TooLong { field, max }) => {
+            format!("too-long.{field:?}.{max}")
+        }
+        LeadRefusal::Input(InputRefusal::RouteChoice { last }) => format!("route-choice.{last}"),
+        other => format!("{:?}", blank(other)),
+    }
+}
+
+/// The words for a message code of [`flash_code`]; `None` for a code the portal never writes.
+pub fn flash_text(code: &str, lang: Lang) -> Option<String> {
+    if let Some(rest) = code.strip_prefix("too-long.") {
+        let (field, max) = rest.split_once('.')?;
+        let field = *FIELDS.iter().find(|f| format!("{f:?}") == field)?;
+        let max = max.parse().ok()?;
+        return Some(InputRefusal::TooLong { field, max }.text(lang));
+    }
+    if let Some(last) = code.strip_prefix("route-choice.") {
+        let last = last.parse().ok()?;
+        return Some(InputRefusal::RouteChoice { last }.text(lang));
+    }
+    catalogue()
+        .into_iter()
+        .find(|r| format!("{r:?}") == code)
+        .map(|r| r.text(lang).trim_end_matches(": ").to_string())
+}
+
+const FIELDS: [LeadField; 8] = [
+    LeadField::Name,
+    LeadField::Summary,
+    LeadField::Details,
+    LeadField::Place,
+    LeadField::LicenceNo,
+    LeadField::Region,
+    LeadField::Firm,
+    LeadField::Text,
+];
+
+/// The refusal with what the client typed left out.
+fn blank(r: &LeadRefusal) -> LeadRefusal {
+    use InputRefusal as I;
+    match r {
+        LeadRefusal::Input(I::UnknownConduct(_)) => I::UnknownConduct(String::new()).into(),
+        LeadRefusal::Input(I::UnknownOutcome(_)) => I::UnknownOutcome(String::new()).into(),
+        LeadRefusal::Input(I::Route(_)) => I::Route(RouteError::UnknownUnit(String::new())).into(),
+        LeadRefusal::Case(CaseRefusal::UnknownUnit(_)) => {
+            CaseRefusal::UnknownUnit(String::new()).into()
+        }
+        other => other.clone(),
+    }
+}
+
+/// Every refusal a message code can name (blanked), but those with numbers.
+fn catalogue() -> Vec<LeadRefusal> {
+    use CaseRefusal as C;
+    use InputRefusal as I;
+    use UploadRefusal as U;
+    let mut all: Vec<LeadRefusal> = FIELDS
+        .iter()
+        .flat_map(|f| [I::Required(*f).into(), I::ControlCharacters(*f).into()])
+        .collect();
+    all.extend(
+        [
+            I::OrganMissing,
+            I::SubjectType,
+            I::Route(RouteError::UnknownUnit(String::new())),
+            I::BadDate,
+            I::FutureDate,
+            I::UnknownConduct(String::new()),
+            I::LicenceMissing,
+            I::UnknownAction,
+            I::UnknownOutcome(String::new()),
+        ]
+        .map(LeadRefusal::from),
+    );
+    all.extend(
+        [
+            C::NotAvailable,
+            C::NoNextReceiver,
+            C::OutcomeMissing,
+            C::ReopenReasonMissing,
+            C::RouteIncomplete,
+            C::UnknownUnit(String::new()),
+            C::UnitTwice,
+            C::TextMissing,
+        ]
+        .map(LeadRefusal::from),
+    );
+    all.extend(
+        [
+            U::FileTooLarge,
+            U::LeadFull,
+            U::TypeNotAllowed,
+            U::CaseClosed,
+            U::NoFile,
+            U::FileBroken,
+            U::Unreadable,
+            U::NotMultipart,
+        ]
+        .map(LeadRefusal::from),
+    );
+    all
+}
+
 impl Localize for LeadWarning {
     fn text(&self, lang: Lang) -> String {
         match self {
@@ -240,6 +348,50 @@ impl Localize for LeadWarning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_codes_carry_no_client_text_and_come_back_as_words() {
+        let typed = "<b>点击 evil.example 领取</b>".repeat(10);
+        for r in [
+            LeadRefusal::from(CaseRefusal::UnknownUnit(typed.clone())),
+            InputRefusal::UnknownOutcome(typed.clone()).into(),
+            InputRefusal::Route(RouteError::UnknownUnit(typed.clone())).into(),
+            CaseRefusal::NotAvailable.into(),
+            InputRefusal::TooLong {
+                field: LeadField::Text,
+                max: 5000,
+            }
+            .into(),
+            InputRefusal::RouteChoice { last: 2 }.into(),
+            UploadRefusal::TypeNotAllowed.into(),
+            InputRefusal::Required(LeadField::Text).into(),
+        ] {
+            let code = flash_code(&r);
+            assert!(!code.contains("evil") && code.len() < 60, "{code}");
+            for lang in [Lang::Zh, Lang::En] {
+                let words = flash_text(&code, lang).unwrap_or_else(|| panic!("{code}"));
+                assert!(!words.contains("evil"), "{words}");
+                if !matches!(
+                    r,
+                    LeadRefusal::Case(CaseRefusal::UnknownUnit(_))
+                        | LeadRefusal::Input(
+                            InputRefusal::UnknownOutcome(_) | InputRefusal::Route(_)
+                        )
+                ) {
+                    assert_eq!(words, r.text(lang));
+                }
+            }
+        }
+        for junk in [
+            "",
+            "<script>",
+            "too-long.Text.x",
+            "too-long.Nope.5",
+            "Case(Nope)",
+        ] {
+            assert_eq!(flash_text(junk, Lang::Zh), None, "{junk}");
+        }
+    }
 
     /// The API's `zh / en` form is what it was before refusals were typed.
     #[test]

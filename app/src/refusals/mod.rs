@@ -5,7 +5,7 @@
 
 mod events;
 mod identity;
-mod leads;
+pub mod leads;
 mod tips;
 mod training;
 

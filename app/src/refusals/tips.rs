@@ -23,6 +23,12 @@ impl Localize for TipRefused {
             (TipRefused::Throttled(m), Lang::En) => {
                 format!("too many attempts; try again in {m} minutes")
             }
+            (TipRefused::TooManyTips(m), Lang::Zh) => {
+                format!("提交过于频繁，请 {m} 分钟后再试")
+            }
+            (TipRefused::TooManyTips(m), Lang::En) => {
+                format!("too many tips from this connection; try again in {m} minutes")
+            }
             (TipRefused::Closed, _) => pick(lang, "此反映已办结", "this tip is closed"),
         }
     }

@@ -24,7 +24,7 @@ mod markdown;
 
 use links::*;
 use loaders::*;
-pub use markdown::{markdown_html, markdown_text};
+pub use markdown::{markdown_html, markdown_text, user_markdown_html};
 
 /// The regulation's page.
 pub const REGULATION_PATH: &str = "/regulations/dazu-2021-6";
@@ -653,6 +653,21 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));
         assert_eq!(markdown_text("# T\n\n- **a**\n- b"), "T\na\nb");
+    }
+
+    #[test]
+    fn user_markdown_shows_no_images() {
+        for md in [
+            "![x](/leads/7)",
+            "<img src=\"/leads/7\">",
+            "a <IMG SRC=/leads/7> b",
+            "[![x](/leads/7)](/events)",
+        ] {
+            let html = user_markdown_html(md).to_lowercase();
+            assert!(!html.contains("<img"), "{md}: {html}");
+            assert!(!html.contains("/leads/7"), "{md}: {html}");
+        }
+        assert!(user_markdown_html("**议题**").contains("<strong>议题</strong>"));
     }
 
     #[test]

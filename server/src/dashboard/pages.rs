@@ -99,7 +99,6 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
         Err(e) => return e.into_response(),
     };
     let (f, dir, training) = (d.figures, d.dir, d.training.1);
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<(String, String, String)> = vec![
         ("total".into(), String::new(), f.total.to_string()),
         (
@@ -170,15 +169,10 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
         ));
         rows.push(("training_unit_overdue".into(), label, c.overdue.to_string()));
     }
-    let mut ok = w.write_record(["figure", "key", "value"]).is_ok();
+    let mut sheet = crate::csv_sheet::Sheet::default();
+    sheet.row(["figure", "key", "value"]);
     for (a, b, c) in &rows {
-        ok &= w.write_record([a, b, c]).is_ok();
+        sheet.row([a, b, c]);
     }
-    let Ok(bytes) = w.into_inner() else {
-        return AppError::BadRequest("export failed".into()).into_response();
-    };
-    if !ok {
-        return AppError::BadRequest("export failed".into()).into_response();
-    }
-    crate::page::excel_csv(bytes, "dashboard.csv")
+    sheet.into_response("dashboard.csv")
 }

@@ -26,6 +26,9 @@ impl From<EventError> for AppError {
     fn from(e: EventError) -> Self {
         match e {
             EventError::NotFound => AppError::NotFound,
+            EventError::Refused(r @ domain::events::EventRefusal::CheckinTries(_)) => {
+                AppError::TooManyRequests(r.both())
+            }
             EventError::Refused(r) if r.is_invalid_input() => AppError::Unprocessable(r.both()),
             EventError::Refused(r) => AppError::Conflict(r.both()),
             EventError::Store(e) => AppError::Store(e),

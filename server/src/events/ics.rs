@@ -24,13 +24,20 @@ fn utc(ms: i64) -> chrono::DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
+/// A text value as written into the calendar: without carriage returns. The crate escapes line
+/// feeds but passes a CR through, and a bare CR ends a content line for some readers, so a
+/// title could otherwise inject a property.
+fn text(s: &str) -> String {
+    s.replace('\r', "")
+}
+
 /// The calendar of `events`.
 pub fn calendar(name: &str, events: &[EventRecord], dir: &Directory) -> String {
     let mut cal = Calendar::new();
     cal.properties.retain(|p| p.key() != "PRODID");
     cal.append_property(("PRODID", "-//Dazu judicial portal//exchange events//ZH"));
     cal.append_property(("METHOD", "PUBLISH"));
-    cal.name(name);
+    cal.name(&text(name));
     cal.timezone("Asia/Shanghai");
     for ev in events {
         let hosts = std::iter::once(ev.host_unit.clone())
@@ -53,16 +60,16 @@ pub fn calendar(name: &str, events: &[EventRecord], dir: &Directory) -> String {
             IcsStatus::Confirmed
         };
         let event = Event::new()
-            .uid(&ev.uid)
+            .uid(&text(&ev.uid))
             .sequence(u32::try_from(ev.sequence).unwrap_or(0))
             .timestamp(utc(ev.updated_at))
             .last_modified(utc(ev.updated_at))
             .created(utc(ev.created_at))
             .starts(utc(ev.starts_at))
             .ends(utc(ev.ends_at))
-            .summary(&ev.title)
-            .location(&ev.venue)
-            .description(&description)
+            .summary(&text(&ev.title))
+            .location(&text(&ev.venue))
+            .description(&text(&description))
             .status(status)
             .done();
         cal.push(event);

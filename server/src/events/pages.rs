@@ -230,7 +230,7 @@ async fn detail_view(
     });
     Ok(EventDetail {
         card: card(dir, lang, ev, active_mine.map(|r| r.status.as_str())),
-        agenda_html: corpus::library::markdown_html(&ev.agenda),
+        agenda_html: corpus::library::user_markdown_html(&ev.agenda),
         open_to: ev.open_to.iter().map(|c| unit_name(dir, lang, c)).collect(),
         cancel_reason: ev.cancel_reason.clone(),
         summary: ev.summary.clone().filter(|s| !s.is_empty()),

@@ -11,7 +11,6 @@ use store::events;
 
 use super::labels::hosts_text;
 use super::service::directory;
-use crate::error::AppError;
 use crate::page::{view, Page, PageError};
 use crate::state::AppState;
 use crate::time::{beijing, format_beijing};
@@ -134,15 +133,6 @@ pub async fn register(State(state): State<AppState>, page: Page) -> Result<Respo
     Ok(view(EventsView::Register(Box::new(register))).into_response())
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula.
-fn csv_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// `GET /exchanges.csv`: the register, UTF-8 with BOM for Excel.
 pub async fn register_csv(
     State(state): State<AppState>,
@@ -152,7 +142,7 @@ pub async fn register_csv(
     let filter = register_filter(&page, &dir);
     let entries =
         events::public_register(&state.db, filter.association.as_deref(), filter.year).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut sheet = crate::csv_sheet::Sheet::default();
     let mut header_row = vec![
         "日期".to_string(),
         "活动名称".into(),
@@ -168,7 +158,7 @@ pub async fn register_csv(
             .map(|k| format!("其中{}", k.label_zh())),
     );
     header_row.push("纪要".into());
-    let mut ok = w.write_record(&header_row).is_ok();
+    sheet.row(&header_row);
     for x in &entries {
         let total: i64 = x.participants.values().sum();
         let mut row = vec![
@@ -176,11 +166,11 @@ pub async fn register_csv(
                 .get(..10)
                 .unwrap_or("")
                 .to_string(),
-            csv_cell(&x.event.title),
+            x.event.title.clone(),
             x.event.kind.label_zh().to_string(),
             hosts_text(&dir, Lang::Zh, &x.event),
-            csv_cell(&x.event.venue),
-            csv_cell(&topics(&x.event.agenda)),
+            x.event.venue.clone(),
+            topics(&x.event.agenda),
             total.to_string(),
         ];
         row.extend(UnitKind::ALL.iter().map(|k| {
@@ -190,12 +180,8 @@ pub async fn register_csv(
                 .unwrap_or(0)
                 .to_string()
         }));
-        row.push(csv_cell(x.event.summary.as_deref().unwrap_or("")));
-        ok &= w.write_record(&row).is_ok();
+        row.push(x.event.summary.clone().unwrap_or_default());
+        sheet.row(&row);
     }
-    let bytes = match w.into_inner() {
-        Ok(b) if ok => b,
-        _ => return Ok(AppError::BadRequest("export failed".into()).into_response()),
-    };
-    Ok(crate::page::excel_csv(bytes, "exchange-register.csv"))
+    Ok(sheet.into_response("exchange-register.csv"))
 }

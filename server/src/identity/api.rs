@@ -41,22 +41,15 @@ pub struct Revoked {
     responses((status = 200, description = "Token", body = TokenReply),
     (status = 400, description = "Malformed request"),
     (status = 401, description = "Wrong login or password"),
-    (status = 422, description = "Missing or mistyped field"),
-    (status = 429, description = "Too many attempts")))]
+    (status = 422, description = "Missing or mistyped field, or a login over 64 characters"),
+    (status = 429, description = "Too many attempts"),
+    (status = 503, description = "Too busy checking passwords; try again shortly")))]
 pub async fn login(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<TokenReply>, AppError> {
-    match sign_in(
-        &state.db,
-        &body.login,
-        &body.password,
-        &caller.client_addr,
-        Kind::Api,
-    )
-    .await
-    {
+    match sign_in(&state.db, &body.login, &body.password, &caller, Kind::Api).await {
         Ok((_, secret)) => Ok(Json(TokenReply { token: secret.0 })),
         Err(SignInError::Store(e)) => Err(e.into()),
         Err(SignInError::Refused(r @ SignInRefused::Throttled(_))) => {
@@ -64,6 +57,9 @@ pub async fn login(
         }
         Err(SignInError::Refused(r @ SignInRefused::Invalid)) => {
             Err(AppError::Unauthorized(r.both()))
+        }
+        Err(SignInError::Refused(r @ SignInRefused::LoginTooLong)) => {
+            Err(AppError::Unprocessable(r.both()))
         }
     }
 }

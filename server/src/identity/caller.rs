@@ -1,7 +1,7 @@
 //! Who is asking: the middleware that resolves the session cookie or bearer token once per
 //! request into a `Caller`, and the one that refuses cross-site writes.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -33,36 +33,109 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Middleware: resolves the caller and stores it in the request extensions.
+/// Routes that never look at credentials: the public tips. Whoever files a tip or reads one by
+/// its receipt stays anonymous, and no session is touched at that moment.
+fn ignores_credentials(path: &str) -> bool {
+    let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
+    under("/tips") || under("/api/v1/tips")
+}
+
+/// What a caller whose password must be changed (after an administrator reset it) may still
+/// reach: the account page and its password form, signing out, and the site's assets.
+fn allowed_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/account" | "/account/password" | "/logout" | "/api/v1/auth/logout" | "/api/v1/me"
+    ) || path.starts_with("/pkg/")
+        || path.starts_with("/lang/")
+}
+
+/// Routes whose answer depends on a secret in the path or body rather than a cookie: the JSON
+/// API, the private calendar feeds and the tips looked up by receipt.
+fn personal_without_cookie(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/calendar/") || ignores_credentials(path)
+}
+
+/// The client's address: the TCP peer, or behind a trusted reverse proxy the right-most
+/// untrusted `X-Forwarded-For` entry.
+fn client_ip(state: &AppState, req: &Request) -> Option<IpAddr> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    Some(state.config.trusted_proxies.client_addr(peer, &forwarded))
+}
+
+/// Middleware: resolves the caller and stores it in the request extensions; a caller who must
+/// change their password reaches only the account page (pages are sent there, the API answers
+/// 403); every answer that depends on a credential is marked `Cache-Control: no-store`.
 pub async fn resolve_caller(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let client_addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = client_ip(&state, &req);
+    let (client_addr, client_key) = match ip {
+        Some(ip) => (ip.to_string(), domain::web::client_key(ip)),
+        None => ("unknown".to_string(), "unknown".to_string()),
+    };
+    let path = req.uri().path().to_string();
     let headers = req.headers();
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|s| s.trim().to_string());
-    let auth = match bearer {
-        Some(token) => sessions::authenticate(&state.db, &token, Kind::Api).await,
-        None => match cookie_value(headers, cookie_name(state.config.secure_cookies)) {
-            Some(secret) => sessions::authenticate(&state.db, &secret, Kind::Session).await,
-            None => Ok(None),
-        },
+    let cookie = cookie_value(headers, cookie_name(state.config.secure_cookies));
+    let presented = bearer.is_some() || cookie.is_some();
+    let auth = match (ignores_credentials(&path), bearer, cookie) {
+        (true, _, _) => Ok(None),
+        (false, Some(token), _) => sessions::authenticate(&state.db, &token, Kind::Api).await,
+        (false, None, Some(secret)) => {
+            sessions::authenticate(&state.db, &secret, Kind::Session).await
+        }
+        (false, None, None) => Ok(None),
     };
     let auth = match auth {
         Ok(a) => a,
         Err(e) => return AppError::from(e).into_response(),
     };
-    req.extensions_mut().insert(Caller { auth, client_addr });
-    next.run(req).await
+    let must_change = auth.as_ref().is_some_and(|a| a.user.must_change_password);
+    let mut res = if must_change && !allowed_before_password_change(&path) {
+        password_change_first(&path)
+    } else {
+        req.extensions_mut().insert(Caller {
+            auth,
+            client_addr,
+            client_key,
+        });
+        next.run(req).await
+    };
+    if presented || personal_without_cookie(&path) {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    res
+}
+
+/// The answer to anything but the account page while the password must be changed.
+fn password_change_first(path: &str) -> Response {
+    if path.starts_with("/api/") {
+        return AppError::Forbidden(
+            "请先在账户页修改密码 / change your password on the account page first".into(),
+        )
+        .into_response();
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/account?must_change=1")],
+    )
+        .into_response()
 }
 
 /// Middleware: refuses state-changing requests that a browser says came from another site.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use store::sessions::{self, Caller, Kind};
 
 use super::caller::cookie_name;
-use super::service::{self, safe_next, sign_in, sign_out, PasswordChangeError, SignInError};
+use super::service::{self, sign_in, sign_out, PasswordChangeError, SignInError};
 use crate::error::AppError;
 use crate::page::{redirect, view, Page, PageError};
 use crate::state::AppState;
@@ -45,12 +45,12 @@ pub async fn sign_in_form(
     Extension(caller): Extension<Caller>,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let next = safe_next(form.next);
+    let next = domain::web::safe_next(form.next.as_deref());
     match sign_in(
         &state.db,
         &form.login,
         &form.password,
-        &caller.client_addr,
+        &caller,
         Kind::Session,
     )
     .await
@@ -79,13 +79,15 @@ pub async fn sign_in_form(
             None,
         ),
         Err(SignInError::Store(e)) => AppError::from(e).into_response(),
-        Err(SignInError::Refused(SignInRefused::Invalid)) => see_other(
-            &format!(
-                "/login?error=invalid&next={}",
-                app::layout::encode_component(&next)
-            ),
-            None,
-        ),
+        Err(SignInError::Refused(SignInRefused::Invalid | SignInRefused::LoginTooLong)) => {
+            see_other(
+                &format!(
+                    "/login?error=invalid&next={}",
+                    app::layout::encode_component(&next)
+                ),
+                None,
+            )
+        }
     }
 }
 

@@ -23,20 +23,31 @@ impl From<StoreError> for SignInError {
 }
 
 /// Checks a login and password with throttling, creates a session or token, and audits both
-/// outcomes. Unknown logins cost the same as wrong passwords.
+/// outcomes. Unknown logins cost the same as wrong passwords. A login longer than
+/// [`throttle::LOGIN_MAX_CHARS`] is refused before anything is counted or looked up; every
+/// other attempt is counted before its password is checked (see `store::throttle`), and the
+/// check waits for one of the bounded hashing slots (`StoreError::Busy` when none is free).
 pub async fn sign_in(
     db: &Db,
     login: &str,
     password: &str,
-    client_addr: &str,
+    caller: &Caller,
     kind: Kind,
 ) -> Result<(User, Secret), SignInError> {
     let login = login.trim();
+    if login.chars().count() > throttle::LOGIN_MAX_CHARS {
+        return Err(SignInError::Refused(SignInRefused::LoginTooLong));
+    }
+    let client = caller.client_key.as_str();
     let minutes = |ms: i64| (ms + 59_999) / 60_000;
-    if let Some(wait) = throttle::locked_for(db, login, client_addr).await? {
-        return Err(SignInError::Refused(SignInRefused::Throttled(minutes(
-            wait,
-        ))));
+    match throttle::begin_sign_in(db, login, client).await? {
+        throttle::Attempt::Locked(wait) => {
+            return Err(SignInError::Refused(SignInRefused::Throttled(minutes(
+                wait,
+            ))))
+        }
+        throttle::Attempt::Go { slow: true } => tokio::time::sleep(throttle::ADDRESS_DELAY).await,
+        throttle::Attempt::Go { slow: false } => {}
     }
     let creds = store::users::find_credentials(db, login).await?;
     let usable = creds.as_ref().is_some_and(|c| !c.user.disabled);
@@ -44,10 +55,10 @@ pub async fn sign_in(
         .as_ref()
         .filter(|_| usable)
         .and_then(|c| c.hash.clone());
-    let verdict = verify_password(password.to_string(), hash).await;
+    let verdict = verify_password(password.to_string(), hash).await?;
     let actor = audit::Actor {
-        login: Some(login.chars().take(64).collect()),
-        client_addr: Some(client_addr.into()),
+        login: Some(login.to_string()),
+        client_addr: Some(caller.client_addr.clone()),
         ..Default::default()
     };
     let (Some(creds), true, Verified::Yes | Verified::YesRehash) = (creds, usable, &verdict) else {
@@ -60,14 +71,14 @@ pub async fn sign_in(
             },
         )
         .await?;
-        return match throttle::record_failure(db, login, client_addr).await? {
+        return match throttle::end_failure(db, login, client).await? {
             Some(lock) => Err(SignInError::Refused(SignInRefused::Throttled(minutes(
                 lock,
             )))),
             None => Err(SignInError::Refused(SignInRefused::Invalid)),
         };
     };
-    throttle::record_success(db, login, client_addr).await?;
+    throttle::end_success(db, login, client).await?;
     let rehash = if verdict == Verified::YesRehash {
         Some(store::passwords::hash_password(password.to_string()).await?)
     } else {
@@ -168,7 +179,7 @@ pub async fn change_password(
     store::passwords::check_new_password(new).map_err(PasswordChangeError::Refused)?;
     let creds = store::users::find_credentials(db, &auth.user.login).await?;
     let hash = creds.and_then(|c| c.hash);
-    if verify_password(current.to_string(), hash).await == Verified::No {
+    if verify_password(current.to_string(), hash).await? == Verified::No {
         return Err(PasswordChangeError::WrongCurrent);
     }
     let new_hash = store::passwords::hash_password(new.to_string()).await?;
@@ -212,10 +223,4 @@ pub async fn revoke_token(
     )
     .await?;
     Ok(true)
-}
-
-/// Only same-site paths are followed after sign-in.
-pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into())
 }

@@ -6,7 +6,6 @@
 //! limit), so both answer a caller who is not a lead handler as the API does (401 or 404); the
 //! page's upload sends a refusal back to the case page, in the reader's language.
 
-use app::refusals::Localize;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -89,7 +88,7 @@ pub async fn page_upload(
         Ok(_) => Ok(redirect(&format!("/leads/{id}?status=done"))),
         Err(LeadError::Refused(r)) => Ok(redirect(&format!(
             "/leads/{id}?error={}",
-            app::layout::encode_component(&r.text(page.lang))
+            app::layout::encode_component(&app::refusals::leads::flash_code(&r))
         ))),
         Err(e) => Err(e.into()),
     }

@@ -9,7 +9,6 @@ use app::i18n::Lang;
 use app::pages::leads::{
     ActionForm, AttachmentRow, CaseView, EntryRow, InboxRow, InboxView, StepRow, UnitChoice,
 };
-use app::refusals::Localize;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::case::{allowed_actions, overdue, Action, CaseFacts, ConductKind, Duty, Outcome};
@@ -404,7 +403,7 @@ pub async fn action(
         Ok(_) => Ok(redirect(&format!("/leads/{id}?status=done"))),
         Err(LeadError::Refused(r)) => Ok(redirect(&format!(
             "/leads/{id}?error={}",
-            app::layout::encode_component(&r.text(page.lang))
+            app::layout::encode_component(&app::refusals::leads::flash_code(&r))
         ))),
         Err(e) => Err(e.into()),
     }

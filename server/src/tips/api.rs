@@ -18,7 +18,9 @@ impl From<TipError> for AppError {
         use domain::tips::TipRefused;
         match e {
             TipError::NotFound => AppError::NotFound,
-            TipError::Refused(r @ TipRefused::Throttled(_)) => AppError::TooManyRequests(r.both()),
+            TipError::Refused(r @ (TipRefused::Throttled(_) | TipRefused::TooManyTips(_))) => {
+                AppError::TooManyRequests(r.both())
+            }
             TipError::Refused(r @ TipRefused::Closed) => AppError::Conflict(r.both()),
             TipError::Refused(r) => AppError::Unprocessable(r.both()),
             TipError::Store(e) => AppError::Store(e),
@@ -58,12 +60,14 @@ pub struct Sent {
     security(()), request_body = NewTip,
     responses((status = 200, description = "Receipt", body = ReceiptReply),
     (status = 400, description = "Malformed request"),
-    (status = 422, description = "Invalid text")))]
+    (status = 422, description = "Invalid text"),
+    (status = 429, description = "Too many tips from this address")))]
 pub async fn api_create(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiJson(body): ApiJson<TipBody>,
 ) -> Result<Json<ReceiptReply>, AppError> {
-    let receipt = service::submit(&state, &body.text).await?;
+    let receipt = service::submit(&state, &caller, &body.text).await?;
     Ok(Json(ReceiptReply { receipt }))
 }
 
@@ -88,11 +92,40 @@ pub async fn api_status(
     Path(receipt): Path<String>,
 ) -> Result<Json<TipStatusReply>, AppError> {
     let tip = service::lookup(&state, &caller, &receipt).await?;
-    Ok(Json(TipStatusReply {
+    Ok(Json(status_reply(tip)))
+}
+
+/// A receipt in a request body, so it appears in no path that proxies log.
+#[derive(Deserialize, ToSchema)]
+pub struct ReceiptBody {
+    #[schema(pattern = "^[0-9]{16}$")]
+    receipt: String,
+}
+
+/// `POST /api/v1/tips/status` with `{"receipt"}`: status and replies; a wrong receipt is a 404.
+#[utoipa::path(post, path = "/tips/status",
+    summary = "Status and replies of a tip, the receipt in the body (guesses are throttled)",
+    security(()), request_body = ReceiptBody,
+    responses((status = 200, description = "Status", body = TipStatusReply),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Wrong receipt"),
+    (status = 422, description = "Missing or mistyped field"),
+    (status = 429, description = "Too many guesses")))]
+pub async fn api_status_by_body(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(body): ApiJson<ReceiptBody>,
+) -> Result<Json<TipStatusReply>, AppError> {
+    let tip = service::lookup(&state, &caller, &body.receipt).await?;
+    Ok(Json(status_reply(tip)))
+}
+
+fn status_reply(tip: store::tips::Tip) -> TipStatusReply {
+    TipStatusReply {
         status: tip.status,
         created_at: tip.created_at,
         messages: tip.messages,
-    }))
+    }
 }
 
 /// `POST /api/v1/tips/{receipt}/messages`: the reporter adds information.

@@ -23,6 +23,7 @@ pub fn routes() -> Mount {
         .page("/leads/tips/{id}", get(office::detail))
         .form("/leads/tips/{id}/action", post(office::office_action))
         .api(routes!(api::api_create))
+        .api(routes!(api::api_status_by_body))
         .api(routes!(api::api_status))
         .api(routes!(api::api_message))
 }

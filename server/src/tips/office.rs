@@ -23,10 +23,28 @@ async fn joint_office(state: &AppState, page: &Page) -> Result<String, PageError
     }
 }
 
-/// `GET /leads/tips`.
+/// Tips per page of the queue.
+const QUEUE_PAGE: i64 = 50;
+
+/// `GET /leads/tips?order=oldest&page=N`: one page of the queue, open tips first, newest or
+/// oldest first.
 pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     joint_office(&state, &page).await?;
-    let list = tips::list(&state.db, 500).await?;
+    let oldest_first = page.query_value("order") == "oldest";
+    let order = if oldest_first {
+        tips::QueueOrder::OldestOpenFirst
+    } else {
+        tips::QueueOrder::NewestFirst
+    };
+    let number = page
+        .query_value("page")
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    // One more than a page tells whether another page follows.
+    let mut list = tips::list(&state.db, order, (number - 1) * QUEUE_PAGE, QUEUE_PAGE + 1).await?;
+    let more = list.len() as i64 > QUEUE_PAGE;
+    list.truncate(QUEUE_PAGE as usize);
     let tips = list
         .into_iter()
         .map(|t| TipRow {
@@ -37,7 +55,13 @@ pub async fn queue(State(state): State<AppState>, page: Page) -> Result<Response
             lead: t.lead_id.map(|l| (l, format!("#{l}"))),
         })
         .collect();
-    Ok(view(TipQueueView { tips }).into_response())
+    Ok(view(TipQueueView {
+        tips,
+        oldest_first,
+        page: number,
+        more,
+    })
+    .into_response())
 }
 
 /// `GET /leads/tips/{id}`.

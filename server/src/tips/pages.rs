@@ -50,7 +50,7 @@ pub async fn submit(
     page: Page,
     PageForm(form): PageForm<TipForm>,
 ) -> Result<Response, PageError> {
-    match service::submit(&state, &form.text).await {
+    match service::submit(&state, &page.caller, &form.text).await {
         Ok(receipt) => Ok(tips_page(TipPublicView::Created { receipt })),
         Err(TipError::Refused(r)) => Ok(tips_page(TipPublicView::FormError {
             error: r.text(page.lang),

@@ -9,8 +9,11 @@ use store::StoreError;
 
 use crate::state::AppState;
 
-/// Receipt guesses allowed per address in the throttle window.
+/// Receipt guesses allowed per client address in the throttle window.
 const GUESS_LIMIT: i64 = 10;
+/// Tips accepted per client address in the throttle window (15 minutes): enough for anyone
+/// with something to report, too few to bury the queue.
+pub const TIP_LIMIT: i64 = 10;
 
 /// Why a tip use case did not happen.
 #[derive(Debug)]
@@ -33,20 +36,27 @@ impl From<TipRefused> for TipError {
     }
 }
 
-/// Records a tip; the receipt (shown once) is the only way back to it.
-pub async fn submit(state: &AppState, text: &str) -> Result<String, TipError> {
+/// Records a tip; the receipt (shown once) is the only way back to it. Tips are counted per
+/// client address (behind a trusted proxy, the forwarded one), which is kept for the count only.
+pub async fn submit(state: &AppState, caller: &Caller, text: &str) -> Result<String, TipError> {
+    // What cannot be a tip is refused first: it costs nothing and is not counted.
     let text = check_tip_text(text)?;
-    let (_, receipt) = tips::create_tip(&state.db, &text).await?;
+    let key = format!("tip-submit:{}", caller.client_key);
+    if let Some(wait) = store::throttle::key_locked_for(&state.db, &key).await? {
+        return Err(TipRefused::TooManyTips((wait + 59_999) / 60_000).into());
+    }
+    store::throttle::key_failure(&state.db, &key, TIP_LIMIT).await?;
+    let (_, receipt) = tips::create_tip(&state.db, &state.receipt_key, &text).await?;
     Ok(receipt.0)
 }
 
 /// The tip of `receipt`, counting a wrong receipt against the caller's address.
 pub async fn lookup(state: &AppState, caller: &Caller, receipt: &str) -> Result<Tip, TipError> {
-    let key = format!("tip:{}", caller.client_addr);
+    let key = format!("tip:{}", caller.client_key);
     if let Some(wait) = store::throttle::key_locked_for(&state.db, &key).await? {
         return Err(TipRefused::Throttled((wait + 59_999) / 60_000).into());
     }
-    match tips::find_by_receipt(&state.db, receipt).await? {
+    match tips::find_by_receipt(&state.db, &state.receipt_key, receipt).await? {
         Some(t) => Ok(t),
         None => {
             store::throttle::key_failure(&state.db, &key, GUESS_LIMIT).await?;

@@ -14,7 +14,6 @@ use store::users::Role;
 
 use super::labels::{bi, course_title, date};
 use super::service::{self, unit_progress, AssignmentCommand, Standing, TrainingError};
-use crate::error::AppError;
 use crate::page::{redirect, value, values, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
 
@@ -207,18 +206,16 @@ pub async fn admin_csv(State(state): State<AppState>, page: Page) -> Result<Resp
     let progress = unit_progress(&state, &unit).await?;
     let ids: Vec<i64> = progress.members.iter().map(|m| m.id).collect();
     let hours = store::events::attended_hours(&state.db, &ids).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut ok = w
-        .write_record([
-            "姓名",
-            "账号",
-            "课程",
-            "截止日期",
-            "状态",
-            "完成日期",
-            "交流活动学时",
-        ])
-        .is_ok();
+    let mut sheet = crate::csv_sheet::Sheet::default();
+    sheet.row([
+        "姓名",
+        "账号",
+        "课程",
+        "截止日期",
+        "状态",
+        "完成日期",
+        "交流活动学时",
+    ]);
     for (a, learners) in &progress.assignments {
         let title = course_title(&state, &a.course_id).zh;
         for l in learners {
@@ -228,21 +225,16 @@ pub async fn admin_csv(State(state): State<AppState>, page: Page) -> Result<Resp
                 Standing::Overdue => "已逾期",
                 Standing::Pending => "未完成",
             };
-            ok &= w
-                .write_record([
-                    m.display_name.as_str(),
-                    &m.login,
-                    &title,
-                    &date(a.due_at),
-                    s,
-                    &l.certified_at.map(date).unwrap_or_default(),
-                    &hours.get(&m.id).copied().unwrap_or(0.0).to_string(),
-                ])
-                .is_ok();
+            sheet.row([
+                m.display_name.as_str(),
+                &m.login,
+                &title,
+                &date(a.due_at),
+                s,
+                &l.certified_at.map(date).unwrap_or_default(),
+                &hours.get(&m.id).copied().unwrap_or(0.0).to_string(),
+            ]);
         }
     }
-    Ok(match w.into_inner() {
-        Ok(bytes) if ok => crate::page::excel_csv(bytes, "training-report.csv"),
-        _ => AppError::BadRequest("export failed".into()).into_response(),
-    })
+    Ok(sheet.into_response("training-report.csv"))
 }

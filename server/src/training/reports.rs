@@ -410,38 +410,34 @@ pub async fn csv(State(state): State<AppState>, page: Page) -> Result<Response, 
     let all = report_units(&state, &page).await?;
     let sel = selection(all, &page.query());
     let f = figures(&state, &sel.units, store::now_ms()).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut ok = w
-        .write_record([
-            "单位代码",
-            "单位",
-            "课程",
-            "应完成人数",
-            "已完成",
-            "已逾期",
-            "完成率",
-            "测验次数",
-            "通过次数",
-            "通过率",
-            "持有效证书",
-        ])
-        .is_ok();
+    let mut sheet = crate::csv_sheet::Sheet::default();
+    sheet.row([
+        "单位代码",
+        "单位",
+        "课程",
+        "应完成人数",
+        "已完成",
+        "已逾期",
+        "完成率",
+        "测验次数",
+        "通过次数",
+        "通过率",
+        "持有效证书",
+    ]);
     let mut row = |code: &str, unit: &str, course: &str, c: &Counts| {
-        ok &= w
-            .write_record([
-                code,
-                unit,
-                course,
-                &c.assigned.to_string(),
-                &c.completed.to_string(),
-                &c.overdue.to_string(),
-                &show_percent(c.completion_rate()),
-                &c.attempts.to_string(),
-                &c.passed.to_string(),
-                &show_percent(c.pass_rate()),
-                &c.holders.to_string(),
-            ])
-            .is_ok();
+        sheet.row([
+            code,
+            unit,
+            course,
+            &c.assigned.to_string(),
+            &c.completed.to_string(),
+            &c.overdue.to_string(),
+            &show_percent(c.completion_rate()),
+            &c.attempts.to_string(),
+            &c.passed.to_string(),
+            &show_percent(c.pass_rate()),
+            &c.holders.to_string(),
+        ]);
     };
     for u in &sel.units {
         for lc in &state.courses.courses {
@@ -453,10 +449,7 @@ pub async fn csv(State(state): State<AppState>, page: Page) -> Result<Response, 
         row(&u.code, &u.name_zh, "全部课程", &f.unit(&u.code));
     }
     row("", "合计", "全部课程", &f.total());
-    Ok(match w.into_inner() {
-        Ok(bytes) if ok => crate::page::excel_csv(bytes, "training-figures.csv"),
-        _ => AppError::BadRequest("export failed".into()).into_response(),
-    })
+    Ok(sheet.into_response("training-figures.csv"))
 }
 
 /// The training figures of the Article 9 dashboard, as its JSON export carries them.

@@ -40,12 +40,13 @@ pub use reading::{
     registration,
 };
 pub use registrations::{
-    cancel_registration, check_in, mark_attendance, register, Declaration, CHECKIN_WINDOW_MS,
+    cancel_registration, check_in, mark_attendance, register, Declaration, CHECKIN_TRIES,
+    CHECKIN_WINDOW_MS,
 };
 pub use venues::{add_venue, list_venues, seed_demo_venues, set_venue_active, DEMO_VENUES};
 pub use writing::{
     answer_invitation, cancel_event, create_event, mark_held, notify, publish, record_approval,
-    remind_invitation, save_summary, update_event, Notice,
+    remind_invitation, save_summary, update_event, Notice, CHECKIN_CODE_DIGITS,
 };
 
 /// An official (or other listed) venue.

@@ -87,13 +87,7 @@ pub async fn register(
         unit,
     )
     .map_err(|r| Refused::Rule(r.into()))?;
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2",
-    )
-    .bind(event_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let existing = registration_status(&mut tx, event_id, user_id).await?;
     match existing.as_deref() {
         Some("registered") => return Ok(Placement::Registered),
         Some("waitlisted") => return Ok(Placement::Waitlisted),
@@ -175,8 +169,45 @@ pub async fn cancel_registration(
 /// Check-in opens this long before the start and stays open this long after the end.
 pub const CHECKIN_WINDOW_MS: i64 = 60 * 60 * 1000;
 
-/// A registered member checks in with the code shown at the venue.
+/// Wrong check-in codes allowed per person and event in the throttle window.
+pub const CHECKIN_TRIES: i64 = 5;
+
+/// A registered member checks in with the code shown at the venue. Whether the person holds a
+/// place is checked before the code, so the answer says nothing about a code to anyone else;
+/// wrong codes are audited and counted per person and event, and after [`CHECKIN_TRIES`] the
+/// person waits.
 pub async fn check_in(
+    db: &Db,
+    actor: &Actor,
+    event_id: i64,
+    user_id: i64,
+    code: &str,
+    now: i64,
+) -> Result<(), Refused> {
+    let tries = format!("checkin:{event_id}:{user_id}");
+    let minutes = |ms: i64| (ms + 59_999) / 60_000;
+    if let Some(wait) = crate::throttle::key_locked_for(db, &tries).await? {
+        return Err(Refused::Rule(EventRefusal::CheckinTries(minutes(wait))));
+    }
+    match check_in_now(db, actor, event_id, user_id, code, now).await {
+        Err(Refused::Rule(EventRefusal::WrongCheckinCode)) => {
+            let failed = AuditEvent {
+                action: "event.checkin_failed",
+                object_type: Some("event"),
+                object_id: Some(event_id.to_string()),
+                detail: None,
+            };
+            audit::record(db, actor, failed).await?;
+            match crate::throttle::key_failure(db, &tries, CHECKIN_TRIES).await? {
+                Some(lock) => Err(Refused::Rule(EventRefusal::CheckinTries(minutes(lock)))),
+                None => Err(Refused::Rule(EventRefusal::WrongCheckinCode)),
+            }
+        }
+        other => other,
+    }
+}
+
+async fn check_in_now(
     db: &Db,
     actor: &Actor,
     event_id: i64,
@@ -192,22 +223,46 @@ pub async fn check_in(
     if now < ev.starts_at - CHECKIN_WINDOW_MS || now > ev.ends_at + CHECKIN_WINDOW_MS {
         return Err(Refused::Rule(EventRefusal::CheckinWindow));
     }
-    if code.trim() != ev.checkin_code {
+    if registration_status(&mut tx, event_id, user_id)
+        .await?
+        .as_deref()
+        != Some("registered")
+    {
+        return Err(Refused::Rule(EventRefusal::NoPlace));
+    }
+    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if !same_code(&typed, &ev.checkin_code) {
         return Err(Refused::Rule(EventRefusal::WrongCheckinCode));
     }
-    let n = sqlx::query("UPDATE event_registrations SET attended = 1, checked_in_at = $1, updated_at = $1 WHERE event_id = $2 AND user_id = $3 AND status = 'registered'")
+    sqlx::query("UPDATE event_registrations SET attended = 1, checked_in_at = $1, updated_at = $1 WHERE event_id = $2 AND user_id = $3 AND status = 'registered'")
         .bind(now_ms())
         .bind(event_id)
         .bind(user_id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(Refused::Rule(EventRefusal::NoPlace));
-    }
+        .await?;
     log_event(&mut tx, actor, "event.checked_in", event_id, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The status of a person's registration for an event (registered, waitlisted, cancelled), if any.
+async fn registration_status(
+    tx: &mut Transaction<'static, Any>,
+    event_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2",
+    )
+    .bind(event_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Compares two codes in time that depends only on their lengths.
+fn same_code(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 /// The host's coordinator marks (or unmarks) a registered member's attendance.

@@ -22,9 +22,13 @@ fn join_flags(flags: &[Flag]) -> String {
         .join(",")
 }
 
+/// Digits of a check-in code: with [`super::registrations::CHECKIN_TRIES`] tries per person
+/// and event, guessing 10^8 codes is hopeless.
+pub const CHECKIN_CODE_DIGITS: usize = 8;
+
 fn new_checkin_code() -> String {
     let mut rng = rand::thread_rng();
-    (0..6)
+    (0..CHECKIN_CODE_DIGITS)
         .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
         .collect()
 }
