@@ -125,7 +125,17 @@ impl<'a> Demo<'a> {
                 kind: Kind::Session,
             }),
             client_addr: "demo-seed".into(),
+            client_key: "demo-seed".into(),
         })
+    }
+
+    /// A visitor who is not signed in (public tips), counted under the seed's own address.
+    pub fn visitor(&self) -> Caller {
+        Caller {
+            auth: None,
+            client_addr: "demo-seed".into(),
+            client_key: "demo-seed".into(),
+        }
     }
 
     /// `days` from today (negative: before) at `hh:mm` Beijing time, as Unix ms.

@@ -55,8 +55,10 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
     let office = demo.caller(OFFICE)?;
     let name = demo.user(OFFICE)?.display_name.clone();
     for thread in &THREADS {
-        let receipt = service::submit(state, thread.tip).await.map_err(refused)?;
-        let tip = store::tips::find_by_receipt(&state.db, &receipt)
+        let receipt = service::submit(state, &demo.visitor(), thread.tip)
+            .await
+            .map_err(refused)?;
+        let tip = store::tips::find_by_receipt(&state.db, &state.receipt_key, &receipt)
             .await?
             .ok_or_else(|| DemoError::refused(STEP, "tip vanished"))?;
         for (from_office, text) in thread.messages {
@@ -88,11 +90,12 @@ async fn take_up(demo: &Demo<'_>) -> Result<(), DemoError> {
     let state = demo.state;
     let receipt = service::submit(
         state,
+        &demo.visitor(),
         "有律师在朋友圈宣称可以通过法院内部关系让案件“加急立案”，并收取所谓的“加急费”。",
     )
     .await
     .map_err(refused)?;
-    let tip = store::tips::find_by_receipt(&state.db, &receipt)
+    let tip = store::tips::find_by_receipt(&state.db, &state.receipt_key, &receipt)
         .await?
         .ok_or_else(|| DemoError::refused(STEP, "tip vanished"))?;
     let office = demo.caller(OFFICE)?;
