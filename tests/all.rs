@@ -23,3 +23,4 @@ mod regulation;
 mod scaleout;
 mod tips;
 mod training;
+mod training_integrity;

@@ -22,35 +22,38 @@ fn submit(c: &Client, id: i64, answers: Value) -> Reply {
     )
 }
 
+/// Every question of an attempt reply answered with `pick` (content option ids), as the
+/// attempt's tokens.
+fn answers_by(
+    app: &TestApp,
+    attempt: &Value,
+    pick: impl Fn(&domain::training::Question) -> Vec<String>,
+) -> Value {
+    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+    let content: store::attempts::Answers = attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let id = q["id"].as_str().unwrap();
+            (id.to_string(), pick(course.question(id).unwrap()))
+        })
+        .collect();
+    app.tokens_of(attempt["attempt_id"].as_i64().unwrap(), &content)
+}
+
 /// The right answers to the questions of an attempt reply, from the loaded catalogue.
 fn right_answers(app: &TestApp, attempt: &Value) -> Value {
-    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let mut m = serde_json::Map::new();
-    for q in attempt["questions"].as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        m.insert(id.into(), json!(course.question(id).unwrap().correct_ids()));
-    }
-    Value::Object(m)
+    answers_by(app, attempt, |q| {
+        q.correct_ids().into_iter().map(String::from).collect()
+    })
 }
 
 /// Wrong answers: the first wrong option of each question.
 fn wrong_answers(app: &TestApp, attempt: &Value) -> Value {
-    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let mut m = serde_json::Map::new();
-    for q in attempt["questions"].as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        let wrong = course
-            .question(id)
-            .unwrap()
-            .options
-            .iter()
-            .find(|o| !o.correct)
-            .unwrap()
-            .id
-            .clone();
-        m.insert(id.into(), json!([wrong]));
-    }
-    Value::Object(m)
+    answers_by(app, attempt, |q| {
+        vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+    })
 }
 
 /// Moves every attempt eleven minutes back: past the ten-minute cool-down before the next.
@@ -413,13 +416,13 @@ fn form_answers(app: &TestApp, attempt_id: i64, uid: i64, right: bool) -> String
     let mut body = Vec::new();
     for qid in &a.question_ids {
         let q = course.question(qid).unwrap();
-        if right {
-            for o in q.correct_ids() {
-                body.push(format!("{qid}={o}"));
-            }
+        let chosen = if right {
+            q.correct_ids()
         } else {
-            let o = q.options.iter().find(|o| !o.correct).unwrap();
-            body.push(format!("{qid}={}", o.id));
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+        };
+        for o in chosen {
+            body.push(format!("{qid}={}", a.token_of(qid, o).unwrap()));
         }
     }
     body.join("&")
@@ -640,11 +643,12 @@ fn concurrent_submissions_are_neither_lost_nor_duplicated() {
                     .map(|q| {
                         let q = course.question(q).unwrap();
                         let chosen = if n % 2 == 0 {
-                            q.correct_ids().into_iter().map(String::from).collect()
+                            q.correct_ids()
                         } else {
-                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
                         };
-                        (q.id.clone(), chosen)
+                        let tokens = chosen.into_iter().map(|o| a.token_of(&q.id, o).unwrap().to_string()).collect();
+                        (q.id.clone(), tokens)
                     })
                     .collect();
                 for _ in 0..2 {
@@ -820,9 +824,11 @@ fn question_statistics_for_training_administrators() {
     let st = admin.page(&path);
     assert_eq!(st.status, 200, "{}", st.body);
     let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let (qid, chosen) = wrong.as_object().unwrap().iter().next().unwrap();
+    let qid = wrong.as_object().unwrap().keys().next().unwrap();
     let q = course.question(qid).unwrap();
-    let text = &q.option(chosen[0].as_str().unwrap()).unwrap().text_zh;
+    // Stored by content id (the learner sent the attempt's token).
+    let chosen = &app.attempt(id).answers[qid];
+    let text = &q.option(&chosen[0]).unwrap().text_zh;
     let row_start = st.body.find(&format!("id=\"stat-{qid}\"")).unwrap();
     let row = &st.body[row_start..row_start + st.body[row_start..].find("</tr>").unwrap()];
     assert!(row.contains("0%"), "{row}");
@@ -940,17 +946,18 @@ fn start_quiz(auth: &Client, quiz: &str) -> Value {
 fn take(app: &TestApp, auth: &Client, quiz: &str, right: bool) -> bool {
     let a = start_quiz(auth, quiz);
     let course = &app.state.courses.by_quiz(quiz).unwrap().course;
-    let mut m = serde_json::Map::new();
+    let mut m = store::attempts::Answers::new();
     for q in a["questions"].as_array().unwrap() {
         let q = course.question(q["id"].as_str().unwrap()).unwrap();
-        let chosen: Vec<&str> = if right {
-            q.correct_ids()
+        let chosen: Vec<String> = if right {
+            q.correct_ids().into_iter().map(String::from).collect()
         } else {
-            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
         };
-        m.insert(q.id.clone(), json!(chosen));
+        m.insert(q.id.clone(), chosen);
     }
-    let r = submit(auth, a["attempt_id"].as_i64().unwrap(), Value::Object(m));
+    let id = a["attempt_id"].as_i64().unwrap();
+    let r = submit(auth, id, app.tokens_of(id, &m));
     assert_eq!(r.status, 200, "{}", r.body);
     // Past the cool-down for the next attempt.
     past_cool_down(app);

@@ -340,6 +340,32 @@ correct = true
         assert!(e.message.contains("c1-q1"), "{e}");
     }
 
+    /// A bank whose single-choice answers are mostly the same letter stops the server, naming
+    /// the file and the first question keyed to that letter.
+    #[test]
+    fn a_lopsided_answer_key_names_the_file() {
+        let single = |id: &str| {
+            let q1 = QUESTIONS.split("\n\n[[question]]").next().unwrap();
+            q1.replace("c1-q1", id)
+        };
+        let bank = [single("c1-q1"), single("c1-q3"), single("c1-q4")].join("\n\n");
+        let e = fails("lopsided", COURSE, &bank);
+        assert!(e.file.ends_with("c1/questions.toml"), "{e}");
+        assert_eq!(e.line, Some(10), "{e}");
+        assert!(
+            e.message.contains("\"a\" is the right one in 3 of the 3"),
+            "{e}"
+        );
+        // With the right text under b in one question, two of three are still too many.
+        let relettered = single("c1-q4")
+            .replace("id = \"a\"", "id = \"x\"")
+            .replace("id = \"b\"", "id = \"a\"")
+            .replace("id = \"x\"", "id = \"b\"");
+        let bank = [single("c1-q1"), relettered, single("c1-q5")].join("\n\n");
+        let e = fails("lopsided-2", COURSE, &bank);
+        assert!(e.message.contains("2 of the 3"), "{e}");
+    }
+
     #[test]
     fn bad_citations() {
         for (bad, line) in [

@@ -373,6 +373,20 @@ pub fn validate(courses: &[Course]) -> Result<(), Problem> {
             }
             check_question(q).map_err(|m| problem(File::Questions, None, &quoted(&q.id), m))?;
         }
+        if let Some((id, k, n)) = crate::quiz_integrity::lopsided_key(&c.questions) {
+            let first = c.questions.iter().find(|q| {
+                q.correct_ids().contains(&id.as_str()) && q.kind != QuestionKind::Multiple
+            });
+            return Err(problem(
+                File::Questions,
+                first.map(|q| q.id.as_str()),
+                &quoted(&id),
+                format!(
+                    "option {id:?} is the right one in {k} of the {n} single-choice and scenario questions, more than {} %: re-letter the options",
+                    crate::quiz_integrity::MAX_KEY_SHARE
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -490,7 +504,8 @@ pub enum AnswerProblem {
     NotInAttempt(String),
     /// More options chosen for the question than it has.
     TooManyOptions(String),
-    /// An option the question does not have (at most 16 characters of it).
+    /// An option token that is not one of this attempt's tokens for the question (another
+    /// attempt's, another question's, a content id; at most 16 characters of it).
     NoSuchOption { question: String, option: String },
 }
 
@@ -518,8 +533,14 @@ impl AttemptRefusal {
 pub enum AssignmentRefusal {
     /// No course of the catalogue chosen.
     CourseMissing,
-    /// Someone chosen who is not an enabled member of the unit.
+    /// Someone chosen who is not an enabled member of the unit (nor, for the district justice
+    /// bureau and lawyers' association, a lawyer of the district's firms).
     OutsideUnit,
+    /// Lawyers (all of the district, or a firm) chosen by a unit that does not train them:
+    /// under Article 11 only the district justice bureau and lawyers' association do.
+    LawyersNotYours,
+    /// A law firm that is not registered in the district.
+    NoSuchFirm,
     /// "Selected people" with nobody selected.
     NobodySelected,
     /// Neither the unit, a role nor selected people.

@@ -370,6 +370,21 @@ impl TestApp {
         })
     }
 
+    /// The stored quiz attempt `id`, whoever's it is.
+    pub fn attempt(&self, id: i64) -> store::attempts::Attempt {
+        let user = self.scalar("SELECT user_id FROM quiz_attempts WHERE id = $1", &[id]);
+        let db = self.state.db.clone();
+        self.block_on(async move { store::attempts::load(&db, id, user).await.unwrap() })
+            .expect("the attempt")
+    }
+
+    /// Answers by content option ids (question id → option ids) as attempt `id`'s option
+    /// tokens, the only option ids the attempt's learner sees and sends.
+    pub fn tokens_of(&self, id: i64, content: &store::attempts::Answers) -> serde_json::Value {
+        let a = self.attempt(id);
+        serde_json::to_value(a.answers_as_tokens(content)).unwrap()
+    }
+
     /// The id of the account `login`.
     pub fn user_id(&self, login: &str) -> i64 {
         let db = self.state.db.clone();

@@ -8,12 +8,13 @@ use app::refusals::Localize;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::directory::Unit;
 use domain::training::AssignmentRefusal;
-use store::attempts::{Member, Target};
+use store::attempts::Target;
 use store::users::Role;
 
 use super::labels::{bi, course_title, date};
-use super::service::{self, unit_progress, AssignmentCommand, Standing, TrainingError};
+use super::service::{self, unit_progress, AssignmentCommand, Learner, Standing, TrainingError};
 use crate::error::AppError;
 use crate::page::{redirect, value, values, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
@@ -42,19 +43,56 @@ fn role_bi(r: Role) -> Bi {
     Bi::new(format!("角色：{zh}"), format!("Role: {en}"))
 }
 
-fn target_label(t: &Target, members: &[Member]) -> Bi {
+fn target_label(t: &Target, learners: &[Learner], firms: &[Unit]) -> Bi {
     match t {
         Target::Unit => bi("本单位全体人员", "Everyone in the unit"),
         Target::Role(r) => role_bi(*r),
-        Target::People(ids) => {
-            let names: Vec<String> = members
+        Target::People(_) => {
+            let names: Vec<String> = learners
                 .iter()
-                .filter(|m| ids.contains(&m.id))
-                .map(|m| m.display_name.clone())
+                .map(|l| l.member.display_name.clone())
                 .collect();
             Bi::new(names.join("、"), names.join(", "))
         }
+        Target::DistrictLawyers => district_lawyers_label(),
+        Target::Firm(code) => {
+            let name = firms
+                .iter()
+                .find(|f| &f.code == code)
+                .map(|f| (f.name_zh.clone(), f.name_en.clone()))
+                .unwrap_or_else(|| (code.clone(), code.clone()));
+            Bi::new(
+                format!("{}全体律师（第十一条）", name.0),
+                format!("The lawyers of {} (Art. 11)", name.1),
+            )
+        }
     }
+}
+
+fn district_lawyers_label() -> Bi {
+    bi(
+        "本区律师事务所全体律师（第十一条）",
+        "Every lawyer of the district's law firms (Art. 11)",
+    )
+}
+
+/// The Art. 11 choices of the district justice bureau and lawyers' association: every lawyer
+/// of the district's firms, or one firm's.
+fn art11_targets(firms: &[Unit]) -> Vec<(String, Bi)> {
+    if firms.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![("district_lawyers".to_string(), district_lawyers_label())];
+    out.extend(firms.iter().map(|f| {
+        (
+            format!("firm:{}", f.code),
+            Bi::new(
+                format!("律师事务所：{}", f.name_zh),
+                format!("Law firm: {}", f.name_en),
+            ),
+        )
+    }));
+    out
 }
 
 async fn admin_view(
@@ -82,10 +120,15 @@ async fn admin_view(
         members: members
             .iter()
             .map(|m| (m.id, m.display_name.clone()))
+            .chain(progress.lawyers.iter().map(|(m, firm)| {
+                let firm = dir.get(firm).map(|f| f.name_zh.as_str()).unwrap_or(firm);
+                (m.id, format!("{}（{firm}）", m.display_name))
+            }))
             .collect(),
         roles: Role::ALL
             .iter()
             .map(|r| (format!("role:{}", r.as_str()), role_bi(*r)))
+            .chain(art11_targets(&progress.firms))
             .collect(),
         assignments: progress
             .assignments
@@ -93,7 +136,7 @@ async fn admin_view(
             .map(|(a, learners)| AssignmentRow {
                 id: a.id,
                 course: course_title(state, &a.course_id),
-                target: target_label(&a.target, members),
+                target: target_label(&a.target, learners, &progress.firms),
                 due: date(a.due_at),
                 rows: learners
                     .iter()
@@ -205,7 +248,14 @@ pub async fn admin_delete(
 pub async fn admin_csv(State(state): State<AppState>, page: Page) -> Result<Response, PageError> {
     let unit = administered_unit(&page)?;
     let progress = unit_progress(&state, &unit).await?;
-    let ids: Vec<i64> = progress.members.iter().map(|m| m.id).collect();
+    // Every learner (lawyers of an Art. 11 assignment too), once.
+    let mut ids: Vec<i64> = progress
+        .assignments
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|l| l.member.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
     let hours = store::events::attended_hours(&state.db, &ids).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut ok = w

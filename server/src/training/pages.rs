@@ -33,12 +33,7 @@ pub async fn catalogue(State(state): State<AppState>, page: Page) -> Result<Resp
         Some(u) => tokio::try_join!(
             attempts::completed_lessons(&state.db, u.id),
             attempts::certificates_of(&state.db, u.id),
-            async {
-                match &u.unit_code {
-                    Some(unit) => attempts::required_courses(&state.db, u.id, unit, &u.roles).await,
-                    None => Ok(Default::default()),
-                }
-            }
+            attempts::required_courses(&state.db, u.id)
         )?,
         None => Default::default(),
     };

@@ -239,9 +239,15 @@ fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizFo
             prompt: bi(&q.prompt_zh, &q.prompt_en),
             options: options
                 .iter()
-                .map(|o| (o.id.clone(), bi(&o.text_zh, &o.text_en)))
+                .map(|(o, token)| (token.to_string(), bi(&o.text_zh, &o.text_en)))
                 .collect(),
-            chosen: attempt.answers.get(&q.id).cloned().unwrap_or_default(),
+            chosen: attempt
+                .answers
+                .get(&q.id)
+                .into_iter()
+                .flatten()
+                .filter_map(|o| attempt.token_of(&q.id, o).map(String::from))
+                .collect(),
         })
         .collect();
     QuizForm {
