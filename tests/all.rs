@@ -24,3 +24,4 @@ mod scaleout;
 mod tips;
 mod training;
 mod training_integrity;
+mod training_lawyers;

@@ -7,7 +7,6 @@ use crate::support::*;
 
 use serde_json::{json, Value};
 
-const PW: &str = DEMO_PASSWORD;
 const QUIZ: &str = "regulation-guide-quiz";
 
 fn start(c: &Client) -> Reply {
@@ -964,20 +963,6 @@ fn take(app: &TestApp, auth: &Client, quiz: &str, right: bool) -> bool {
     r.json()["passed"] == true
 }
 
-/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
-fn report_row(body: &str, attr: &str) -> Vec<String> {
-    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
-    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
-    row.split("<td class=\"num\">")
-        .skip(1)
-        .map(|c| c[..c.find("</td>").unwrap()].to_string())
-        .collect()
-}
-
-fn cells(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
-
 const DAY_MS: i64 = 86_400_000;
 
 /// dz-court (three members) with three assignments and attempts: the figures the reports
@@ -1128,27 +1113,6 @@ fn unit_reports_count_completion_attempts_and_overdue_people() {
 }
 
 /// Adds an account with the demo password.
-fn add_user(app: &TestApp, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
-    let db = app.state.db.clone();
-    let new = store::users::NewUser {
-        login: login.into(),
-        display_name: name.into(),
-        unit_code: Some(unit.into()),
-        roles,
-        must_change_password: false,
-    };
-    app.block_on(async move {
-        let hash = store::passwords::hash_password(PW.to_string())
-            .await
-            .unwrap();
-        let mut tx = db.pool.begin().await.unwrap();
-        store::users::insert_user(&mut tx, &new, Some(&hash))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    });
-}
-
 #[test]
 fn aggregate_reports_over_the_units_an_administrator_may_see() {
     use store::users::Role;
@@ -1175,8 +1139,7 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         // Another district's court.
         let yc = app.user("yc-court-officer");
         assert!(take(&app, &yc, QUIZ, true));
-        add_user(
-            &app,
+        app.add_user(
             "cq-high-court-training",
             "市高院培训管理员",
             "cq-high-court",
@@ -1278,8 +1241,7 @@ fn assignments_api_and_edit_forms() {
     use store::users::Role;
     for db in databases("training-assign-api") {
         let app = TestApp::demo(&db);
-        add_user(
-            &app,
+        app.add_user(
             "dz-procuratorate-training",
             "检察院培训管理员",
             "dz-procuratorate",

@@ -385,6 +385,28 @@ impl TestApp {
         serde_json::to_value(a.answers_as_tokens(content)).unwrap()
     }
 
+    /// Adds the account `login` (the demo password) to `unit` with `roles`.
+    pub fn add_user(&self, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
+        let db = self.state.db.clone();
+        let new = store::users::NewUser {
+            login: login.into(),
+            display_name: name.into(),
+            unit_code: Some(unit.into()),
+            roles,
+            must_change_password: false,
+        };
+        self.block_on(async move {
+            let hash = store::passwords::hash_password(DEMO_PASSWORD.to_string())
+                .await
+                .unwrap();
+            let mut tx = db.pool.begin().await.unwrap();
+            store::users::insert_user(&mut tx, &new, Some(&hash))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        });
+    }
+
     /// The id of the account `login`.
     pub fn user_id(&self, login: &str) -> i64 {
         let db = self.state.db.clone();
@@ -711,6 +733,21 @@ pub fn add_members(url: &str, prefix: &str, n: usize) -> Vec<(i64, String)> {
 
 // ---------------------------------------------------------------------------------------------
 // HTML
+
+/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
+pub fn report_row(body: &str, attr: &str) -> Vec<String> {
+    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
+    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+/// Owned strings, to compare with [`report_row`].
+pub fn cells(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
 
 /// Escapes text the way the server's HTML renderer does, to look for it in a page.
 pub fn html_escape(s: &str) -> String {
