@@ -771,7 +771,7 @@ fn a_changed_cited_article_marks_the_course_for_review() {
     assert_ne!(revised, original);
     std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
     let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
     std::fs::write(reg.join("versions.toml"), versions).unwrap();
     let app = TestApp::builder(db).content_dir(dir).start();
     // Course 1 cites Article 9; course 4 (lawyers) does not.

@@ -167,9 +167,14 @@ pub struct Problem {
 }
 
 /// True for the citations the content may use: `dazu-2021-6/art-N` (N in 1..=15),
-/// `dazu-2021-6/art-7-M` (the items of Article 7, M in 1..=3) and `provisions-2015`.
+/// `dazu-2021-6/art-7-M` (the items of Article 7, M in 1..=3), `provisions-2015`, and the parts
+/// of the document that are not articles: `dazu-2021-6/notice` (the notice of issue) and
+/// `dazu-2021-6/print-line` (who printed and distributed it, and when).
 pub fn valid_cite(s: &str) -> bool {
-    if s == "provisions-2015" {
+    if matches!(
+        s,
+        "provisions-2015" | "dazu-2021-6/notice" | "dazu-2021-6/print-line"
+    ) {
         return true;
     }
     let Some(rest) = s.strip_prefix("dazu-2021-6/art-") else {
@@ -690,6 +695,8 @@ mod tests {
             "dazu-2021-6/art-7-1",
             "dazu-2021-6/art-7-3",
             "provisions-2015",
+            "dazu-2021-6/notice",
+            "dazu-2021-6/print-line",
         ] {
             assert!(valid_cite(ok), "{ok}");
         }
