@@ -283,3 +283,103 @@ fn a_guesser_passes_a_quiz_at_most_once_in_a_hundred() {
         }
     }
 }
+
+/// Issue 14, section 3: with a revised regulation (a temporary content folder) that changes
+/// Article 9, a certificate of course 01 (which cites it) issued against the earlier version
+/// shows renewal due on `/verify`, on the holder's training page and on the administrator's
+/// page and CSV; a certificate of course 04 (which does not cite it) stays valid.
+#[test]
+fn a_changed_cited_article_makes_certificates_due_for_renewal() {
+    for db in databases("integrity-renewal") {
+        let dir = scratch_dir(&format!("integrity-renewal-files-{}", db.label));
+        copy_dir(&root().join("content"), &dir);
+        let reg = dir.join("regulations/dazu-2021-6");
+        let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
+        let revised = original.replace(
+            "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+            "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+        );
+        assert_ne!(revised, original);
+        std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
+        let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+        versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+        std::fs::write(reg.join("versions.toml"), versions).unwrap();
+        let app = TestApp::builder(&db).content_dir(dir).demo().start();
+        let pass = |login: &str, course_id: &str| -> String {
+            let c = app.user(login);
+            let quiz = format!("{course_id}-quiz");
+            let a = start(&c, &quiz);
+            let id = a["attempt_id"].as_i64().unwrap();
+            let course = &app.state.courses.course(course_id).unwrap().course;
+            let right: Answers = app
+                .attempt(id)
+                .question_ids
+                .iter()
+                .map(|q| {
+                    let ids = course.question(q).unwrap().correct_ids();
+                    (q.clone(), ids.into_iter().map(String::from).collect())
+                })
+                .collect();
+            let r = post_answers(&c, id, "submit", &app.tokens_of(id, &right));
+            assert_eq!(r.json()["passed"], true, "{}", r.body);
+            r.json()["certificate"].as_str().unwrap().to_string()
+        };
+        let due = pass("judge-zhang", "regulation-guide");
+        let valid = pass("lawyer-chen", "lawyer-discipline");
+        // The certificate records the version the course was written against.
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM certificates WHERE regulation_version = 'dazu-2021-6@2021-06-11'",
+                &[]
+            ),
+            2
+        );
+        let v = get(&app.url(&format!("/verify/{due}")), &[]);
+        assert_eq!(v.status, 200);
+        assert!(
+            v.body.contains("id=\"cert-status\" class=\"due\""),
+            "{}",
+            v.body
+        );
+        assert!(v.body.contains("需更新"));
+        let v = get(&app.url(&format!("/verify/{valid}")), &[]);
+        assert!(
+            v.body.contains("id=\"cert-status\" class=\"ok\""),
+            "{}",
+            v.body
+        );
+        // The holder's training page offers the updated course.
+        let page = app
+            .session("judge-zhang")
+            .page("/training/regulation-guide");
+        assert!(
+            page.body.contains("class=\"cert due renewal\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("需更新"));
+        let page = app.session("lawyer-chen").page("/training");
+        assert!(page.body.contains("class=\"cert ok\""));
+        // The administrator's page and CSV.
+        let trainer = app.user("dz-court-training");
+        let r = trainer.api(
+            "POST",
+            "/api/v1/assignments",
+            json!({"course_id": "regulation-guide", "target": "unit", "due": "2099-12-31"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let admin = app
+            .session("dz-court-training")
+            .page("/training-admin")
+            .body;
+        assert!(
+            admin.contains("data-login=\"judge-zhang\" class=\"renewal\""),
+            "{admin}"
+        );
+        let csv = trainer.page("/training-admin/report.csv").body;
+        assert!(
+            csv.contains("张法官,judge-zhang,") && csv.contains("需更新"),
+            "{csv}"
+        );
+    }
+}

@@ -50,12 +50,37 @@ impl Catalogue {
 /// version the course was written against and the latest one: the course needs review when
 /// this is not empty. An unknown version counts as "everything changed".
 pub fn articles_to_review(course: &Course, versions: &[crate::content::Version]) -> Vec<u32> {
+    changed_cited(course, versions, course.regulation_version.as_deref())
+}
+
+/// Whether a certificate of `course` issued against regulation version `version` (as recorded
+/// at issue, `dazu-2021-6@<id>`; `None` for certificates issued before versions were recorded,
+/// which count as issued against the version the course is written against) is due for
+/// renewal: a later version changes an article the course cites.
+pub fn renewal_due(
+    course: &Course,
+    versions: &[crate::content::Version],
+    version: Option<&str>,
+) -> bool {
+    !changed_cited(
+        course,
+        versions,
+        version.or(course.regulation_version.as_deref()),
+    )
+    .is_empty()
+}
+
+/// The articles `course` cites that changed between version `from` (`dazu-2021-6@<id>` or
+/// `<id>`; `None`: the latest) and the latest version.
+fn changed_cited(
+    course: &Course,
+    versions: &[crate::content::Version],
+    from: Option<&str>,
+) -> Vec<u32> {
     let Some(latest) = versions.last() else {
         return Vec::new();
     };
-    let written = course
-        .regulation_version
-        .as_deref()
+    let written = from
         .map(|v| v.strip_prefix("dazu-2021-6@").unwrap_or(v))
         .unwrap_or(latest.id.as_str());
     if written == latest.id {

@@ -45,6 +45,9 @@ pub struct CertBadge {
     pub code: String,
     pub valid_until: String,
     pub valid: bool,
+    /// A later version of the regulation changes an article the course cites: the holder
+    /// should take the updated course again.
+    pub renewal: bool,
 }
 
 /// A course in the catalogue.
@@ -77,7 +80,7 @@ pub struct Required {
 pub struct ProgressRow {
     pub name: String,
     pub login: String,
-    /// "done", "pending" or "overdue".
+    /// "done", "pending", "overdue" or "renewal" (done, but a cited article changed since).
     pub status: &'static str,
     pub detail: String,
 }
@@ -111,6 +114,7 @@ fn status_label(lang: Lang, s: &str) -> &'static str {
     match s {
         "done" => lang.pick("已完成", "Completed"),
         "overdue" => lang.pick("已逾期", "Overdue"),
+        "renewal" => lang.pick("需更新（条文已修改）", "Renewal due (article changed)"),
         _ => lang.pick("未完成", "Not yet completed"),
     }
 }
@@ -252,6 +256,8 @@ pub struct Verified {
     pub issued: String,
     pub valid_until: String,
     pub valid: bool,
+    /// Valid, but an article the course cites has changed since: renewal due.
+    pub renewal: bool,
 }
 
 /// Data of `/certificates/{code}/print`: the holder's certificate as an A4 page.
@@ -397,13 +403,23 @@ fn cites_view(lang: Lang, cites: &[CiteLink]) -> impl IntoView {
 }
 
 fn cert_view(lang: Lang, c: &CertBadge) -> impl IntoView {
-    let state = if c.valid {
-        lang.pick("有效", "valid")
-    } else {
+    let state = if !c.valid {
         lang.pick("已过期，需重新学习", "expired: due again")
+    } else if c.renewal {
+        lang.pick(
+            "需更新：所依据的条文已修改，请重新学习更新后的课程并参加测验",
+            "renewal due: an article it rests on has changed; take the updated course and its quiz again",
+        )
+    } else {
+        lang.pick("有效", "valid")
+    };
+    let class = match (c.valid, c.renewal) {
+        (true, false) => "cert ok",
+        (true, true) => "cert due renewal",
+        _ => "cert due",
     };
     view! {
-        <p class=if c.valid { "cert ok" } else { "cert due" }>
+        <p class=class>
             {lang.pick("结业证书 ", "Certificate ")}
             <a href=format!("/verify/{}", c.code)>{c.code.clone()}</a>
             {format!(" · {}{} · {state} · ", lang.pick("有效期至 ", "valid until "), c.valid_until)}
@@ -574,7 +590,15 @@ fn verify(lang: Lang, v: Option<Verified>) -> impl IntoView {
                     <dt>{lang.pick("发证日期", "Issued")}</dt><dd>{c.issued}</dd>
                     <dt>{lang.pick("有效期至", "Valid until")}</dt><dd>{c.valid_until}</dd>
                     <dt>{lang.pick("状态", "Status")}</dt>
-                    <dd id="cert-status" class=if c.valid { "ok" } else { "due" }>{if c.valid { lang.pick("有效", "Valid") } else { lang.pick("已过期", "Expired") }}</dd>
+                    <dd id="cert-status" class=if c.valid && !c.renewal { "ok" } else { "due" }>{
+                        if !c.valid {
+                            lang.pick("已过期", "Expired")
+                        } else if c.renewal {
+                            lang.pick("需更新：所依据的《暂行规定》条文已修改，持证人需重新学习更新后的课程", "Renewal due: an article of the regulation it rests on has changed; the holder is to take the updated course")
+                        } else {
+                            lang.pick("有效", "Valid")
+                        }
+                    }</dd>
                 </dl>
             }.into_any(),
         }}

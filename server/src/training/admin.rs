@@ -143,7 +143,11 @@ async fn admin_view(
                     .map(|l| ProgressRow {
                         name: l.member.display_name.clone(),
                         login: l.member.login.clone(),
-                        status: l.standing.code(),
+                        status: if l.renewal {
+                            "renewal"
+                        } else {
+                            l.standing.code()
+                        },
                         detail: l.certified_at.map(date).unwrap_or_default(),
                     })
                     .collect(),
@@ -274,6 +278,7 @@ pub async fn admin_csv(State(state): State<AppState>, page: Page) -> Result<Resp
         for l in learners {
             let m = &l.member;
             let s = match l.standing {
+                Standing::Done if l.renewal => "需更新",
                 Standing::Done => "已完成",
                 Standing::Overdue => "已逾期",
                 Standing::Pending => "未完成",

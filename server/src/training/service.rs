@@ -361,6 +361,8 @@ pub struct Learner {
     pub standing: Standing,
     /// Issue time of the valid certificate, when done.
     pub certified_at: Option<i64>,
+    /// Done, but a later regulation version changes an article the course cites.
+    pub renewal: bool,
 }
 
 /// The members of a unit, the lawyers it may assign courses to (Art. 11: the district
@@ -413,11 +415,27 @@ pub async fn unit_progress(state: &AppState, unit: &str) -> Result<UnitProgress,
     };
     let now = store::now_ms();
     let mut by_assignment: std::collections::BTreeMap<i64, Vec<Learner>> = Default::default();
-    let due: std::collections::BTreeMap<i64, i64> =
-        assignments.iter().map(|a| (a.id, a.due_at)).collect();
+    let mut memo: std::collections::HashMap<(String, Option<String>), bool> = Default::default();
+    let of: std::collections::BTreeMap<i64, &Assignment> =
+        assignments.iter().map(|a| (a.id, a)).collect();
     for r in rows {
-        let due_at = due.get(&r.assignment_id).copied().unwrap_or(i64::MAX);
-        let standing = Standing::of(r.certificate.map(|c| c.1), due_at, now);
+        let Some(a) = of.get(&r.assignment_id) else {
+            continue;
+        };
+        let standing = Standing::of(r.certificate.map(|c| c.1), a.due_at, now);
+        // Once per course and recorded version, not per person.
+        let renewal = standing == Standing::Done
+            && *memo
+                .entry((a.course_id.clone(), r.regulation_version.clone()))
+                .or_insert_with(|| {
+                    state.courses.course(&a.course_id).is_some_and(|lc| {
+                        super::labels::renewal_due(
+                            state,
+                            &lc.course,
+                            r.regulation_version.as_deref(),
+                        )
+                    })
+                });
         by_assignment
             .entry(r.assignment_id)
             .or_default()
@@ -434,6 +452,7 @@ pub async fn unit_progress(state: &AppState, unit: &str) -> Result<UnitProgress,
                     .certificate
                     .filter(|_| standing == Standing::Done)
                     .map(|c| c.0),
+                renewal,
             });
     }
     let assignments = assignments

@@ -389,6 +389,8 @@ pub struct LearnerRow {
     pub unit_code: String,
     /// Issue and expiry time of the person's newest certificate of the course, if any.
     pub certificate: Option<(i64, i64)>,
+    /// The regulation version recorded on that certificate.
+    pub regulation_version: Option<String>,
 }
 
 /// Every (assignment of `unit`, person it is for), by assignment and name; one query.
@@ -396,7 +398,8 @@ pub async fn assignment_learners(db: &Db, unit: &str) -> Result<Vec<LearnerRow>,
     let sql = format!(
         "SELECT l.assignment_id, l.user_id, u.login, u.display_name, l.unit_code, \
             (SELECT MAX(c.issued_at) FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id) AS issued_at, \
-            (SELECT MAX(c.expires_at) FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id) AS expires_at \
+            (SELECT MAX(c.expires_at) FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id) AS expires_at, \
+            (SELECT c.regulation_version FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id ORDER BY c.issued_at DESC, c.id DESC LIMIT 1) AS regulation_version \
          FROM ({}) l JOIN users u ON u.id = l.user_id \
          ORDER BY l.assignment_id, u.display_name, u.id",
         learners("ta.unit_code = $1")
@@ -413,6 +416,7 @@ pub async fn assignment_learners(db: &Db, unit: &str) -> Result<Vec<LearnerRow>,
                 display_name: r.try_get("display_name")?,
                 unit_code: r.try_get("unit_code")?,
                 certificate: issued.zip(expires),
+                regulation_version: r.try_get("regulation_version")?,
             })
         })
         .collect()

@@ -33,7 +33,7 @@ pub use assignments::{
 };
 pub use progress::{
     add_months, certificates_of, complete_lesson, completed_lessons, find_certificate, new_code,
-    unit_certificates, Certificate,
+    Certificate,
 };
 pub use start::{mistakes, plan, plan_for, start, Mode, Next, Plan};
 
