@@ -383,3 +383,73 @@ fn a_changed_cited_article_makes_certificates_due_for_renewal() {
         );
     }
 }
+
+/// Item analysis on the statistics page (Moodle's facility and discrimination indexes): with
+/// 40 submitted attempts at all 21 questions of course 01, where the stronger half answers
+/// everything right and the weaker half gets only rg-q01 right, rg-q01 is right for everyone
+/// (facility 1.00, flagged) and every other question discriminates perfectly (1.00).
+#[test]
+fn item_analysis_flags_questions_everyone_gets_right() {
+    for db in databases("integrity-items") {
+        let app = TestApp::demo(&db);
+        let quiz = "regulation-guide-quiz";
+        let course = app.state.courses.by_quiz(quiz).unwrap().course.clone();
+        let uid = app.user_id("judge-zhang");
+        let pool = app.state.db.clone();
+        app.block_on(async move {
+            let ids: Vec<String> = course.questions.iter().map(|q| q.id.clone()).collect();
+            for i in 0..40 {
+                let answers: Answers = course
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let right = i % 2 == 0 || q.id == "rg-q01";
+                        let chosen = if right {
+                            q.correct_ids().into_iter().map(String::from).collect()
+                        } else {
+                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+                        };
+                        (q.id.clone(), chosen)
+                    })
+                    .collect();
+                sqlx::query("INSERT INTO quiz_attempts (quiz_id, user_id, started_at, submitted_at, question_ids, option_orders, answers, passed, mode) VALUES ($1, $2, 1, 2, $3, '[]', $4, 0, 'exam')")
+                    .bind(quiz)
+                    .bind(uid)
+                    .bind(serde_json::to_string(&ids).unwrap())
+                    .bind(serde_json::to_string(&answers).unwrap())
+                    .execute(&pool.pool)
+                    .await
+                    .unwrap();
+            }
+        });
+        let page = app
+            .session("dz-court-training")
+            .page(&format!("/quizzes/{quiz}/stats"));
+        assert_eq!(page.status, 200);
+        let row = |qid: &str| {
+            let at = page.body.find(&format!("id=\"stat-{qid}\"")).unwrap();
+            page.body[at..at + page.body[at..].find("</tr>").unwrap()].to_string()
+        };
+        let easy = row("rg-q01");
+        assert!(easy.contains("class=\"flagged\""), "{easy}");
+        assert!(
+            easy.contains("<td class=\"num facility\">1.00</td>"),
+            "{easy}"
+        );
+        assert!(
+            easy.contains("<td class=\"num discrimination\">—</td>"),
+            "{easy}"
+        );
+        assert!(easy.contains("几乎人人答对"), "{easy}");
+        let other = row("rg-q02");
+        assert!(
+            other.contains("<td class=\"num facility\">0.50</td>"),
+            "{other}"
+        );
+        assert!(
+            other.contains("<td class=\"num discrimination\">1.00</td>"),
+            "{other}"
+        );
+        assert!(!other.contains("flagged"), "{other}");
+    }
+}

@@ -365,6 +365,12 @@ pub struct StatRow {
     /// "75%" or "—".
     pub share: String,
     pub top_wrong: Option<(Bi, u32)>,
+    /// Facility index (mean share of the points, "0.83") or "—".
+    pub facility: String,
+    /// Discrimination index ("0.42") or "—".
+    pub discrimination: String,
+    /// Why the question is flagged for review (empty: not flagged).
+    pub flags: Vec<Bi>,
 }
 
 /// What a training page shows.
@@ -796,18 +802,28 @@ pub fn TrainingPage() -> impl IntoView {
                     <th>{lang.pick("作答次数", "Answered")}</th>
                     <th>{lang.pick("答对比例", "Share right")}</th>
                     <th>{lang.pick("最常选的错误选项", "Most chosen wrong option")}</th>
+                    <th>{lang.pick("难易度指数", "Facility index")}</th>
+                    <th>{lang.pick("区分度指数", "Discrimination index")}</th>
+                    <th>{lang.pick("需复核", "Review")}</th>
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
-                        <tr id=format!("stat-{}", r.id)>
+                        <tr id=format!("stat-{}", r.id) class=if r.flags.is_empty() { "" } else { "flagged" }>
                             <td>{r.prompt.get(lang)}</td>
                             <td>{r.answered}</td>
                             <td>{r.share}</td>
                             <td>{r.top_wrong.map(|(t, n)| format!("{}（{n}）", t.get(lang)))}</td>
+                            <td class="num facility">{r.facility}</td>
+                            <td class="num discrimination">{r.discrimination}</td>
+                            <td class="flags">{r.flags.iter().map(|f| f.get(lang).to_string()).collect::<Vec<_>>().join(lang.pick("；", "; "))}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            <p class="hint">{lang.pick(
+                "按 Moodle 测验统计的方法，统计已提交的测验：难易度指数是作答该题所得分数的平均比例；区分度指数是该题得分与其余题目得分的相关系数。作答至少 30 次且难易度高于 0.95（几乎人人答对），或区分度低于 0.1（不能区分掌握程度）的题目标为需复核。",
+                "As Moodle's quiz statistics compute them, over submitted attempts: the facility index is the mean share of the question's points earned; the discrimination index is the correlation between the points on the question and on the rest of the attempt. Questions with a facility above 0.95 over at least 30 attempts (nearly everyone right) or a discrimination index below 0.1 (does not tell learners apart) are flagged for review.",
+            )}</p>
         }
         .into_any(),
         None => view! { <crate::pages::NotFound/> }.into_any(),
