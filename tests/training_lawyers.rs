@@ -136,12 +136,11 @@ fn the_bureau_and_the_association_assign_courses_to_the_district_lawyers() {
         );
         let admin = app.session("dz-bar-training").page("/training-admin");
         assert!(
-            admin
-                .body
-                .contains("data-login=\"lawyer-chen\" class=\"done\""),
+            admin.body.contains("data-assigned=\"2\" data-done=\"1\""),
             "{}",
             admin.body
         );
+        assert!(!admin.body.contains("data-login=\"lawyer-chen\""));
         assert!(admin
             .body
             .contains("data-login=\"lawyer-zhou\" class=\"pending\""));
@@ -263,4 +262,59 @@ fn browser_the_bar_association_assigns_course_04_to_the_district_lawyers() {
         .as_bool()
         .unwrap());
     assert_eq!(required(&app.user("lawyer-chen")).len(), 1);
+}
+
+/// Issue 18: `/training-admin` stays small on a large unit. 120 more members of the court,
+/// all assigned a course: the page shows the counts, 50 people not yet done per page with
+/// links to the next and previous pages, a search by name, and the CSV has everyone.
+#[test]
+fn the_admin_page_pages_the_people_not_yet_done() {
+    for db in databases("admin-paging") {
+        let app = TestApp::demo(&db);
+        add_members(&db.url, "paged", 120);
+        let trainer = app.user("dz-court-training");
+        let r = assign(
+            &trainer,
+            json!({"course_id": COURSE, "target": "unit", "due": "2099-12-31"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let assigned = r.json()["assigned"].as_i64().unwrap();
+        assert!(assigned >= 120, "{assigned}");
+        let session = app.session("dz-court-training");
+        let rows = |body: &str| {
+            let at = body.find("id=\"pending-table\"").unwrap();
+            let table = &body[at..at + body[at..].find("</table>").unwrap()];
+            table.matches("<tr data-login=").count()
+        };
+        let first = session.page("/training-admin").body;
+        assert!(
+            first.contains(&format!("data-assigned=\"{assigned}\"")),
+            "{first}"
+        );
+        assert!(first.contains(&format!("data-total=\"{assigned}\"")));
+        assert_eq!(rows(&first), 50);
+        assert!(first.contains("id=\"pending-next\"") && !first.contains("id=\"pending-prev\""));
+        let pages = (assigned as usize).div_ceil(50);
+        let last = session.page(&format!("/training-admin?page={pages}")).body;
+        assert_eq!(rows(&last), assigned as usize - (pages - 1) * 50);
+        assert!(last.contains("id=\"pending-prev\"") && !last.contains("id=\"pending-next\""));
+        // Past the end: the last page.
+        let beyond = session.page("/training-admin?page=999").body;
+        assert_eq!(rows(&beyond), rows(&last));
+        // Search by login or name.
+        let found = session.page("/training-admin?q=judge-zhang").body;
+        assert_eq!(rows(&found), 1);
+        assert!(found.contains("data-total=\"1\"") && found.contains("data-login=\"judge-zhang\""));
+        let by_name = session
+            .page("/training-admin?q=%E5%BC%A0%E6%B3%95%E5%AE%98")
+            .body; // 张法官
+        assert_eq!(rows(&by_name), 1);
+        let none = session.page("/training-admin?q=nobody-at-all").body;
+        assert_eq!(rows(&none), 0);
+        // The people picker is paged too, with its own search.
+        assert!(first.matches("name=\"person\"").count() <= 50);
+        // The CSV has everyone.
+        let csv = trainer.page("/training-admin/report.csv").body;
+        assert_eq!(csv.lines().count(), assigned as usize + 1);
+    }
 }

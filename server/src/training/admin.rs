@@ -1,9 +1,10 @@
-//! The training administrator's page `/training-admin`: the unit's assignments and who has
-//! completed them, the forms that assign a course, move a due date or delete an assignment,
+//! The training administrator's page `/training-admin`: the unit's assignments with their
+//! counts and a paged, searchable list of the people not yet done (small however large the
+//! unit), the forms that assign a course, move a due date or delete an assignment,
 //! and the completion export `/training-admin/report.csv`. Forms become
 //! [`AssignmentCommand`]s for the service.
 
-use app::pages::training::{AdminView, AssignmentRow, Bi, ProgressRow, TrainingView};
+use app::pages::training::{AdminView, AssignmentRow, Bi, PendingPage, PendingRow, TrainingView};
 use app::refusals::Localize;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +15,9 @@ use store::attempts::Target;
 use store::users::Role;
 
 use super::labels::{bi, course_title, date};
-use super::service::{self, unit_progress, AssignmentCommand, Learner, Standing, TrainingError};
+use super::service::{
+    self, unit_progress, AssignmentCommand, Learner, Standing, TrainingError, UnitProgress,
+};
 use crate::error::AppError;
 use crate::page::{redirect, value, values, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
@@ -95,9 +98,80 @@ fn art11_targets(firms: &[Unit]) -> Vec<(String, Bi)> {
     out
 }
 
+/// Rows per page of the people not yet done, of the people offered for selection and of the
+/// exchange hours: the page stays small however large the unit (the CSV has everyone).
+pub const PAGE_SIZE: usize = 50;
+
+/// What the administrator's page is asked to show: the name searched among the people not
+/// yet done (`q`) and its page (1-based), and the name searched among the people to select.
+#[derive(Clone, Debug, Default)]
+pub struct AdminQuery {
+    pub q: String,
+    pub page: usize,
+    pub who: String,
+}
+
+impl AdminQuery {
+    fn of(page: &Page) -> AdminQuery {
+        AdminQuery {
+            q: page.query_value("q").trim().chars().take(64).collect(),
+            page: page.query_value("page").parse().unwrap_or(1).max(1),
+            who: page.query_value("who").trim().chars().take(64).collect(),
+        }
+    }
+}
+
+/// Whether `name` or `login` contains `query` (any case; an empty query matches everyone).
+fn matches(query: &str, name: &str, login: &str) -> bool {
+    let q = query.to_lowercase();
+    q.is_empty() || name.to_lowercase().contains(&q) || login.to_lowercase().contains(&q)
+}
+
+/// The people not yet done (pending, overdue, or due for renewal) matching `q`, page `page`.
+fn pending_page(state: &AppState, progress: &UnitProgress, q: &str, page: usize) -> PendingPage {
+    let all: Vec<PendingRow> = progress
+        .assignments
+        .iter()
+        .flat_map(|(a, learners)| {
+            let course = course_title(state, &a.course_id);
+            let due = date(a.due_at);
+            learners
+                .iter()
+                .filter(|l| l.standing != Standing::Done || l.renewal)
+                .filter(|l| matches(q, &l.member.display_name, &l.member.login))
+                .map(move |l| PendingRow {
+                    name: l.member.display_name.clone(),
+                    login: l.member.login.clone(),
+                    course: course.clone(),
+                    due: due.clone(),
+                    status: if l.renewal {
+                        "renewal"
+                    } else {
+                        l.standing.code()
+                    },
+                })
+        })
+        .collect();
+    let total = all.len();
+    let pages = total.div_ceil(PAGE_SIZE);
+    let page = page.clamp(1, pages.max(1));
+    PendingPage {
+        rows: all
+            .into_iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect(),
+        total,
+        page,
+        pages,
+        query: q.to_string(),
+    }
+}
+
 async fn admin_view(
     state: &AppState,
     unit: &str,
+    query: &AdminQuery,
     error: Option<String>,
     status: Option<Bi>,
 ) -> Result<AdminView, PageError> {
@@ -106,6 +180,30 @@ async fn admin_view(
     let dir = store::units::load_directory(&state.db).await?;
     let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     let hours = store::events::attended_hours(&state.db, &ids).await?;
+    let selectable: Vec<(i64, String, &str)> = members
+        .iter()
+        .map(|m| (m.id, m.display_name.clone(), m.login.as_str()))
+        .chain(progress.lawyers.iter().map(|(m, firm)| {
+            let firm = dir.get(firm).map(|f| f.name_zh.as_str()).unwrap_or(firm);
+            (
+                m.id,
+                format!("{}（{firm}）", m.display_name),
+                m.login.as_str(),
+            )
+        }))
+        .collect();
+    let mut exchange_hours: Vec<(String, String, f64)> = members
+        .iter()
+        .map(|m| {
+            (
+                m.display_name.clone(),
+                m.login.clone(),
+                hours.get(&m.id).copied().unwrap_or(0.0),
+            )
+        })
+        .collect();
+    exchange_hours.sort_by(|a, b| b.2.total_cmp(&a.2));
+    exchange_hours.truncate(PAGE_SIZE);
     Ok(AdminView {
         unit: dir
             .get(unit)
@@ -117,14 +215,14 @@ async fn admin_view(
             .iter()
             .map(|lc| (lc.course.id.clone(), course_title(state, &lc.course.id)))
             .collect(),
-        members: members
+        members_total: selectable.len(),
+        members: selectable
             .iter()
-            .map(|m| (m.id, m.display_name.clone()))
-            .chain(progress.lawyers.iter().map(|(m, firm)| {
-                let firm = dir.get(firm).map(|f| f.name_zh.as_str()).unwrap_or(firm);
-                (m.id, format!("{}（{firm}）", m.display_name))
-            }))
+            .filter(|(_, name, login)| matches(&query.who, name, login))
+            .take(PAGE_SIZE)
+            .map(|(id, name, _)| (*id, name.clone()))
             .collect(),
+        picker_query: query.who.clone(),
         roles: Role::ALL
             .iter()
             .map(|r| (format!("role:{}", r.as_str()), role_bi(*r)))
@@ -133,38 +231,24 @@ async fn admin_view(
         assignments: progress
             .assignments
             .iter()
-            .map(|(a, learners)| AssignmentRow {
-                id: a.id,
-                course: course_title(state, &a.course_id),
-                target: target_label(&a.target, learners, &progress.firms),
-                due: date(a.due_at),
-                rows: learners
-                    .iter()
-                    .map(|l| ProgressRow {
-                        name: l.member.display_name.clone(),
-                        login: l.member.login.clone(),
-                        status: if l.renewal {
-                            "renewal"
-                        } else {
-                            l.standing.code()
-                        },
-                        detail: l.certified_at.map(date).unwrap_or_default(),
-                    })
-                    .collect(),
+            .map(|(a, learners)| {
+                let n = |f: &dyn Fn(&Learner) -> bool| learners.iter().filter(|l| f(l)).count();
+                AssignmentRow {
+                    id: a.id,
+                    course: course_title(state, &a.course_id),
+                    target: target_label(&a.target, learners, &progress.firms),
+                    due: date(a.due_at),
+                    assigned: learners.len(),
+                    done: n(&|l| l.standing == Standing::Done),
+                    overdue: n(&|l| l.standing == Standing::Overdue),
+                    renewal: n(&|l| l.renewal),
+                }
             })
             .collect(),
+        pending: pending_page(state, &progress, &query.q, query.page),
         error,
         status,
-        exchange_hours: members
-            .iter()
-            .map(|m| {
-                (
-                    m.display_name.clone(),
-                    m.login.clone(),
-                    hours.get(&m.id).copied().unwrap_or(0.0),
-                )
-            })
-            .collect(),
+        exchange_hours,
     })
 }
 
@@ -182,7 +266,7 @@ pub async fn admin_page(State(state): State<AppState>, page: Page) -> Result<Res
     };
     // This page has always shown the refusals of its forms in both languages.
     let error = (page.query_value("error") == "due").then(|| AssignmentRefusal::DueDate.both());
-    let admin = admin_view(&state, &unit, error, status).await?;
+    let admin = admin_view(&state, &unit, &AdminQuery::of(&page), error, status).await?;
     Ok(view(TrainingView::Admin(admin)).into_response())
 }
 
@@ -206,7 +290,8 @@ pub async fn admin_assign(
     match service::run_assignment(&state, &page.caller, command).await {
         Ok(_) => Ok(redirect("/training-admin?created=1")),
         Err(TrainingError::Assignment(refusal)) => {
-            let admin = admin_view(&state, &unit, Some(refusal.both()), None).await?;
+            let query = AdminQuery::default();
+            let admin = admin_view(&state, &unit, &query, Some(refusal.both()), None).await?;
             Err(PageError::Invalid(
                 view(TrainingView::Admin(admin)).status(StatusCode::UNPROCESSABLE_ENTITY),
             ))
