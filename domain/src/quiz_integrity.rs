@@ -218,8 +218,9 @@ mod tests {
         let b = |id| q(id, Scenario, &[false, true, false], false);
         let c = |id| q(id, Single, &[false, false, true], false);
         let tf = |id| q(id, TrueFalse, &[true, false], false);
-        // (questions, expected)
-        let cases: Vec<(Vec<Question>, Option<(&str, usize, usize)>)> = vec![
+        // (questions, expected: the id, how often right, out of how many)
+        type Expected = Option<(&'static str, usize, usize)>;
+        let cases: Vec<(Vec<Question>, Expected)> = vec![
             (vec![a("1"), b("2"), c("3")], None),
             (vec![a("1"), a("2"), b("3"), c("4"), b("5")], None), // 40 % is allowed
             (

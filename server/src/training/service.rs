@@ -558,9 +558,12 @@ pub async fn run_assignment(
 /// bureau and lawyers' association (Art. 11) the district's lawyers with their firms.
 struct Whom<'a> {
     members: &'a [Member],
-    /// Art. 11 only: the district's lawyers (with their firms) and its law firms.
-    lawyers: Option<(&'a [(Member, String)], &'a [Unit])>,
+    /// Art. 11 only: the district's lawyers and its law firms.
+    lawyers: Option<Art11<'a>>,
 }
+
+/// The district's lawyers (each with their firm's code) and its law firms.
+type Art11<'a> = (&'a [(Member, String)], &'a [Unit]);
 
 /// Checks whom an assignment is for: the course exists, the people are enabled members of
 /// the unit (or district lawyers, Art. 11), the target is known and the unit's to choose.
