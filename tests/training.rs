@@ -760,19 +760,7 @@ fn practise_my_mistakes() {
 #[test]
 fn a_changed_cited_article_marks_the_course_for_review() {
     let db = &databases("training-review")[0];
-    let dir = scratch_dir("training-review-files");
-    copy_dir(&root().join("content"), &dir);
-    let reg = dir.join("regulations/dazu-2021-6");
-    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
-    let revised = original.replace(
-        "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-        "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-    );
-    assert_ne!(revised, original);
-    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
-    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
-    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    let dir = revised_content("training-review-files");
     let app = TestApp::builder(db).content_dir(dir).start();
     // Course 1 cites Article 9; course 4 (lawyers) does not.
     let c1 = get(&app.url("/training/regulation-guide"), &[]);

@@ -146,15 +146,7 @@ fn options_are_per_attempt_tokens_mapped_back_on_the_server() {
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(app.attempt(aid).submitted_at.is_none());
         // The right tokens pass, and the review names options by the same tokens.
-        let all: Answers = sa
-            .question_ids
-            .iter()
-            .map(|q| {
-                let ids = course.question(q).unwrap().correct_ids();
-                (q.clone(), ids.into_iter().map(String::from).collect())
-            })
-            .collect();
-        let r = post_answers(&judge, aid, "submit", &app.tokens_of(aid, &all));
+        let r = post_answers(&judge, aid, "submit", &app.right_tokens(aid));
         assert_eq!(r.status, 200, "{}", r.body);
         let v = r.json();
         assert_eq!(v["passed"], true);
@@ -291,38 +283,11 @@ fn a_guesser_passes_a_quiz_at_most_once_in_a_hundred() {
 #[test]
 fn a_changed_cited_article_makes_certificates_due_for_renewal() {
     for db in databases("integrity-renewal") {
-        let dir = scratch_dir(&format!("integrity-renewal-files-{}", db.label));
-        copy_dir(&root().join("content"), &dir);
-        let reg = dir.join("regulations/dazu-2021-6");
-        let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
-        let revised = original.replace(
-            "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-            "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-        );
-        assert_ne!(revised, original);
-        std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
-        let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-        versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
-        std::fs::write(reg.join("versions.toml"), versions).unwrap();
+        let dir = revised_content(&format!("integrity-renewal-files-{}", db.label));
         let app = TestApp::builder(&db).content_dir(dir).demo().start();
         let pass = |login: &str, course_id: &str| -> String {
-            let c = app.user(login);
-            let quiz = format!("{course_id}-quiz");
-            let a = start(&c, &quiz);
-            let id = a["attempt_id"].as_i64().unwrap();
-            let course = &app.state.courses.course(course_id).unwrap().course;
-            let right: Answers = app
-                .attempt(id)
-                .question_ids
-                .iter()
-                .map(|q| {
-                    let ids = course.question(q).unwrap().correct_ids();
-                    (q.clone(), ids.into_iter().map(String::from).collect())
-                })
-                .collect();
-            let r = post_answers(&c, id, "submit", &app.tokens_of(id, &right));
-            assert_eq!(r.json()["passed"], true, "{}", r.body);
-            r.json()["certificate"].as_str().unwrap().to_string()
+            let v = app.pass_quiz(&app.user(login), &format!("{course_id}-quiz"));
+            v["certificate"].as_str().unwrap().to_string()
         };
         let due = pass("judge-zhang", "regulation-guide");
         let valid = pass("lawyer-chen", "lawyer-discipline");

@@ -109,53 +109,16 @@ pub fn analyse(course: &Course, attempts: &[(Vec<String>, ChosenOptions)]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::training::{AnswerOption, Question, QuestionKind, Quiz};
+    use crate::training::fixtures::{course as with_questions, question};
+    use crate::training::QuestionKind;
 
-    fn tf(id: &str) -> Question {
-        Question {
-            id: id.into(),
-            kind: QuestionKind::TrueFalse,
-            scenario_zh: None,
-            scenario_en: None,
-            prompt_zh: "问".into(),
-            prompt_en: "Q".into(),
-            explanation_zh: "释".into(),
-            explanation_en: "E".into(),
-            cites: vec!["dazu-2021-6/art-7".into()],
-            partial_credit: false,
-            options: [("t", true), ("f", false)]
-                .iter()
-                .map(|(o, c)| AnswerOption {
-                    id: o.to_string(),
-                    text_zh: "选项".into(),
-                    text_en: "Option".into(),
-                    correct: *c,
-                })
-                .collect(),
-        }
-    }
-
+    /// A course of true/false questions (right option `a`), all drawn.
     fn course(ids: &[&str]) -> Course {
-        Course {
-            id: "c".into(),
-            title_zh: String::new(),
-            title_en: String::new(),
-            summary_zh: String::new(),
-            summary_en: String::new(),
-            audience: vec![],
-            validity_months: 24,
-            regulation_version: None,
-            quiz: Quiz {
-                id: "c-quiz".into(),
-                draw: ids.len() as u32,
-                pass_mark: 80,
-                max_attempts: 3,
-                cooldown_minutes: 0,
-                time_limit_minutes: None,
-            },
-            lessons: vec![],
-            questions: ids.iter().map(|i| tf(i)).collect(),
-        }
+        let qs = ids
+            .iter()
+            .map(|i| question(i, QuestionKind::TrueFalse, &[true, false], false))
+            .collect();
+        with_questions(qs, ids.len() as u32, 80)
     }
 
     /// An attempt that drew every question, right on those named.
@@ -164,7 +127,7 @@ mod tests {
         let answers = all
             .iter()
             .map(|q| {
-                let o = if right.contains(q) { "t" } else { "f" };
+                let o = if right.contains(q) { "a" } else { "b" };
                 (q.to_string(), vec![o.to_string()])
             })
             .collect();

@@ -161,55 +161,7 @@ pub fn pass_chances(course: &Course) -> Vec<(Guess, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::training::{AnswerOption, Quiz};
-
-    fn q(id: &str, kind: QuestionKind, correct: &[bool], partial: bool) -> Question {
-        Question {
-            id: id.into(),
-            kind,
-            scenario_zh: None,
-            scenario_en: None,
-            prompt_zh: "问".into(),
-            prompt_en: "Q".into(),
-            explanation_zh: "释".into(),
-            explanation_en: "E".into(),
-            cites: vec!["dazu-2021-6/art-7".into()],
-            partial_credit: partial,
-            options: correct
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| AnswerOption {
-                    id: ((b'a' + i as u8) as char).to_string(),
-                    text_zh: "选项".into(),
-                    text_en: "Option".into(),
-                    correct: c,
-                })
-                .collect(),
-        }
-    }
-
-    fn course(questions: Vec<Question>, draw: u32, pass_mark: u32) -> Course {
-        Course {
-            id: "c".into(),
-            title_zh: String::new(),
-            title_en: String::new(),
-            summary_zh: String::new(),
-            summary_en: String::new(),
-            audience: vec![],
-            validity_months: 24,
-            regulation_version: None,
-            quiz: Quiz {
-                id: "c-quiz".into(),
-                draw,
-                pass_mark,
-                max_attempts: 3,
-                cooldown_minutes: 0,
-                time_limit_minutes: None,
-            },
-            lessons: vec![],
-            questions,
-        }
-    }
+    use crate::training::fixtures::{course, question as q};
 
     #[test]
     fn lopsided_keys_are_found() {

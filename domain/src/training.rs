@@ -559,28 +559,7 @@ mod tests {
     use super::*;
 
     fn q(kind: QuestionKind, correct: &[bool], partial: bool) -> Question {
-        Question {
-            id: "q1".into(),
-            kind,
-            scenario_zh: Some("案情".into()),
-            scenario_en: Some("Case".into()),
-            prompt_zh: "问".into(),
-            prompt_en: "Q".into(),
-            explanation_zh: "释".into(),
-            explanation_en: "E".into(),
-            cites: vec!["dazu-2021-6/art-7".into()],
-            partial_credit: partial,
-            options: correct
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| AnswerOption {
-                    id: ((b'a' + i as u8) as char).to_string(),
-                    text_zh: "选项".into(),
-                    text_en: "Option".into(),
-                    correct: c,
-                })
-                .collect(),
-        }
+        fixtures::question("q1", kind, correct, partial)
     }
 
     fn v(ids: &[&str]) -> Vec<String> {
@@ -632,26 +611,7 @@ mod tests {
         single.id = "s".into();
         let mut other = q(QuestionKind::TrueFalse, &[true, false], false);
         other.id = "t".into();
-        let course = Course {
-            id: "c".into(),
-            title_zh: String::new(),
-            title_en: String::new(),
-            summary_zh: String::new(),
-            summary_en: String::new(),
-            audience: vec![],
-            validity_months: 24,
-            regulation_version: None,
-            quiz: Quiz {
-                id: "c-quiz".into(),
-                draw: 1,
-                pass_mark: 80,
-                max_attempts: 3,
-                cooldown_minutes: 0,
-                time_limit_minutes: None,
-            },
-            lessons: vec![],
-            questions: vec![single, other],
-        };
+        let course = fixtures::course(vec![single, other], 1, 80);
         let a = |drawn: &[&str], s: &[&str]| {
             (v(drawn), [("s".to_string(), v(s))].into_iter().collect())
         };
@@ -733,5 +693,61 @@ mod tests {
         let mut s = q(Scenario, &[true, false], false);
         s.scenario_zh = None;
         assert!(check_question(&s).is_err());
+    }
+}
+
+/// Courses and questions for the table tests of the training modules.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// A question whose options are `a`, `b`, … with `correct` saying which are right.
+    pub fn question(id: &str, kind: QuestionKind, correct: &[bool], partial: bool) -> Question {
+        Question {
+            id: id.into(),
+            kind,
+            scenario_zh: Some("案情".into()),
+            scenario_en: Some("Case".into()),
+            prompt_zh: "问".into(),
+            prompt_en: "Q".into(),
+            explanation_zh: "释".into(),
+            explanation_en: "E".into(),
+            cites: vec!["dazu-2021-6/art-7".into()],
+            partial_credit: partial,
+            options: correct
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| AnswerOption {
+                    id: ((b'a' + i as u8) as char).to_string(),
+                    text_zh: "选项".into(),
+                    text_en: "Option".into(),
+                    correct: c,
+                })
+                .collect(),
+        }
+    }
+
+    /// A course of `questions` whose quiz draws `draw` and passes at `pass_mark` %.
+    pub fn course(questions: Vec<Question>, draw: u32, pass_mark: u32) -> Course {
+        Course {
+            id: "c".into(),
+            title_zh: String::new(),
+            title_en: String::new(),
+            summary_zh: String::new(),
+            summary_en: String::new(),
+            audience: vec![],
+            validity_months: 24,
+            regulation_version: None,
+            quiz: Quiz {
+                id: "c-quiz".into(),
+                draw,
+                pass_mark,
+                max_attempts: 3,
+                cooldown_minutes: 0,
+                time_limit_minutes: None,
+            },
+            lessons: vec![],
+            questions,
+        }
     }
 }

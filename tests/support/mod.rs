@@ -385,6 +385,33 @@ impl TestApp {
         serde_json::to_value(a.answers_as_tokens(content)).unwrap()
     }
 
+    /// The right answers to every question of attempt `id`, as its tokens.
+    pub fn right_tokens(&self, id: i64) -> serde_json::Value {
+        let a = self.attempt(id);
+        let course = &self.state.courses.by_quiz(&a.quiz_id).unwrap().course;
+        let right: store::attempts::Answers = a
+            .question_ids
+            .iter()
+            .map(|q| {
+                let ids = course.question(q).unwrap().correct_ids();
+                (q.clone(), ids.into_iter().map(String::from).collect())
+            })
+            .collect();
+        self.tokens_of(id, &right)
+    }
+
+    /// Starts an attempt at `quiz` for `c` over the API and submits the right answers: the
+    /// submission's reply (passed, with a certificate).
+    pub fn pass_quiz(&self, c: &Client, quiz: &str) -> serde_json::Value {
+        let r = c.api("POST", &format!("/api/v1/quizzes/{quiz}/attempts"), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.json()["attempt_id"].as_i64().unwrap();
+        let body = serde_json::json!({ "answers": self.right_tokens(id) });
+        let r = c.api("POST", &format!("/api/v1/attempts/{id}/submit"), body);
+        assert_eq!(r.json()["passed"], true, "{}", r.body);
+        r.json()
+    }
+
     /// Adds the account `login` (the demo password) to `unit` with `roles`.
     pub fn add_user(&self, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
         let db = self.state.db.clone();
@@ -427,6 +454,26 @@ impl Drop for TestApp {
             let _ = t.join();
         }
     }
+}
+
+/// A copy of the shipped content (in a scratch folder named by `tag`) with a revised
+/// regulation version `2026-12-01` whose only change is to Article 9 (the data platform is no
+/// longer "explored" but established).
+pub fn revised_content(tag: &str) -> PathBuf {
+    let dir = scratch_dir(tag);
+    copy_dir(&root().join("content"), &dir);
+    let reg = dir.join("regulations/dazu-2021-6");
+    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
+    let revised = original.replace(
+        "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+        "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+    );
+    assert_ne!(revised, original);
+    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
+    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    dir
 }
 
 // ---------------------------------------------------------------------------------------------
