@@ -25,3 +25,5 @@ mod regulation;
 mod scaleout;
 mod tips;
 mod training;
+mod training_integrity;
+mod training_lawyers;

@@ -304,10 +304,15 @@ fn judge_takes_a_lesson_and_the_quiz_and_gets_a_certificate() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert_eq!(drawn.len(), 10);
+    let url = b.current_url();
+    let attempt_id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+    let attempt = app.attempt(attempt_id);
     for qid in &drawn {
         let q = course.question(qid).expect("a question of the bank");
         for oid in q.correct_ids() {
-            b.click(&b.find(&format!("#quiz-form input[name='{qid}'][value='{oid}']")));
+            // The form names options by the attempt's tokens, never by content ids.
+            let token = attempt.token_of(qid, oid).unwrap();
+            b.click(&b.find(&format!("#quiz-form input[name='{qid}'][value='{token}']")));
         }
     }
     b.click(&b.find("#quiz-submit"));

@@ -526,7 +526,7 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
     assert_ne!(revised, original);
     std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
     let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
     std::fs::write(reg.join("versions.toml"), versions).unwrap();
     let run = |args: &[&str]| {
         let out = server_bin()
@@ -576,7 +576,7 @@ fn a_new_version_flags_only_the_changed_article_and_the_content_citing_it() {
         .replace("应当按照以下方式通报", "应当按照下列方式通报");
     std::fs::write(reg.join("source-2027.txt"), third).unwrap();
     let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-    versions.push_str("\n[[version]]\nid = \"2027-01-01\"\neffective = \"2027-01-01\"\nsource = \"source-2027.txt\"\n");
+    versions.push_str("\n[[version]]\nid = \"2027-01-01\"\nprinted = \"2027-01-01\"\nsource = \"source-2027.txt\"\n");
     std::fs::write(reg.join("versions.toml"), versions).unwrap();
     let diff = run(&["regulation", "diff"]);
     assert_eq!(

@@ -7,7 +7,6 @@ use crate::support::*;
 
 use serde_json::{json, Value};
 
-const PW: &str = DEMO_PASSWORD;
 const QUIZ: &str = "regulation-guide-quiz";
 
 fn start(c: &Client) -> Reply {
@@ -22,35 +21,38 @@ fn submit(c: &Client, id: i64, answers: Value) -> Reply {
     )
 }
 
+/// Every question of an attempt reply answered with `pick` (content option ids), as the
+/// attempt's tokens.
+fn answers_by(
+    app: &TestApp,
+    attempt: &Value,
+    pick: impl Fn(&domain::training::Question) -> Vec<String>,
+) -> Value {
+    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
+    let content: store::attempts::Answers = attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let id = q["id"].as_str().unwrap();
+            (id.to_string(), pick(course.question(id).unwrap()))
+        })
+        .collect();
+    app.tokens_of(attempt["attempt_id"].as_i64().unwrap(), &content)
+}
+
 /// The right answers to the questions of an attempt reply, from the loaded catalogue.
 fn right_answers(app: &TestApp, attempt: &Value) -> Value {
-    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let mut m = serde_json::Map::new();
-    for q in attempt["questions"].as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        m.insert(id.into(), json!(course.question(id).unwrap().correct_ids()));
-    }
-    Value::Object(m)
+    answers_by(app, attempt, |q| {
+        q.correct_ids().into_iter().map(String::from).collect()
+    })
 }
 
 /// Wrong answers: the first wrong option of each question.
 fn wrong_answers(app: &TestApp, attempt: &Value) -> Value {
-    let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let mut m = serde_json::Map::new();
-    for q in attempt["questions"].as_array().unwrap() {
-        let id = q["id"].as_str().unwrap();
-        let wrong = course
-            .question(id)
-            .unwrap()
-            .options
-            .iter()
-            .find(|o| !o.correct)
-            .unwrap()
-            .id
-            .clone();
-        m.insert(id.into(), json!([wrong]));
-    }
-    Value::Object(m)
+    answers_by(app, attempt, |q| {
+        vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+    })
 }
 
 /// Moves every attempt eleven minutes back: past the ten-minute cool-down before the next.
@@ -413,13 +415,13 @@ fn form_answers(app: &TestApp, attempt_id: i64, uid: i64, right: bool) -> String
     let mut body = Vec::new();
     for qid in &a.question_ids {
         let q = course.question(qid).unwrap();
-        if right {
-            for o in q.correct_ids() {
-                body.push(format!("{qid}={o}"));
-            }
+        let chosen = if right {
+            q.correct_ids()
         } else {
-            let o = q.options.iter().find(|o| !o.correct).unwrap();
-            body.push(format!("{qid}={}", o.id));
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+        };
+        for o in chosen {
+            body.push(format!("{qid}={}", a.token_of(qid, o).unwrap()));
         }
     }
     body.join("&")
@@ -640,11 +642,12 @@ fn concurrent_submissions_are_neither_lost_nor_duplicated() {
                     .map(|q| {
                         let q = course.question(q).unwrap();
                         let chosen = if n % 2 == 0 {
-                            q.correct_ids().into_iter().map(String::from).collect()
+                            q.correct_ids()
                         } else {
-                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
+                            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
                         };
-                        (q.id.clone(), chosen)
+                        let tokens = chosen.into_iter().map(|o| a.token_of(&q.id, o).unwrap().to_string()).collect();
+                        (q.id.clone(), tokens)
                     })
                     .collect();
                 for _ in 0..2 {
@@ -757,19 +760,7 @@ fn practise_my_mistakes() {
 #[test]
 fn a_changed_cited_article_marks_the_course_for_review() {
     let db = &databases("training-review")[0];
-    let dir = scratch_dir("training-review-files");
-    copy_dir(&root().join("content"), &dir);
-    let reg = dir.join("regulations/dazu-2021-6");
-    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
-    let revised = original.replace(
-        "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-        "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
-    );
-    assert_ne!(revised, original);
-    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
-    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
-    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\neffective = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
-    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    let dir = revised_content("training-review-files");
     let app = TestApp::builder(db).content_dir(dir).start();
     // Course 1 cites Article 9; course 4 (lawyers) does not.
     let c1 = get(&app.url("/training/regulation-guide"), &[]);
@@ -820,9 +811,11 @@ fn question_statistics_for_training_administrators() {
     let st = admin.page(&path);
     assert_eq!(st.status, 200, "{}", st.body);
     let course = &app.state.courses.by_quiz(QUIZ).unwrap().course;
-    let (qid, chosen) = wrong.as_object().unwrap().iter().next().unwrap();
+    let qid = wrong.as_object().unwrap().keys().next().unwrap();
     let q = course.question(qid).unwrap();
-    let text = &q.option(chosen[0].as_str().unwrap()).unwrap().text_zh;
+    // Stored by content id (the learner sent the attempt's token).
+    let chosen = &app.attempt(id).answers[qid];
+    let text = &q.option(&chosen[0]).unwrap().text_zh;
     let row_start = st.body.find(&format!("id=\"stat-{qid}\"")).unwrap();
     let row = &st.body[row_start..row_start + st.body[row_start..].find("</tr>").unwrap()];
     assert!(row.contains("0%"), "{row}");
@@ -911,11 +904,13 @@ fn assignments_due_dates_and_completion_report() {
         let list_after = judge.page("/training").body;
         assert!(required_list(&list_after)
             .contains("class=\"done\"><a href=\"/training/regulation-guide\""));
+        // Done people leave the list of people not yet done; the counts show them.
         let report = trainer.page("/training-admin").body;
         assert!(
-            report.contains("data-login=\"judge-zhang\" class=\"done\""),
+            !report.contains("data-login=\"judge-zhang\" class=\"overdue\""),
             "{report}"
         );
+        assert!(report.contains("data-done=\"1\""), "{report}");
         assert!(report.contains("data-login=\"dz-court-officer\" class=\"overdue\""));
         assert!(report.contains("data-login=\"judge-zhang\" class=\"pending\""));
         // CSV for Excel: UTF-8 with BOM, Chinese text intact.
@@ -940,35 +935,22 @@ fn start_quiz(auth: &Client, quiz: &str) -> Value {
 fn take(app: &TestApp, auth: &Client, quiz: &str, right: bool) -> bool {
     let a = start_quiz(auth, quiz);
     let course = &app.state.courses.by_quiz(quiz).unwrap().course;
-    let mut m = serde_json::Map::new();
+    let mut m = store::attempts::Answers::new();
     for q in a["questions"].as_array().unwrap() {
         let q = course.question(q["id"].as_str().unwrap()).unwrap();
-        let chosen: Vec<&str> = if right {
-            q.correct_ids()
+        let chosen: Vec<String> = if right {
+            q.correct_ids().into_iter().map(String::from).collect()
         } else {
-            vec![q.options.iter().find(|o| !o.correct).unwrap().id.as_str()]
+            vec![q.options.iter().find(|o| !o.correct).unwrap().id.clone()]
         };
-        m.insert(q.id.clone(), json!(chosen));
+        m.insert(q.id.clone(), chosen);
     }
-    let r = submit(auth, a["attempt_id"].as_i64().unwrap(), Value::Object(m));
+    let id = a["attempt_id"].as_i64().unwrap();
+    let r = submit(auth, id, app.tokens_of(id, &m));
     assert_eq!(r.status, 200, "{}", r.body);
     // Past the cool-down for the next attempt.
     past_cool_down(app);
     r.json()["passed"] == true
-}
-
-/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
-fn report_row(body: &str, attr: &str) -> Vec<String> {
-    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
-    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
-    row.split("<td class=\"num\">")
-        .skip(1)
-        .map(|c| c[..c.find("</td>").unwrap()].to_string())
-        .collect()
-}
-
-fn cells(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -1121,27 +1103,6 @@ fn unit_reports_count_completion_attempts_and_overdue_people() {
 }
 
 /// Adds an account with the demo password.
-fn add_user(app: &TestApp, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
-    let db = app.state.db.clone();
-    let new = store::users::NewUser {
-        login: login.into(),
-        display_name: name.into(),
-        unit_code: Some(unit.into()),
-        roles,
-        must_change_password: false,
-    };
-    app.block_on(async move {
-        let hash = store::passwords::hash_password(PW.to_string())
-            .await
-            .unwrap();
-        let mut tx = db.pool.begin().await.unwrap();
-        store::users::insert_user(&mut tx, &new, Some(&hash))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    });
-}
-
 #[test]
 fn aggregate_reports_over_the_units_an_administrator_may_see() {
     use store::users::Role;
@@ -1168,8 +1129,7 @@ fn aggregate_reports_over_the_units_an_administrator_may_see() {
         // Another district's court.
         let yc = app.user("yc-court-officer");
         assert!(take(&app, &yc, QUIZ, true));
-        add_user(
-            &app,
+        app.add_user(
             "cq-high-court-training",
             "市高院培训管理员",
             "cq-high-court",
@@ -1271,8 +1231,7 @@ fn assignments_api_and_edit_forms() {
     use store::users::Role;
     for db in databases("training-assign-api") {
         let app = TestApp::demo(&db);
-        add_user(
-            &app,
+        app.add_user(
             "dz-procuratorate-training",
             "检察院培训管理员",
             "dz-procuratorate",

@@ -22,7 +22,9 @@ pub struct Content {
 #[derive(Clone, Debug)]
 pub struct Version {
     pub id: String,
-    pub effective: String,
+    /// The date its print line gives (印发日期). The source states no commencement date
+    /// (Article 15 breaks off), so none is recorded.
+    pub printed: String,
     pub note_zh: String,
     pub note_en: String,
     pub document: Arc<Document>,
@@ -39,7 +41,7 @@ struct VersionsFile {
 #[serde(deny_unknown_fields)]
 struct VersionEntry {
     id: String,
-    effective: String,
+    printed: String,
     source: String,
     #[serde(default)]
     note_zh: String,
@@ -63,7 +65,7 @@ fn load_versions(reg_dir: &Path) -> Result<Vec<Version>, ContentError> {
         let document = Arc::new(parse_source(&reg_dir.join("source.txt"))?);
         return Ok(vec![Version {
             id: "2021-06-11".into(),
-            effective: "2021-06-11".into(),
+            printed: "2021-06-11".into(),
             note_zh: String::new(),
             note_en: String::new(),
             document,
@@ -90,7 +92,7 @@ fn load_versions(reg_dir: &Path) -> Result<Vec<Version>, ContentError> {
                 message: format!("duplicate version id {}", v.id),
             });
         }
-        if out.last().is_some_and(|o| o.effective >= v.effective) {
+        if out.last().is_some_and(|o| o.printed >= v.printed) {
             return Err(ContentError {
                 file: path.clone(),
                 line: None,
@@ -100,7 +102,7 @@ fn load_versions(reg_dir: &Path) -> Result<Vec<Version>, ContentError> {
         let document = Arc::new(parse_source(&reg_dir.join(&v.source))?);
         out.push(Version {
             id: v.id,
-            effective: v.effective,
+            printed: v.printed,
             note_zh: v.note_zh,
             note_en: v.note_en,
             document,

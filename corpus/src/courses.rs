@@ -50,12 +50,37 @@ impl Catalogue {
 /// version the course was written against and the latest one: the course needs review when
 /// this is not empty. An unknown version counts as "everything changed".
 pub fn articles_to_review(course: &Course, versions: &[crate::content::Version]) -> Vec<u32> {
+    changed_cited(course, versions, course.regulation_version.as_deref())
+}
+
+/// Whether a certificate of `course` issued against regulation version `version` (as recorded
+/// at issue, `dazu-2021-6@<id>`; `None` for certificates issued before versions were recorded,
+/// which count as issued against the version the course is written against) is due for
+/// renewal: a later version changes an article the course cites.
+pub fn renewal_due(
+    course: &Course,
+    versions: &[crate::content::Version],
+    version: Option<&str>,
+) -> bool {
+    !changed_cited(
+        course,
+        versions,
+        version.or(course.regulation_version.as_deref()),
+    )
+    .is_empty()
+}
+
+/// The articles `course` cites that changed between version `from` (`dazu-2021-6@<id>` or
+/// `<id>`; `None`: the latest) and the latest version.
+fn changed_cited(
+    course: &Course,
+    versions: &[crate::content::Version],
+    from: Option<&str>,
+) -> Vec<u32> {
     let Some(latest) = versions.last() else {
         return Vec::new();
     };
-    let written = course
-        .regulation_version
-        .as_deref()
+    let written = from
         .map(|v| v.strip_prefix("dazu-2021-6@").unwrap_or(v))
         .unwrap_or(latest.id.as_str());
     if written == latest.id {
@@ -338,6 +363,32 @@ correct = true
         let q = QUESTIONS.replacen("correct = true", "correct = false", 1);
         let e = fails("none-right", COURSE, &q);
         assert!(e.message.contains("c1-q1"), "{e}");
+    }
+
+    /// A bank whose single-choice answers are mostly the same letter stops the server, naming
+    /// the file and the first question keyed to that letter.
+    #[test]
+    fn a_lopsided_answer_key_names_the_file() {
+        let single = |id: &str| {
+            let q1 = QUESTIONS.split("\n\n[[question]]").next().unwrap();
+            q1.replace("c1-q1", id)
+        };
+        let bank = [single("c1-q1"), single("c1-q3"), single("c1-q4")].join("\n\n");
+        let e = fails("lopsided", COURSE, &bank);
+        assert!(e.file.ends_with("c1/questions.toml"), "{e}");
+        assert_eq!(e.line, Some(10), "{e}");
+        assert!(
+            e.message.contains("\"a\" is the right one in 3 of the 3"),
+            "{e}"
+        );
+        // With the right text under b in one question, two of three are still too many.
+        let relettered = single("c1-q4")
+            .replace("id = \"a\"", "id = \"x\"")
+            .replace("id = \"b\"", "id = \"a\"")
+            .replace("id = \"x\"", "id = \"b\"");
+        let bank = [single("c1-q1"), relettered, single("c1-q5")].join("\n\n");
+        let e = fails("lopsided-2", COURSE, &bank);
+        assert!(e.message.contains("2 of the 3"), "{e}");
     }
 
     #[test]

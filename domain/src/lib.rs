@@ -8,6 +8,8 @@ pub mod directory;
 pub mod events;
 pub mod files;
 pub mod identity;
+pub mod item_analysis;
+pub mod quiz_integrity;
 pub mod regulation;
 pub mod routing;
 pub mod search;

@@ -167,9 +167,14 @@ pub struct Problem {
 }
 
 /// True for the citations the content may use: `dazu-2021-6/art-N` (N in 1..=15),
-/// `dazu-2021-6/art-7-M` (the items of Article 7, M in 1..=3) and `provisions-2015`.
+/// `dazu-2021-6/art-7-M` (the items of Article 7, M in 1..=3), `provisions-2015`, and the parts
+/// of the document that are not articles: `dazu-2021-6/notice` (the notice of issue) and
+/// `dazu-2021-6/print-line` (who printed and distributed it, and when).
 pub fn valid_cite(s: &str) -> bool {
-    if s == "provisions-2015" {
+    if matches!(
+        s,
+        "provisions-2015" | "dazu-2021-6/notice" | "dazu-2021-6/print-line"
+    ) {
         return true;
     }
     let Some(rest) = s.strip_prefix("dazu-2021-6/art-") else {
@@ -373,6 +378,20 @@ pub fn validate(courses: &[Course]) -> Result<(), Problem> {
             }
             check_question(q).map_err(|m| problem(File::Questions, None, &quoted(&q.id), m))?;
         }
+        if let Some((id, k, n)) = crate::quiz_integrity::lopsided_key(&c.questions) {
+            let first = c.questions.iter().find(|q| {
+                q.correct_ids().contains(&id.as_str()) && q.kind != QuestionKind::Multiple
+            });
+            return Err(problem(
+                File::Questions,
+                first.map(|q| q.id.as_str()),
+                &quoted(&id),
+                format!(
+                    "option {id:?} is the right one in {k} of the {n} single-choice and scenario questions, more than {} %: re-letter the options",
+                    crate::quiz_integrity::MAX_KEY_SHARE
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -490,7 +509,8 @@ pub enum AnswerProblem {
     NotInAttempt(String),
     /// More options chosen for the question than it has.
     TooManyOptions(String),
-    /// An option the question does not have (at most 16 characters of it).
+    /// An option token that is not one of this attempt's tokens for the question (another
+    /// attempt's, another question's, a content id; at most 16 characters of it).
     NoSuchOption { question: String, option: String },
 }
 
@@ -518,8 +538,14 @@ impl AttemptRefusal {
 pub enum AssignmentRefusal {
     /// No course of the catalogue chosen.
     CourseMissing,
-    /// Someone chosen who is not an enabled member of the unit.
+    /// Someone chosen who is not an enabled member of the unit (nor, for the district justice
+    /// bureau and lawyers' association, a lawyer of the district's firms).
     OutsideUnit,
+    /// Lawyers (all of the district, or a firm) chosen by a unit that does not train them:
+    /// under Article 11 only the district justice bureau and lawyers' association do.
+    LawyersNotYours,
+    /// A law firm that is not registered in the district.
+    NoSuchFirm,
     /// "Selected people" with nobody selected.
     NobodySelected,
     /// Neither the unit, a role nor selected people.
@@ -533,28 +559,7 @@ mod tests {
     use super::*;
 
     fn q(kind: QuestionKind, correct: &[bool], partial: bool) -> Question {
-        Question {
-            id: "q1".into(),
-            kind,
-            scenario_zh: Some("案情".into()),
-            scenario_en: Some("Case".into()),
-            prompt_zh: "问".into(),
-            prompt_en: "Q".into(),
-            explanation_zh: "释".into(),
-            explanation_en: "E".into(),
-            cites: vec!["dazu-2021-6/art-7".into()],
-            partial_credit: partial,
-            options: correct
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| AnswerOption {
-                    id: ((b'a' + i as u8) as char).to_string(),
-                    text_zh: "选项".into(),
-                    text_en: "Option".into(),
-                    correct: c,
-                })
-                .collect(),
-        }
+        fixtures::question("q1", kind, correct, partial)
     }
 
     fn v(ids: &[&str]) -> Vec<String> {
@@ -606,26 +611,7 @@ mod tests {
         single.id = "s".into();
         let mut other = q(QuestionKind::TrueFalse, &[true, false], false);
         other.id = "t".into();
-        let course = Course {
-            id: "c".into(),
-            title_zh: String::new(),
-            title_en: String::new(),
-            summary_zh: String::new(),
-            summary_en: String::new(),
-            audience: vec![],
-            validity_months: 24,
-            regulation_version: None,
-            quiz: Quiz {
-                id: "c-quiz".into(),
-                draw: 1,
-                pass_mark: 80,
-                max_attempts: 3,
-                cooldown_minutes: 0,
-                time_limit_minutes: None,
-            },
-            lessons: vec![],
-            questions: vec![single, other],
-        };
+        let course = fixtures::course(vec![single, other], 1, 80);
         let a = |drawn: &[&str], s: &[&str]| {
             (v(drawn), [("s".to_string(), v(s))].into_iter().collect())
         };
@@ -669,6 +655,8 @@ mod tests {
             "dazu-2021-6/art-7-1",
             "dazu-2021-6/art-7-3",
             "provisions-2015",
+            "dazu-2021-6/notice",
+            "dazu-2021-6/print-line",
         ] {
             assert!(valid_cite(ok), "{ok}");
         }
@@ -705,5 +693,61 @@ mod tests {
         let mut s = q(Scenario, &[true, false], false);
         s.scenario_zh = None;
         assert!(check_question(&s).is_err());
+    }
+}
+
+/// Courses and questions for the table tests of the training modules.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// A question whose options are `a`, `b`, … with `correct` saying which are right.
+    pub fn question(id: &str, kind: QuestionKind, correct: &[bool], partial: bool) -> Question {
+        Question {
+            id: id.into(),
+            kind,
+            scenario_zh: Some("案情".into()),
+            scenario_en: Some("Case".into()),
+            prompt_zh: "问".into(),
+            prompt_en: "Q".into(),
+            explanation_zh: "释".into(),
+            explanation_en: "E".into(),
+            cites: vec!["dazu-2021-6/art-7".into()],
+            partial_credit: partial,
+            options: correct
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| AnswerOption {
+                    id: ((b'a' + i as u8) as char).to_string(),
+                    text_zh: "选项".into(),
+                    text_en: "Option".into(),
+                    correct: c,
+                })
+                .collect(),
+        }
+    }
+
+    /// A course of `questions` whose quiz draws `draw` and passes at `pass_mark` %.
+    pub fn course(questions: Vec<Question>, draw: u32, pass_mark: u32) -> Course {
+        Course {
+            id: "c".into(),
+            title_zh: String::new(),
+            title_en: String::new(),
+            summary_zh: String::new(),
+            summary_en: String::new(),
+            audience: vec![],
+            validity_months: 24,
+            regulation_version: None,
+            quiz: Quiz {
+                id: "c-quiz".into(),
+                draw,
+                pass_mark,
+                max_attempts: 3,
+                cooldown_minutes: 0,
+                time_limit_minutes: None,
+            },
+            lessons: vec![],
+            questions,
+        }
     }
 }

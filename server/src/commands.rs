@@ -163,9 +163,9 @@ pub fn regulation(config: &Config, command: crate::config::RegulationCommand) ->
         RegulationCommand::Versions => {
             for v in versions.iter() {
                 println!(
-                    "{}\teffective {}\t{} articles\t{}",
+                    "{}\tprinted {}\t{} articles\t{}",
                     v.id,
-                    v.effective,
+                    v.printed,
                     v.document.articles.len(),
                     v.note_zh
                 );

@@ -2,9 +2,10 @@
 //! and completions over time, for a set of units, each computed by a fixed number of aggregate
 //! queries however many units, people or assignments there are.
 //!
-//! Who a course is assigned to is resolved in SQL ([`ASSIGNED`]): the unit's enabled members
-//! for a unit target, its holders of the role for a role target, the listed people otherwise;
-//! each person and course once, with the earliest due date. A person has completed a course
+//! Who a course is assigned to is resolved in SQL ([`ASSIGNED`] over `attempts::learners`): the
+//! unit's enabled members for a unit target, its holders of the role for a role target, the
+//! listed people, and under Article 11 the lawyers of a firm or of the district's firms; each
+//! person and course once, with the earliest due date, counted under the person's unit. A person has completed a course
 //! while holding a certificate of it that has not expired (as on the administrator's page).
 
 use std::collections::BTreeMap;
@@ -15,14 +16,11 @@ use sqlx::Row;
 use crate::{Db, StoreError};
 use corpus::courses::Catalogue;
 
-/// One row per (unit, course, person) a course is assigned to, with the earliest due date.
-/// `{filter}` restricts the assignments (`ta.…`).
-const ASSIGNED: &str = "SELECT ta.unit_code, ta.course_id, u.id AS user_id, MIN(ta.due_at) AS due_at \
-    FROM training_assignments ta JOIN users u ON u.unit_code = ta.unit_code AND u.disabled = 0 \
-    WHERE {filter} AND (ta.target = 'unit' \
-        OR EXISTS (SELECT 1 FROM training_assignees x WHERE x.assignment_id = ta.id AND x.user_id = u.id) \
-        OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND ta.target = 'role:' || r.role)) \
-    GROUP BY ta.unit_code, ta.course_id, u.id";
+/// One row per (unit, course, person) a course is assigned to, with the earliest due date;
+/// the unit is the person's (a law firm's lawyers count under their firm, whoever assigned
+/// the course). `{filter}` restricts the rows as in `attempts::learners`.
+const ASSIGNED: &str = "SELECT l.unit_code, l.course_id, l.user_id, MIN(l.due_at) AS due_at \
+    FROM ({learners}) l GROUP BY l.unit_code, l.course_id, l.user_id";
 
 /// `$first, $first+1, …` for `n` values.
 fn placeholders(first: usize, n: usize) -> String {
@@ -33,7 +31,7 @@ fn placeholders(first: usize, n: usize) -> String {
 }
 
 fn assigned(filter: &str) -> String {
-    ASSIGNED.replace("{filter}", filter)
+    ASSIGNED.replace("{learners}", &crate::attempts::learners(filter))
 }
 
 fn count(r: &sqlx::any::AnyRow, col: &str) -> Result<u64, StoreError> {
@@ -63,7 +61,7 @@ pub async fn counts(
          LEFT JOIN (SELECT DISTINCT user_id, course_id FROM certificates WHERE expires_at > $1) c \
             ON c.user_id = p.user_id AND c.course_id = p.course_id \
          GROUP BY p.unit_code, p.course_id",
-        assigned(&format!("ta.unit_code IN ({list})"))
+        assigned(&format!("u.unit_code IN ({list})"))
     );
     let mut q = sqlx::query(&sql).bind(now);
     for u in units {
@@ -142,7 +140,7 @@ pub async fn overdue_people(
          WHERE p.due_at < $1 AND NOT EXISTS (SELECT 1 FROM certificates c \
             WHERE c.user_id = p.user_id AND c.course_id = p.course_id AND c.expires_at > $1)",
         assigned(&format!(
-            "ta.unit_code IN ({})",
+            "u.unit_code IN ({})",
             placeholders(3, units.len())
         ))
     );

@@ -284,6 +284,19 @@ pub fn demo_accounts() -> Vec<(&'static str, &'static str, Option<&'static str>,
             Some("dz-court"),
             vec![TrainingAdmin, Member],
         ),
+        // Article 11: the justice bureau and the lawyers' association train the lawyers.
+        (
+            "dz-justice-training",
+            "大足区司法局培训管理员",
+            Some("dz-justice"),
+            vec![TrainingAdmin, Member],
+        ),
+        (
+            "dz-bar-training",
+            "大足区律师协会培训管理员",
+            Some("dz-bar"),
+            vec![TrainingAdmin, Member],
+        ),
         (
             "dz-judges-coordinator",
             "大足区法官协会联络员",

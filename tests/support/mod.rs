@@ -408,6 +408,70 @@ impl TestApp {
         })
     }
 
+    /// The stored quiz attempt `id`, whoever's it is.
+    pub fn attempt(&self, id: i64) -> store::attempts::Attempt {
+        let user = self.scalar("SELECT user_id FROM quiz_attempts WHERE id = $1", &[id]);
+        let db = self.state.db.clone();
+        self.block_on(async move { store::attempts::load(&db, id, user).await.unwrap() })
+            .expect("the attempt")
+    }
+
+    /// Answers by content option ids (question id → option ids) as attempt `id`'s option
+    /// tokens, the only option ids the attempt's learner sees and sends.
+    pub fn tokens_of(&self, id: i64, content: &store::attempts::Answers) -> serde_json::Value {
+        let a = self.attempt(id);
+        serde_json::to_value(a.answers_as_tokens(content)).unwrap()
+    }
+
+    /// The right answers to every question of attempt `id`, as its tokens.
+    pub fn right_tokens(&self, id: i64) -> serde_json::Value {
+        let a = self.attempt(id);
+        let course = &self.state.courses.by_quiz(&a.quiz_id).unwrap().course;
+        let right: store::attempts::Answers = a
+            .question_ids
+            .iter()
+            .map(|q| {
+                let ids = course.question(q).unwrap().correct_ids();
+                (q.clone(), ids.into_iter().map(String::from).collect())
+            })
+            .collect();
+        self.tokens_of(id, &right)
+    }
+
+    /// Starts an attempt at `quiz` for `c` over the API and submits the right answers: the
+    /// submission's reply (passed, with a certificate).
+    pub fn pass_quiz(&self, c: &Client, quiz: &str) -> serde_json::Value {
+        let r = c.api("POST", &format!("/api/v1/quizzes/{quiz}/attempts"), None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.json()["attempt_id"].as_i64().unwrap();
+        let body = serde_json::json!({ "answers": self.right_tokens(id) });
+        let r = c.api("POST", &format!("/api/v1/attempts/{id}/submit"), body);
+        assert_eq!(r.json()["passed"], true, "{}", r.body);
+        r.json()
+    }
+
+    /// Adds the account `login` (the demo password) to `unit` with `roles`.
+    pub fn add_user(&self, login: &str, name: &str, unit: &str, roles: Vec<store::users::Role>) {
+        let db = self.state.db.clone();
+        let new = store::users::NewUser {
+            login: login.into(),
+            display_name: name.into(),
+            unit_code: Some(unit.into()),
+            roles,
+            must_change_password: false,
+        };
+        self.block_on(async move {
+            let hash = store::passwords::hash_password(DEMO_PASSWORD.to_string())
+                .await
+                .unwrap();
+            let mut tx = db.pool.begin().await.unwrap();
+            store::users::insert_user(&mut tx, &new, Some(&hash))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        });
+    }
+
     /// The id of the account `login`.
     pub fn user_id(&self, login: &str) -> i64 {
         let db = self.state.db.clone();
@@ -428,6 +492,26 @@ impl Drop for TestApp {
             let _ = t.join();
         }
     }
+}
+
+/// A copy of the shipped content (in a scratch folder named by `tag`) with a revised
+/// regulation version `2026-12-01` whose only change is to Article 9 (the data platform is no
+/// longer "explored" but established).
+pub fn revised_content(tag: &str) -> PathBuf {
+    let dir = scratch_dir(tag);
+    copy_dir(&root().join("content"), &dir);
+    let reg = dir.join("regulations/dazu-2021-6");
+    let original = std::fs::read_to_string(reg.join("source.txt")).unwrap();
+    let revised = original.replace(
+        "探索建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+        "建立规范司法人员与律师不正当接触交往行为信息互通数据平台",
+    );
+    assert_ne!(revised, original);
+    std::fs::write(reg.join("source-2026.txt"), revised).unwrap();
+    let mut versions = std::fs::read_to_string(reg.join("versions.toml")).unwrap();
+    versions.push_str("\n[[version]]\nid = \"2026-12-01\"\nprinted = \"2026-12-01\"\nsource = \"source-2026.txt\"\nnote_zh = \"测试修订稿\"\nnote_en = \"test revision\"\n");
+    std::fs::write(reg.join("versions.toml"), versions).unwrap();
+    dir
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -734,6 +818,21 @@ pub fn add_members(url: &str, prefix: &str, n: usize) -> Vec<(i64, String)> {
 
 // ---------------------------------------------------------------------------------------------
 // HTML
+
+/// The numeric cells of the report table row carrying `attr` (`data-course="…"`).
+pub fn report_row(body: &str, attr: &str) -> Vec<String> {
+    let at = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
+    let row = &body[at..at + body[at..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c[..c.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+/// Owned strings, to compare with [`report_row`].
+pub fn cells(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
 
 /// Escapes text the way the server's HTML renderer does, to look for it in a page.
 pub fn html_escape(s: &str) -> String {

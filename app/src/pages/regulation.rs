@@ -98,14 +98,14 @@ pub fn RegulationPage() -> impl IntoView {
             <p class="alt-lang" lang=lang.html_code()>
                 <a href="/regulations/dazu-2021-6/en" hreflang="en">{t.read_translation}</a>
             </p>
-            <section class="notice" aria-label=t.notice>
+            <section class="notice" id="notice" aria-label=t.notice>
                 <p>{doc.addressees.clone()}</p>
                 {doc.notice_body.iter().map(|p| view! { <p class="indent">{p.clone()}</p> }).collect_view()}
             </section>
             <h2 class="reg-title">{doc.regulation_title.clone()}</h2>
             <div lang=lang.html_code()>{toc(lang, entries)}</div>
             {articles}
-            <p class="print-line">
+            <p class="print-line" id="print-line">
                 <span>{doc.print_office.clone()}</span>
                 <span>{format!("{}印发", doc.print_date)}</span>
             </p>

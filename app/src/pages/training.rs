@@ -45,6 +45,9 @@ pub struct CertBadge {
     pub code: String,
     pub valid_until: String,
     pub valid: bool,
+    /// A later version of the regulation changes an article the course cites: the holder
+    /// should take the updated course again.
+    pub renewal: bool,
 }
 
 /// A course in the catalogue.
@@ -72,24 +75,41 @@ pub struct Required {
     pub done: bool,
 }
 
-/// One learner's state for an assignment.
-#[derive(Clone, Debug)]
-pub struct ProgressRow {
-    pub name: String,
-    pub login: String,
-    /// "done", "pending" or "overdue".
-    pub status: &'static str,
-    pub detail: String,
-}
-
-/// An assignment on the administrator's page, with its learners.
+/// An assignment on the administrator's page, with its counts.
 #[derive(Clone, Debug)]
 pub struct AssignmentRow {
     pub id: i64,
     pub course: Bi,
     pub target: Bi,
     pub due: String,
-    pub rows: Vec<ProgressRow>,
+    /// People it applies to, and of those done / overdue / done but due for renewal.
+    pub assigned: usize,
+    pub done: usize,
+    pub overdue: usize,
+    pub renewal: usize,
+}
+
+/// A person not yet done with an assignment (or due for renewal), on the paged list.
+#[derive(Clone, Debug)]
+pub struct PendingRow {
+    pub name: String,
+    pub login: String,
+    pub course: Bi,
+    pub due: String,
+    /// "pending", "overdue" or "renewal".
+    pub status: &'static str,
+}
+
+/// One page of the people not yet done, with the name searched for.
+#[derive(Clone, Debug)]
+pub struct PendingPage {
+    pub rows: Vec<PendingRow>,
+    /// Matching rows in all.
+    pub total: usize,
+    /// 1-based.
+    pub page: usize,
+    pub pages: usize,
+    pub query: String,
 }
 
 /// Data of `/training-admin`.
@@ -97,13 +117,19 @@ pub struct AssignmentRow {
 pub struct AdminView {
     pub unit: String,
     pub courses: Vec<(String, Bi)>,
+    /// The people offered for "selected people" (matching `picker_query`, at most a page).
     pub members: Vec<(i64, String)>,
+    /// How many people may be selected in all, and the name searched for.
+    pub members_total: usize,
+    pub picker_query: String,
     pub roles: Vec<(String, Bi)>,
     pub assignments: Vec<AssignmentRow>,
+    pub pending: PendingPage,
     pub error: Option<String>,
     /// What the last form did.
     pub status: Option<Bi>,
-    /// Exchange hours attended (Art. 12 events) per member: (name, login, hours).
+    /// Exchange hours attended (Art. 12 events), the most first, at most a page: (name, login,
+    /// hours); everyone's are in the CSV.
     pub exchange_hours: Vec<(String, String, f64)>,
 }
 
@@ -111,7 +137,43 @@ fn status_label(lang: Lang, s: &str) -> &'static str {
     match s {
         "done" => lang.pick("已完成", "Completed"),
         "overdue" => lang.pick("已逾期", "Overdue"),
+        "renewal" => lang.pick("需更新（条文已修改）", "Renewal due (article changed)"),
         _ => lang.pick("未完成", "Not yet completed"),
+    }
+}
+
+/// The paged list of people not yet done, with its name search and page links.
+fn pending_view(lang: Lang, p: PendingPage) -> impl IntoView {
+    let link = |page: usize| {
+        let q = crate::layout::encode_component(&p.query);
+        format!("/training-admin?q={q}&page={page}#pending")
+    };
+    let prev = (p.page > 1).then(|| link(p.page - 1));
+    let next = (p.page < p.pages).then(|| link(p.page + 1));
+    view! {
+        <h3 id="pending">{lang.pick("尚未完成的人员", "People not yet done")}</h3>
+        <form method="get" action="/training-admin" class="form inline" id="pending-search">
+            <label for="pending-q">{lang.pick("按姓名或账号查找", "Search by name or login")}</label>
+            <input type="search" id="pending-q" name="q" value=p.query.clone()/>
+            <button type="submit">{lang.pick("查找", "Search")}</button>
+        </form>
+        <p class="meta" id="pending-total" data-total=p.total>{match lang {
+            Lang::Zh => format!("共 {} 条，第 {} / {} 页", p.total, p.page, p.pages.max(1)),
+            Lang::En => format!("{} in all, page {} of {}", p.total, p.page, p.pages.max(1)),
+        }}</p>
+        <table class="data assignment" id="pending-table">
+            <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("课程", "Course")}</th><th>{lang.pick("截止日期", "Due")}</th><th>{lang.pick("状态", "Status")}</th></tr></thead>
+            <tbody>
+                {p.rows.into_iter().map(|r| view! {
+                    <tr data-login=r.login class=r.status><td>{r.name}</td><td>{r.course.get(lang)}</td><td>{r.due}</td><td>{status_label(lang, r.status)}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label=lang.pick("分页", "Pages")>
+            {prev.map(|h| view! { <a href=h id="pending-prev" rel="prev">{lang.pick("上一页", "Previous")}</a> })}
+            " "
+            {next.map(|h| view! { <a href=h id="pending-next" rel="next">{lang.pick("下一页", "Next")}</a> })}
+        </nav>
     }
 }
 
@@ -137,6 +199,10 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
             </select>
             <fieldset>
                 <legend>{lang.pick("选定人员", "Selected people")}</legend>
+                <p class="hint">{match lang {
+                    Lang::Zh => format!("显示 {} 人，共 {} 人；其他人员请按姓名搜索。", a.members.len(), a.members_total),
+                    Lang::En => format!("Showing {} of {}; search by name for others.", a.members.len(), a.members_total),
+                }}</p>
                 {a.members.iter().map(|(id, name)| {
                     let input_id = format!("person-{id}");
                     view! { <p class="option"><input type="checkbox" id=input_id.clone() name="person" value=id.to_string()/><label for=input_id>{name.clone()}</label></p> }
@@ -146,11 +212,20 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
             <input type="date" id="assign-due" name="due" required/>
             <button type="submit" id="assign-submit">{lang.pick("布置", "Assign")}</button>
         </form>
+        <form method="get" action="/training-admin" class="form inline" id="picker-search">
+            <label for="picker-who">{lang.pick("按姓名查找可选人员", "Find people to select by name")}</label>
+            <input type="search" id="picker-who" name="who" value=a.picker_query.clone()/>
+            <button type="submit">{lang.pick("查找", "Find")}</button>
+        </form>
         <h2>{lang.pick("完成情况", "Completion")}</h2>
-        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（Excel 可直接打开）", "Export CSV (opens in Excel)")}</a>
+        <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（全部人员，Excel 可直接打开）", "Export CSV (everyone; opens in Excel)")}</a>
             " · "<a href="/training-admin/reports" id="reports-link">{lang.pick("统计报表（通过率、逾期人员、完成进度图）", "Reports (pass rates, overdue people, completion chart)")}</a></p>
         {a.assignments.into_iter().map(|asg| view! {
             <h3 id=format!("assignment-{}", asg.id)>{format!("{} · {} · {}{}", asg.course.get(lang), asg.target.get(lang), lang.pick("截止 ", "due "), asg.due)}</h3>
+            <p class="counts" id=format!("counts-{}", asg.id) data-assigned=asg.assigned data-done=asg.done data-overdue=asg.overdue data-renewal=asg.renewal>{match lang {
+                Lang::Zh => format!("共 {} 人 · 已完成 {} · 已逾期 {} · 需更新 {}", asg.assigned, asg.done, asg.overdue, asg.renewal),
+                Lang::En => format!("{} people · {} completed · {} overdue · {} renewal due", asg.assigned, asg.done, asg.overdue, asg.renewal),
+            }}</p>
             <div class="buttons">
                 <form method="post" action=format!("/training-admin/assignments/{}/due", asg.id) class="form inline">
                     <label for=format!("due-{}", asg.id)>{lang.pick("截止日期", "Due date")}</label>
@@ -161,15 +236,8 @@ fn admin(lang: Lang, a: AdminView) -> impl IntoView {
                     <button type="submit" class="danger">{lang.pick("删除此任务", "Delete this assignment")}</button>
                 </form>
             </div>
-            <table class="data assignment">
-                <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("说明", "Detail")}</th></tr></thead>
-                <tbody>
-                    {asg.rows.into_iter().map(|r| view! {
-                        <tr class=r.status data-login=r.login><td>{r.name}</td><td>{status_label(lang, r.status)}</td><td>{r.detail}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
         }).collect_view()}
+        {pending_view(lang, a.pending)}
         <h2>{lang.pick("交流活动学时（第十二条）", "Exchange hours (Art. 12)")}</h2>
         <p class="hint">{lang.pick("出席交流活动（签到或由主办方登记）计入培训记录，按活动时长计算。", "Attending an exchange event (checked in, or marked by the hosts) counts on the training record by the event's length.")}</p>
         <table class="data" id="exchange-hours-table">
@@ -252,6 +320,8 @@ pub struct Verified {
     pub issued: String,
     pub valid_until: String,
     pub valid: bool,
+    /// Valid, but an article the course cites has changed since: renewal due.
+    pub renewal: bool,
 }
 
 /// Data of `/certificates/{code}/print`: the holder's certificate as an A4 page.
@@ -359,6 +429,12 @@ pub struct StatRow {
     /// "75%" or "—".
     pub share: String,
     pub top_wrong: Option<(Bi, u32)>,
+    /// Facility index (mean share of the points, "0.83") or "—".
+    pub facility: String,
+    /// Discrimination index ("0.42") or "—".
+    pub discrimination: String,
+    /// Why the question is flagged for review (empty: not flagged).
+    pub flags: Vec<Bi>,
 }
 
 /// What a training page shows.
@@ -397,13 +473,23 @@ fn cites_view(lang: Lang, cites: &[CiteLink]) -> impl IntoView {
 }
 
 fn cert_view(lang: Lang, c: &CertBadge) -> impl IntoView {
-    let state = if c.valid {
-        lang.pick("有效", "valid")
-    } else {
+    let state = if !c.valid {
         lang.pick("已过期，需重新学习", "expired: due again")
+    } else if c.renewal {
+        lang.pick(
+            "需更新：所依据的条文已修改，请重新学习更新后的课程并参加测验",
+            "renewal due: an article it rests on has changed; take the updated course and its quiz again",
+        )
+    } else {
+        lang.pick("有效", "valid")
+    };
+    let class = match (c.valid, c.renewal) {
+        (true, false) => "cert ok",
+        (true, true) => "cert due renewal",
+        _ => "cert due",
     };
     view! {
-        <p class=if c.valid { "cert ok" } else { "cert due" }>
+        <p class=class>
             {lang.pick("结业证书 ", "Certificate ")}
             <a href=format!("/verify/{}", c.code)>{c.code.clone()}</a>
             {format!(" · {}{} · {state} · ", lang.pick("有效期至 ", "valid until "), c.valid_until)}
@@ -574,7 +660,15 @@ fn verify(lang: Lang, v: Option<Verified>) -> impl IntoView {
                     <dt>{lang.pick("发证日期", "Issued")}</dt><dd>{c.issued}</dd>
                     <dt>{lang.pick("有效期至", "Valid until")}</dt><dd>{c.valid_until}</dd>
                     <dt>{lang.pick("状态", "Status")}</dt>
-                    <dd id="cert-status" class=if c.valid { "ok" } else { "due" }>{if c.valid { lang.pick("有效", "Valid") } else { lang.pick("已过期", "Expired") }}</dd>
+                    <dd id="cert-status" class=if c.valid && !c.renewal { "ok" } else { "due" }>{
+                        if !c.valid {
+                            lang.pick("已过期", "Expired")
+                        } else if c.renewal {
+                            lang.pick("需更新：所依据的《暂行规定》条文已修改，持证人需重新学习更新后的课程", "Renewal due: an article of the regulation it rests on has changed; the holder is to take the updated course")
+                        } else {
+                            lang.pick("有效", "Valid")
+                        }
+                    }</dd>
                 </dl>
             }.into_any(),
         }}
@@ -772,18 +866,28 @@ pub fn TrainingPage() -> impl IntoView {
                     <th>{lang.pick("作答次数", "Answered")}</th>
                     <th>{lang.pick("答对比例", "Share right")}</th>
                     <th>{lang.pick("最常选的错误选项", "Most chosen wrong option")}</th>
+                    <th>{lang.pick("难易度指数", "Facility index")}</th>
+                    <th>{lang.pick("区分度指数", "Discrimination index")}</th>
+                    <th>{lang.pick("需复核", "Review")}</th>
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
-                        <tr id=format!("stat-{}", r.id)>
+                        <tr id=format!("stat-{}", r.id) class=if r.flags.is_empty() { "" } else { "flagged" }>
                             <td>{r.prompt.get(lang)}</td>
                             <td>{r.answered}</td>
                             <td>{r.share}</td>
                             <td>{r.top_wrong.map(|(t, n)| format!("{}（{n}）", t.get(lang)))}</td>
+                            <td class="num facility">{r.facility}</td>
+                            <td class="num discrimination">{r.discrimination}</td>
+                            <td class="flags">{r.flags.iter().map(|f| f.get(lang).to_string()).collect::<Vec<_>>().join(lang.pick("；", "; "))}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            <p class="hint">{lang.pick(
+                "按 Moodle 测验统计的方法，统计已提交的测验：难易度指数是作答该题所得分数的平均比例；区分度指数是该题得分与其余题目得分的相关系数。作答至少 30 次且难易度高于 0.95（几乎人人答对），或区分度低于 0.1（不能区分掌握程度）的题目标为需复核。",
+                "As Moodle's quiz statistics compute them, over submitted attempts: the facility index is the mean share of the question's points earned; the discrimination index is the correlation between the points on the question and on the rest of the attempt. Questions with a facility above 0.95 over at least 30 attempts (nearly everyone right) or a discrimination index below 0.1 (does not tell learners apart) are flagged for review.",
+            )}</p>
         }
         .into_any(),
         None => view! { <crate::pages::NotFound/> }.into_any(),

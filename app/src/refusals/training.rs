@@ -100,9 +100,9 @@ impl Localize for AnswerProblem {
             }
             AnswerProblem::NoSuchOption { question, option } => {
                 if zh {
-                    format!("题目 {question} 没有选项 {option}")
+                    format!("选项 {option} 不是本次测验中题目 {question} 的选项（每次测验的选项编号都不同，请使用本次测验给出的编号）")
                 } else {
-                    format!("question {question} has no option {option:?}")
+                    format!("{option:?} is not an option of question {question} in this attempt (option ids differ in every attempt: use the ones this attempt gave)")
                 }
             }
         }
@@ -132,8 +132,16 @@ impl Localize for AssignmentRefusal {
         let (zh, en) = match self {
             AssignmentRefusal::CourseMissing => ("请选择课程", "choose a course"),
             AssignmentRefusal::OutsideUnit => (
-                "只能选择本单位人员",
-                "only people of your unit can be selected",
+                "只能选择本单位人员（区司法局、区律师协会还可选择本区律师事务所的律师）",
+                "only people of your unit can be selected (and, for the district justice bureau and lawyers' association, lawyers of the district's law firms)",
+            ),
+            AssignmentRefusal::LawyersNotYours => (
+                "只有区司法局和区律师协会可以向律师布置课程（《暂行规定》第十一条）",
+                "only the district justice bureau and lawyers' association assign courses to lawyers (Article 11)",
+            ),
+            AssignmentRefusal::NoSuchFirm => (
+                "请选择在本区登记的律师事务所",
+                "choose a law firm registered in the district",
             ),
             AssignmentRefusal::NobodySelected => ("请至少选择一人", "select at least one person"),
             AssignmentRefusal::TargetMissing => ("请选择对象", "choose who the course is for"),
@@ -204,7 +212,7 @@ mod tests {
                     question: "q1".into(),
                     option: "zz".into(),
                 }),
-                "题目 q1 没有选项 zz / question q1 has no option \"zz\"",
+                "选项 zz 不是本次测验中题目 q1 的选项（每次测验的选项编号都不同，请使用本次测验给出的编号） / \"zz\" is not an option of question q1 in this attempt (option ids differ in every attempt: use the ones this attempt gave)",
             ),
             (
                 Box::new(AnswerProblem::TooManyOptions("q1".into())),

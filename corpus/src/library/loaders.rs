@@ -32,7 +32,7 @@ pub(super) fn valid_id(id: &str) -> bool {
 /// True when the regulation has what `c` cites.
 pub(super) fn cite_exists(doc: &Document, c: Cite) -> bool {
     match c {
-        Cite::Provisions => true,
+        Cite::Provisions | Cite::Notice | Cite::PrintLine => true,
         Cite::Article { n, item } => doc
             .articles
             .iter()

@@ -54,15 +54,27 @@ pub fn lesson_href(course: &str, lesson: &str) -> String {
 /// `dazu-2021-6/art-7-3` (item 3 of Article 7) or `provisions-2015`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cite {
-    Article { n: u32, item: Option<u32> },
+    Article {
+        n: u32,
+        item: Option<u32>,
+    },
     Provisions,
+    /// The notice of issue that precedes the articles (`dazu-2021-6/notice`): who made and
+    /// issued the regulation.
+    Notice,
+    /// The print line at the end (`dazu-2021-6/print-line`): who printed and distributed it,
+    /// and when. Neither is an article.
+    PrintLine,
 }
 
 impl Cite {
     /// Parses a citation; `None` for anything else.
     pub fn parse(s: &str) -> Option<Cite> {
-        if s == "provisions-2015" {
-            return Some(Cite::Provisions);
+        match s {
+            "provisions-2015" => return Some(Cite::Provisions),
+            "dazu-2021-6/notice" => return Some(Cite::Notice),
+            "dazu-2021-6/print-line" => return Some(Cite::PrintLine),
+            _ => {}
         }
         let rest = s.strip_prefix("dazu-2021-6/art-")?;
         let num = |p: &str| -> Option<u32> {
@@ -86,7 +98,7 @@ impl Cite {
     pub fn article(self) -> Option<u32> {
         match self {
             Cite::Article { n, .. } => Some(n),
-            Cite::Provisions => None,
+            Cite::Provisions | Cite::Notice | Cite::PrintLine => None,
         }
     }
 
@@ -96,6 +108,8 @@ impl Cite {
             Cite::Article { n, item: None } => article_path(n),
             Cite::Article { n, item: Some(m) } => format!("{}#art-{n}-{m}", article_path(n)),
             Cite::Provisions => PROVISIONS_PATH.to_string(),
+            Cite::Notice => format!("{REGULATION_PATH}#notice"),
+            Cite::PrintLine => format!("{REGULATION_PATH}#print-line"),
         }
     }
 
@@ -107,6 +121,8 @@ impl Cite {
                 format!("第{}条第（{}）项", cn_number(n), cn_number(m))
             }
             Cite::Provisions => "2015年规定（摘要）".to_string(),
+            Cite::Notice => "印发通知".to_string(),
+            Cite::PrintLine => "版记（印发机关与日期）".to_string(),
         }
     }
 
@@ -116,6 +132,8 @@ impl Cite {
             Cite::Article { n, item: None } => format!("Art. {n}"),
             Cite::Article { n, item: Some(m) } => format!("Art. {n}({m})"),
             Cite::Provisions => "2015 provisions (summary)".to_string(),
+            Cite::Notice => "Notice of issue".to_string(),
+            Cite::PrintLine => "Print line (printed and distributed by, date)".to_string(),
         }
     }
 }

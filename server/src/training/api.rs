@@ -98,6 +98,8 @@ pub async fn courses(State(state): State<AppState>) -> Json<Vec<CourseSummary>> 
 
 #[derive(Serialize, ToSchema)]
 pub struct OptionOut {
+    /// This attempt's token for the option: random, different in every attempt; answers name
+    /// options by it.
     id: String,
     text: String,
     text_en: String,
@@ -125,7 +127,7 @@ pub struct AttemptOut {
     /// When answers stop counting (Unix ms), if the quiz has a time limit.
     deadline: Option<i64>,
     questions: Vec<QuestionOut>,
-    /// Answers saved so far (the learner's own choices).
+    /// Answers saved so far (the learner's own choices, as this attempt's option tokens).
     #[schema(value_type = BTreeMap<String, Vec<String>>)]
     answers: Answers,
 }
@@ -142,8 +144,8 @@ fn questions_out(course: &Course, attempt: &Attempt) -> Vec<QuestionOut> {
             scenario_en: q.scenario_en.clone(),
             options: options
                 .iter()
-                .map(|o| OptionOut {
-                    id: o.id.clone(),
+                .map(|(o, token)| OptionOut {
+                    id: token.to_string(),
                     text: o.text_zh.clone(),
                     text_en: o.text_en.clone(),
                 })
@@ -168,7 +170,7 @@ async fn begin(
         started_at: attempt.started_at,
         deadline: attempt.deadline(course),
         questions: questions_out(course, &attempt),
-        answers: attempt.answers,
+        answers: attempt.answers_as_tokens(&attempt.answers),
     }))
 }
 
@@ -206,7 +208,7 @@ pub async fn practice(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersBody {
-    /// Question id → the chosen option ids.
+    /// Question id → the chosen options, by this attempt's tokens (`options[].id`).
     #[schema(value_type = BTreeMap<String, Vec<String>>)]
     answers: Answers,
 }
@@ -249,7 +251,9 @@ pub struct ReviewOut {
     question_id: String,
     correct: bool,
     points: f64,
+    /// The options chosen, by this attempt's tokens.
     chosen: Vec<String>,
+    /// The right options, by this attempt's tokens.
     correct_options: Vec<String>,
     explanation: String,
     explanation_en: String,
@@ -272,12 +276,16 @@ fn review_out(course: &Course, attempt: &Attempt) -> Vec<ReviewOut> {
     service::reviewed(course, attempt)
         .map(|r| {
             let q = r.question;
+            let tokens = |ids: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+                ids.filter_map(|o| attempt.token_of(&q.id, o).map(String::from))
+                    .collect()
+            };
             ReviewOut {
                 question_id: q.id.clone(),
                 correct: r.correct,
                 points: r.points,
-                chosen: r.chosen,
-                correct_options: q.correct_ids().into_iter().map(String::from).collect(),
+                chosen: tokens(&mut r.chosen.iter().map(String::as_str)),
+                correct_options: tokens(&mut q.correct_ids().into_iter()),
                 explanation: q.explanation_zh.clone(),
                 explanation_en: q.explanation_en.clone(),
                 citations: q.cites.clone(),

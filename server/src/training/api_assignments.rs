@@ -59,7 +59,7 @@ pub struct AssignmentOut {
     id: i64,
     unit: String,
     course_id: String,
-    /// `unit`, `role:<role>` or `people`.
+    /// `unit`, `role:<role>`, `people`, or (Art. 11) `district_lawyers` or `firm:<unit code>`.
     target: String,
     /// The people of a `people` target.
     people: Vec<PersonOut>,
@@ -68,7 +68,8 @@ pub struct AssignmentOut {
     #[schema(format = Date)]
     due: String,
     created_at: i64,
-    /// People it applies to now, and of those completed / overdue.
+    /// People it applies to now (wherever they are: lawyers for Art. 11), and of those
+    /// completed / overdue.
     assigned: usize,
     completed: usize,
     overdue: usize,
@@ -91,31 +92,22 @@ fn trainer(caller: &Caller) -> Result<(&User, String), AppError> {
         .ok_or(AppError::NotFound)
 }
 
-fn target_code(t: &Target) -> String {
-    match t {
-        Target::Unit => "unit".into(),
-        Target::Role(r) => format!("role:{}", r.as_str()),
-        Target::People(_) => "people".into(),
-    }
-}
-
 /// The unit's assignments with their counts (three queries however many there are).
 async fn unit_assignments(state: &AppState, unit: &str) -> Result<Vec<AssignmentOut>, AppError> {
     let progress = unit_progress(state, unit).await?;
-    let members = &progress.members;
     Ok(progress
         .assignments
         .iter()
         .map(|(a, learners)| {
             let n = |s: Standing| learners.iter().filter(|l| l.standing == s).count();
+            // The enabled people of a `people` target are its learners.
             let people = match &a.target {
-                Target::People(ids) => members
+                Target::People(_) => learners
                     .iter()
-                    .filter(|m| ids.contains(&m.id))
-                    .map(|m| PersonOut {
-                        id: m.id,
-                        login: m.login.clone(),
-                        name: m.display_name.clone(),
+                    .map(|l| PersonOut {
+                        id: l.member.id,
+                        login: l.member.login.clone(),
+                        name: l.member.display_name.clone(),
                     })
                     .collect(),
                 _ => Vec::new(),
@@ -124,7 +116,7 @@ async fn unit_assignments(state: &AppState, unit: &str) -> Result<Vec<Assignment
                 id: a.id,
                 unit: a.unit_code.clone(),
                 course_id: a.course_id.clone(),
-                target: target_code(&a.target),
+                target: a.target.code(),
                 people,
                 due_at: a.due_at,
                 due: date(a.due_at),
@@ -155,33 +147,29 @@ pub async fn list(
 ) -> Result<Json<ListOut>, AppError> {
     let user = require_user(&caller)?;
     let now = store::now_ms();
-    let required = match &user.unit_code {
-        Some(unit) => {
-            let (due, certs) = tokio::try_join!(
-                attempts::required_courses(&state.db, user.id, unit, &user.roles),
-                attempts::certificates_of(&state.db, user.id)
-            )?;
-            due.into_iter()
-                .map(|(course_id, due_at)| {
-                    let cert = certs.get(&course_id);
-                    let standing = Standing::of(cert.map(|c| c.2), due_at, now);
-                    let title = course_title(&state, &course_id);
-                    RequiredOut {
-                        status: standing.code(),
-                        certificate: cert
-                            .filter(|_| standing == Standing::Done)
-                            .map(|(code, ..)| code.clone()),
-                        due: date(due_at),
-                        course_id,
-                        title_zh: title.zh,
-                        title_en: title.en,
-                        due_at,
-                    }
-                })
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let (due, certs) = tokio::try_join!(
+        attempts::required_courses(&state.db, user.id),
+        attempts::certificates_of(&state.db, user.id)
+    )?;
+    let required = due
+        .into_iter()
+        .map(|(course_id, due_at)| {
+            let cert = certs.get(&course_id);
+            let standing = Standing::of(cert.map(|c| c.2), due_at, now);
+            let title = course_title(&state, &course_id);
+            RequiredOut {
+                status: standing.code(),
+                certificate: cert
+                    .filter(|_| standing == Standing::Done)
+                    .map(|(code, ..)| code.clone()),
+                due: date(due_at),
+                course_id,
+                title_zh: title.zh,
+                title_en: title.en,
+                due_at,
+            }
+        })
+        .collect();
     let assignments = match administered_unit(&caller) {
         Some((_, unit)) => Some(unit_assignments(&state, unit).await?),
         None => None,
@@ -198,9 +186,11 @@ pub async fn list(
 pub struct CreateBody {
     course_id: String,
     /// `unit`, `role:<role>` (admin, training_admin, lead_handler, coordinator, member) or
-    /// `people`.
+    /// `people`; for the training administrators of the district justice bureau and lawyers'
+    /// association (Art. 11) also `district_lawyers` (every lawyer of a law firm registered in
+    /// the district) or `firm:<unit code>` (one firm's lawyers).
     target: String,
-    /// User ids of the unit, for target `people`.
+    /// User ids of the unit (or, Art. 11, district lawyers), for target `people`.
     #[serde(default)]
     people: Vec<i64>,
     /// `yyyy-mm-dd` (due at the end of that day, Beijing time).
@@ -210,12 +200,12 @@ pub struct CreateBody {
 
 /// `POST /api/v1/assignments` (a training administrator): assigns a course in their unit.
 #[utoipa::path(post, path = "/assignments",
-    summary = "Assign a course to the caller's unit, a role in it or selected people of it, with a due date (training administrators)",
+    summary = "Assign a course to the caller's unit, a role in it or selected people, or (Art. 11, district justice bureau and lawyers' association) to the district's lawyers or one firm's, with a due date (training administrators)",
     request_body = CreateBody,
     responses((status = 201, description = "Created", body = AssignmentOut),
     (status = 400, description = "Malformed request"),
     (status = 404, description = "Not a training administrator"),
-    (status = 422, description = "Unknown course, person outside the unit, unknown target or bad date")))]
+    (status = 422, description = "Unknown course, person outside the unit, unknown target, lawyers chosen by a unit that does not train them, or bad date")))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

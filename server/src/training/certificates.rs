@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::labels::{bi, course_title, date};
+use super::labels::{bi, course_title, date, renewal_due};
 use super::service;
 use crate::page::{view, Page, PageError};
 use crate::state::AppState;
@@ -21,6 +21,10 @@ pub async fn verify(
     let verified = service::certificate(&state, &code)
         .await?
         .map(|c| Verified {
+            renewal: state
+                .courses
+                .course(&c.course_id)
+                .is_some_and(|lc| renewal_due(&state, &lc.course, c.regulation_version.as_deref())),
             course: course_title(&state, &c.course_id),
             code: c.code,
             holder: c.holder,

@@ -65,10 +65,22 @@ pub fn cite_links(cites: &[String]) -> Vec<CiteLink> {
 }
 
 /// The badge of a certificate (code, issued, expires) held at `now`.
-pub fn badge(cert: Option<&(String, i64, i64)>, now: i64) -> Option<CertBadge> {
-    cert.map(|(code, _, expires)| CertBadge {
+pub fn badge(
+    state: &AppState,
+    course: &Course,
+    cert: Option<&(String, i64, i64, Option<String>)>,
+    now: i64,
+) -> Option<CertBadge> {
+    cert.map(|(code, _, expires, version)| CertBadge {
         code: code.clone(),
         valid_until: date(*expires),
         valid: now < *expires,
+        renewal: renewal_due(state, course, version.as_deref()),
     })
+}
+
+/// Whether a certificate of `course` issued against regulation `version` is due for renewal:
+/// a later version of the regulation changes an article the course cites.
+pub fn renewal_due(state: &AppState, course: &Course, version: Option<&str>) -> bool {
+    corpus::courses::renewal_due(course, &state.content.versions, version)
 }

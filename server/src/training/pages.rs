@@ -33,12 +33,7 @@ pub async fn catalogue(State(state): State<AppState>, page: Page) -> Result<Resp
         Some(u) => tokio::try_join!(
             attempts::completed_lessons(&state.db, u.id),
             attempts::certificates_of(&state.db, u.id),
-            async {
-                match &u.unit_code {
-                    Some(unit) => attempts::required_courses(&state.db, u.id, unit, &u.roles).await,
-                    None => Ok(Default::default()),
-                }
-            }
+            attempts::required_courses(&state.db, u.id)
         )?,
         None => Default::default(),
     };
@@ -58,7 +53,7 @@ pub async fn catalogue(State(state): State<AppState>, page: Page) -> Result<Resp
                 minutes: c.lessons.iter().map(|l| l.minutes).sum(),
                 questions: c.quiz.draw,
                 pass_mark: c.quiz.pass_mark,
-                certificate: badge(cert, now),
+                certificate: badge(&state, c, cert, now),
                 required: required.get(&c.id).map(|&due| {
                     let standing = Standing::of(cert.map(|c| c.2), due, now);
                     Required {
@@ -148,7 +143,7 @@ pub async fn course(
                 .then(|| format!("{}/stats", quiz_href(c))),
             results,
         },
-        certificate: badge(certs.get(&c.id), now),
+        certificate: badge(&state, c, certs.get(&c.id), now),
         review: corpus::courses::articles_to_review(c, &state.content.versions),
     };
     Ok(view(TrainingView::Course(detail)).into_response())

@@ -14,6 +14,7 @@ use app::refusals::{Localize, StartNotice};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use corpus::courses::LoadedCourse;
+use domain::item_analysis::ItemFlag;
 use domain::training::{AttemptRefusal, QuestionKind};
 use store::attempts::{self, Answers, Attempt, Mode, Next, StartRefused};
 
@@ -146,7 +147,8 @@ pub async fn practice_start(
 }
 
 /// `GET /quizzes/{quiz}/stats`: per-question statistics for training administrators (share
-/// answering right, most chosen wrong option). Anyone else gets the 404 page.
+/// answering right, most chosen wrong option, Moodle's facility and discrimination indexes
+/// with the questions to review flagged). Anyone else gets the 404 page.
 pub async fn stats(
     State(state): State<AppState>,
     page: Page,
@@ -159,11 +161,24 @@ pub async fn stats(
     }
     let answers = attempts::submitted_answers(&state.db, &quiz_id).await?;
     let c = &lc.course;
+    let items = domain::item_analysis::analyse(c, &answers);
     let rows = domain::training::question_stats(c, &answers)
         .into_iter()
-        .filter_map(|s| {
+        .zip(items)
+        .filter_map(|(s, item)| {
             let q = c.question(&s.question_id)?;
+            let index = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into());
             Some(StatRow {
+                facility: index(item.facility),
+                discrimination: index(item.discrimination),
+                flags: item
+                    .flags
+                    .iter()
+                    .map(|f| match f {
+                        ItemFlag::NearlyAllRight => bi("几乎人人答对", "nearly everyone right"),
+                        ItemFlag::DoesNotDiscriminate => bi("区分度低", "does not discriminate"),
+                    })
+                    .collect(),
                 id: s.question_id.clone(),
                 prompt: bi(&q.prompt_zh, &q.prompt_en),
                 answered: s.answered,
@@ -239,9 +254,15 @@ fn quiz_form(lc: &LoadedCourse, attempt: &Attempt, notice: Option<Bi>) -> QuizFo
             prompt: bi(&q.prompt_zh, &q.prompt_en),
             options: options
                 .iter()
-                .map(|o| (o.id.clone(), bi(&o.text_zh, &o.text_en)))
+                .map(|(o, token)| (token.to_string(), bi(&o.text_zh, &o.text_en)))
                 .collect(),
-            chosen: attempt.answers.get(&q.id).cloned().unwrap_or_default(),
+            chosen: attempt
+                .answers
+                .get(&q.id)
+                .into_iter()
+                .flatten()
+                .filter_map(|o| attempt.token_of(&q.id, o).map(String::from))
+                .collect(),
         })
         .collect();
     QuizForm {

@@ -5,6 +5,7 @@
 //! edge (`app::refusals`).
 
 use corpus::courses::LoadedCourse;
+use domain::directory::{Level, Unit, UnitKind};
 use domain::training::{
     score_question, AnswerOption, AssignmentRefusal, AttemptRefusal, Course, Lesson, Question,
     StartRefusal,
@@ -215,18 +216,26 @@ pub async fn submit<'a>(
 }
 
 /// The questions of an attempt as its learner sees them: in the order drawn, each with its
-/// options in the order shown, and nothing that says which are right.
+/// options in the order shown and the attempt's token for each (the only option id the
+/// learner sees), and nothing that says which are right.
 pub fn drawn<'a>(
     course: &'a Course,
     attempt: &'a Attempt,
-) -> impl Iterator<Item = (&'a Question, Vec<&'a AnswerOption>)> + 'a {
+) -> impl Iterator<Item = (&'a Question, Vec<(&'a AnswerOption, &'a str)>)> + 'a {
     attempt
         .question_ids
         .iter()
         .zip(&attempt.option_orders)
-        .filter_map(|(qid, order)| {
+        .enumerate()
+        .filter_map(|(i, (qid, order))| {
             let q = course.question(qid)?;
-            Some((q, order.iter().filter_map(|oid| q.option(oid)).collect()))
+            let tokens = attempt.tokens(i);
+            let options = order
+                .iter()
+                .zip(tokens)
+                .filter_map(|(oid, token)| Some((q.option(oid)?, token.as_str())))
+                .collect();
+            Some((q, options))
         })
 }
 
@@ -347,44 +356,116 @@ impl Standing {
 /// One learner of an assignment: where they stand, and when they were certified.
 pub struct Learner {
     pub member: Member,
+    /// The learner's unit (a law firm for an Art. 11 assignment).
+    pub unit: String,
     pub standing: Standing,
     /// Issue time of the valid certificate, when done.
     pub certified_at: Option<i64>,
+    /// Done, but a later regulation version changes an article the course cites.
+    pub renewal: bool,
 }
 
-/// The members of a unit, and each assignment of the unit with its learners.
+/// The members of a unit, the lawyers it may assign courses to (Art. 11: the district
+/// justice bureau and lawyers' association; with each one's firm), and each assignment of the
+/// unit with its learners.
 pub struct UnitProgress {
     pub members: Vec<Member>,
+    pub lawyers: Vec<(Member, String)>,
+    /// The law firms it may assign courses to (Art. 11).
+    pub firms: Vec<Unit>,
     pub assignments: Vec<(Assignment, Vec<Learner>)>,
 }
 
-/// Every (assignment, learner, standing) of `unit` (three queries however many there are).
+/// The law firms whose lawyers `unit` trains under Article 11 (the home district's justice
+/// bureau and lawyers' association: the firms registered in their district), with the
+/// district's region; `None` for every other unit.
+pub async fn lawyer_firms(
+    state: &AppState,
+    unit: &str,
+) -> Result<Option<(String, Vec<Unit>)>, StoreError> {
+    let dir = store::units::load_directory(&state.db).await?;
+    let Some(own) = dir.get(unit).filter(|u| {
+        dir.is_home(u) && matches!(u.kind, UnitKind::JusticeBureau | UnitKind::BarAssociation)
+    }) else {
+        return Ok(None);
+    };
+    let firms = dir
+        .units()
+        .iter()
+        .filter(|f| {
+            f.kind == UnitKind::LawFirm && f.level == Level::District && f.region == own.region
+        })
+        .cloned()
+        .collect();
+    Ok(Some((own.region.clone(), firms)))
+}
+
+/// Every (assignment, learner, standing) of `unit` (a few queries however many there are).
 pub async fn unit_progress(state: &AppState, unit: &str) -> Result<UnitProgress, StoreError> {
-    let members = attempts::unit_members(&state.db, unit).await?;
-    let assignments = attempts::unit_assignments(&state.db, unit).await?;
-    let certs = attempts::unit_certificates(&state.db, unit).await?;
+    let db = &state.db;
+    let (members, assignments, rows, scope) = tokio::try_join!(
+        attempts::unit_members(db, unit),
+        attempts::unit_assignments(db, unit),
+        attempts::assignment_learners(db, unit),
+        lawyer_firms(state, unit),
+    )?;
+    let (lawyers, firms) = match scope {
+        Some((region, firms)) => (attempts::district_lawyers(db, &region).await?, firms),
+        None => (Vec::new(), Vec::new()),
+    };
     let now = store::now_ms();
+    let mut by_assignment: std::collections::BTreeMap<i64, Vec<Learner>> = Default::default();
+    let mut memo: std::collections::HashMap<(String, Option<String>), bool> = Default::default();
+    let of: std::collections::BTreeMap<i64, &Assignment> =
+        assignments.iter().map(|a| (a.id, a)).collect();
+    for r in rows {
+        let Some(a) = of.get(&r.assignment_id) else {
+            continue;
+        };
+        let standing = Standing::of(r.certificate.map(|c| c.1), a.due_at, now);
+        // Once per course and recorded version, not per person.
+        let renewal = standing == Standing::Done
+            && *memo
+                .entry((a.course_id.clone(), r.regulation_version.clone()))
+                .or_insert_with(|| {
+                    state.courses.course(&a.course_id).is_some_and(|lc| {
+                        super::labels::renewal_due(
+                            state,
+                            &lc.course,
+                            r.regulation_version.as_deref(),
+                        )
+                    })
+                });
+        by_assignment
+            .entry(r.assignment_id)
+            .or_default()
+            .push(Learner {
+                member: Member {
+                    id: r.user_id,
+                    login: r.login,
+                    display_name: r.display_name,
+                    roles: Vec::new(),
+                },
+                unit: r.unit_code,
+                standing,
+                certified_at: r
+                    .certificate
+                    .filter(|_| standing == Standing::Done)
+                    .map(|c| c.0),
+                renewal,
+            });
+    }
     let assignments = assignments
         .into_iter()
         .map(|a| {
-            let learners = members
-                .iter()
-                .filter(|m| a.applies_to(m.id, &m.roles))
-                .map(|m| {
-                    let cert = certs.get(&(m.id, a.course_id.clone()));
-                    let standing = Standing::of(cert.map(|c| c.1), a.due_at, now);
-                    Learner {
-                        member: m.clone(),
-                        standing,
-                        certified_at: cert.filter(|_| standing == Standing::Done).map(|c| c.0),
-                    }
-                })
-                .collect();
+            let learners = by_assignment.remove(&a.id).unwrap_or_default();
             (a, learners)
         })
         .collect();
     Ok(UnitProgress {
         members,
+        lawyers,
+        firms,
         assignments,
     })
 }
@@ -437,7 +518,22 @@ pub async fn run_assignment(
             due,
         } => {
             let members = attempts::unit_members(db, unit).await?;
-            let target = check_assignment(state, &members, &course, &target, &people)?;
+            let scope = match lawyer_firms(state, unit).await? {
+                Some((region, firms)) => {
+                    Some((attempts::district_lawyers(db, &region).await?, firms))
+                }
+                None => None,
+            };
+            let target = check_assignment(
+                state,
+                Whom {
+                    members: &members,
+                    lawyers: scope.as_ref().map(|(l, f)| (l.as_slice(), f.as_slice())),
+                },
+                &course,
+                &target,
+                &people,
+            )?;
             let due_at = due_date(&due).ok_or(AssignmentRefusal::DueDate)?;
             let now = store::now_ms();
             Ok(attempts::assign(db, &actor, unit, &course, &target, due_at, user.id, now).await?)
@@ -458,11 +554,22 @@ pub async fn run_assignment(
     }
 }
 
+/// Whom a unit may assign courses to: its enabled members, and for the district justice
+/// bureau and lawyers' association (Art. 11) the district's lawyers with their firms.
+struct Whom<'a> {
+    members: &'a [Member],
+    /// Art. 11 only: the district's lawyers and its law firms.
+    lawyers: Option<Art11<'a>>,
+}
+
+/// The district's lawyers (each with their firm's code) and its law firms.
+type Art11<'a> = (&'a [(Member, String)], &'a [Unit]);
+
 /// Checks whom an assignment is for: the course exists, the people are enabled members of
-/// the unit, the target is known.
+/// the unit (or district lawyers, Art. 11), the target is known and the unit's to choose.
 fn check_assignment(
     state: &AppState,
-    members: &[Member],
+    whom: Whom<'_>,
     course: &str,
     target: &str,
     people: &[i64],
@@ -470,7 +577,11 @@ fn check_assignment(
     if state.courses.course(course).is_none() {
         return Err(AssignmentRefusal::CourseMissing);
     }
-    if people.iter().any(|p| !members.iter().any(|m| m.id == *p)) {
+    let (lawyers, firms) = whom.lawyers.unwrap_or_default();
+    let known = |p: &i64| {
+        whom.members.iter().any(|m| m.id == *p) || lawyers.iter().any(|(m, _)| m.id == *p)
+    };
+    if !people.iter().all(known) {
         return Err(AssignmentRefusal::OutsideUnit);
     }
     match target {
@@ -482,11 +593,20 @@ fn check_assignment(
             Ok(Target::People(ids))
         }
         "people" => Err(AssignmentRefusal::NobodySelected),
-        t => t
-            .strip_prefix("role:")
-            .and_then(Role::parse)
-            .map(Target::Role)
-            .ok_or(AssignmentRefusal::TargetMissing),
+        "district_lawyers" if whom.lawyers.is_some() => Ok(Target::DistrictLawyers),
+        "district_lawyers" => Err(AssignmentRefusal::LawyersNotYours),
+        t => match t.strip_prefix("firm:") {
+            Some(_) if whom.lawyers.is_none() => Err(AssignmentRefusal::LawyersNotYours),
+            Some(firm) if firms.iter().any(|f| f.code == firm) => {
+                Ok(Target::Firm(firm.to_string()))
+            }
+            Some(_) => Err(AssignmentRefusal::NoSuchFirm),
+            None => t
+                .strip_prefix("role:")
+                .and_then(Role::parse)
+                .map(Target::Role)
+                .ok_or(AssignmentRefusal::TargetMissing),
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! Answers: saving them as the learner goes, submitting (claim, score, certificate) and the
 //! per-question statistics.
 
-use domain::training::{passed, score_question, AnswerProblem, Course};
+use domain::training::{passed, score_question, Course};
 
 use super::progress::{add_months, new_code};
 use super::{corrupt, load, Answers, Attempt, Outcome, SubmitRefused};
@@ -10,28 +10,9 @@ use crate::{Db, StoreError};
 use corpus::courses::Catalogue;
 use sqlx::Row;
 
-/// Checks that `answers` only name questions of the attempt and their options.
-pub fn check_answers(attempt: &Attempt, answers: &Answers) -> Result<(), AnswerProblem> {
-    for (qid, chosen) in answers {
-        let Some(i) = attempt.question_ids.iter().position(|q| q == qid) else {
-            return Err(AnswerProblem::NotInAttempt(qid.chars().take(64).collect()));
-        };
-        let options = &attempt.option_orders[i.min(attempt.option_orders.len().saturating_sub(1))];
-        if chosen.len() > options.len() {
-            return Err(AnswerProblem::TooManyOptions(qid.clone()));
-        }
-        if let Some(bad) = chosen.iter().find(|o| !options.contains(o)) {
-            return Err(AnswerProblem::NoSuchOption {
-                question: qid.clone(),
-                option: bad.chars().take(16).collect(),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// Saves answers of an open attempt within its time limit (they replace the saved ones for the
-/// questions they name). `Ok(false)`: not open (submitted or past the limit).
+/// questions they name). `answers` name options by the attempt's tokens; they are stored as
+/// content ids. `Ok(false)`: not open (submitted or past the limit).
 pub async fn save_answers(
     db: &Db,
     catalogue: &Catalogue,
@@ -43,12 +24,14 @@ pub async fn save_answers(
         .by_quiz(&attempt.quiz_id)
         .ok_or(SubmitRefused::NotFound)?
         .course;
-    check_answers(attempt, answers).map_err(SubmitRefused::Invalid)?;
+    let answers = attempt
+        .answers_from_tokens(answers)
+        .map_err(SubmitRefused::Invalid)?;
     if attempt.deadline(course).is_some_and(|d| now > d) {
         return Ok(false);
     }
     let mut merged = attempt.answers.clone();
-    merged.extend(answers.clone());
+    merged.extend(answers);
     let json = serde_json::to_string(&merged).map_err(|_| corrupt("answers"))?;
     let n = sqlx::query(
         "UPDATE quiz_attempts SET answers = $1 WHERE id = $2 AND user_id = $3 AND submitted_at IS NULL",
@@ -63,8 +46,9 @@ pub async fn save_answers(
     Ok(n == 1)
 }
 
-/// Submits attempt `id` of `user_id` with `answers` (merged over the saved ones). After the time
-/// limit plus grace, only the saved answers count. Passing issues a certificate.
+/// Submits attempt `id` of `user_id` with `answers` (by the attempt's tokens, merged over the
+/// saved ones). After the time limit plus grace, only the saved answers count. Passing issues
+/// a certificate.
 pub async fn submit(
     db: &Db,
     catalogue: &Catalogue,
@@ -80,7 +64,9 @@ pub async fn submit(
     if attempt.submitted_at.is_some() {
         return Err(SubmitRefused::AlreadySubmitted);
     }
-    check_answers(&attempt, answers).map_err(SubmitRefused::Invalid)?;
+    let answers = &attempt
+        .answers_from_tokens(answers)
+        .map_err(SubmitRefused::Invalid)?;
     let course = &catalogue
         .by_quiz(&attempt.quiz_id)
         .ok_or(SubmitRefused::NotFound)?
@@ -178,7 +164,7 @@ pub(super) async fn finish(
         let code = new_code();
         let expires_at = add_months(at, course.validity_months);
         sqlx::query(
-            "INSERT INTO certificates (code, user_id, course_id, attempt_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO certificates (code, user_id, course_id, attempt_id, issued_at, expires_at, regulation_version) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&code)
         .bind(attempt.user_id)
@@ -186,6 +172,7 @@ pub(super) async fn finish(
         .bind(attempt.id)
         .bind(at)
         .bind(expires_at)
+        .bind(course.regulation_version.as_deref())
         .execute(&mut **tx)
         .await?;
         audit::append(

@@ -1,4 +1,9 @@
-//! Course assignments: to a unit, a role in it or selected people of it, with a due date.
+//! Course assignments: to a unit, a role in it or selected people of it, with a due date; and,
+//! under Article 11, from the home justice bureau and lawyers' association to the lawyers of
+//! their district's law firms, of one firm, or chosen lawyers.
+//!
+//! Who an assignment is for is resolved in SQL ([`LEARNERS`]) whenever it is read, so people
+//! who join a unit or a firm later are included.
 
 use std::collections::BTreeMap;
 
@@ -8,23 +13,30 @@ use super::corrupt;
 use crate::audit::{self, Actor, Event};
 use crate::{Db, StoreError};
 
-/// Who an assignment is for, within its unit.
+/// Who an assignment is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// Everyone in the unit.
     Unit,
     /// The unit's holders of a role.
     Role(crate::users::Role),
-    /// Selected people (user ids; all in the unit).
+    /// Selected people (user ids): of the unit, or (Art. 11) lawyers of the district's firms.
     People(Vec<i64>),
+    /// Art. 11: every lawyer of every law firm registered in the assigning unit's district.
+    DistrictLawyers,
+    /// Art. 11: the lawyers of one law firm of the district (its unit code).
+    Firm(String),
 }
 
 impl Target {
-    fn code(&self) -> String {
+    /// The code stored in `training_assignments.target` (and accepted by the API).
+    pub fn code(&self) -> String {
         match self {
             Target::Unit => "unit".into(),
             Target::Role(r) => format!("role:{}", r.as_str()),
             Target::People(_) => "people".into(),
+            Target::DistrictLawyers => "district_lawyers".into(),
+            Target::Firm(f) => format!("firm:{f}"),
         }
     }
 
@@ -32,12 +44,47 @@ impl Target {
         match code {
             "unit" => Some(Target::Unit),
             "people" => Some(Target::People(people)),
-            _ => code
-                .strip_prefix("role:")
-                .and_then(crate::users::Role::parse)
-                .map(Target::Role),
+            "district_lawyers" => Some(Target::DistrictLawyers),
+            _ => match code.strip_prefix("firm:") {
+                Some(f) => Some(Target::Firm(f.to_string())),
+                None => code
+                    .strip_prefix("role:")
+                    .and_then(crate::users::Role::parse)
+                    .map(Target::Role),
+            },
         }
     }
+}
+
+/// One row per (assignment, person it is for): `assignment_id, assigner, course_id, due_at,
+/// user_id, unit_code` (the person's unit). `{filter}` restricts the rows (`ta.…` for the
+/// assignment, `u.…` for the person) and is repeated in each branch:
+/// - a unit or role target: the enabled members of the assigning unit (holding the role);
+/// - selected people: the listed people, wherever they are (lawyers under Art. 11);
+/// - Art. 11: the enabled users of one firm (`firm:<code>`) or of every district law firm of
+///   the assigning unit's region (`district_lawyers`).
+///
+/// Three index-friendly branches rather than one join on an `OR`.
+pub(crate) const LEARNERS: &str = "SELECT ta.id AS assignment_id, ta.unit_code AS assigner, ta.course_id, ta.due_at, u.id AS user_id, u.unit_code \
+    FROM training_assignments ta JOIN users u ON u.unit_code = ta.unit_code AND u.disabled = 0 \
+    WHERE {filter} AND (ta.target = 'unit' \
+        OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND ta.target = 'role:' || r.role)) \
+    UNION ALL \
+    SELECT ta.id, ta.unit_code, ta.course_id, ta.due_at, u.id, u.unit_code \
+    FROM training_assignments ta JOIN training_assignees x ON x.assignment_id = ta.id \
+        JOIN users u ON u.id = x.user_id AND u.disabled = 0 \
+    WHERE {filter} AND ta.target = 'people' \
+    UNION ALL \
+    SELECT ta.id, ta.unit_code, ta.course_id, ta.due_at, u.id, u.unit_code \
+    FROM training_assignments ta JOIN units o ON o.code = ta.unit_code \
+        JOIN units f ON f.kind = 'law_firm' AND (ta.target = 'firm:' || f.code \
+            OR (ta.target = 'district_lawyers' AND f.level = 'district' AND f.region = o.region)) \
+        JOIN users u ON u.unit_code = f.code AND u.disabled = 0 \
+    WHERE {filter} AND (ta.target = 'district_lawyers' OR ta.target LIKE 'firm:%')";
+
+/// [`LEARNERS`] restricted by `filter`.
+pub(crate) fn learners(filter: &str) -> String {
+    LEARNERS.replace("{filter}", filter)
 }
 
 /// A stored assignment.
@@ -58,6 +105,31 @@ pub struct Member {
     pub login: String,
     pub display_name: String,
     pub roles: Vec<crate::users::Role>,
+}
+
+/// The enabled users of the law firms registered in `region`'s district (Art. 11: whom the
+/// district justice bureau and lawyers' association may assign courses to), by name; with
+/// each one's firm.
+pub async fn district_lawyers(db: &Db, region: &str) -> Result<Vec<(Member, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.login, u.display_name, u.unit_code FROM users u JOIN units f ON f.code = u.unit_code WHERE f.kind = 'law_firm' AND f.level = 'district' AND f.region = $1 AND u.disabled = 0 ORDER BY u.display_name, u.id",
+    )
+    .bind(region)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                Member {
+                    id: r.try_get("id")?,
+                    login: r.try_get("login")?,
+                    display_name: r.try_get("display_name")?,
+                    roles: Vec::new(),
+                },
+                r.try_get("unit_code")?,
+            ))
+        })
+        .collect()
 }
 
 /// The enabled members of `unit`, by display name.
@@ -306,30 +378,60 @@ pub async fn assignment(db: &Db, id: i64) -> Result<Option<Assignment>, StoreErr
     }))
 }
 
-impl Assignment {
-    /// Whether the assignment applies to `member` (of the assignment's unit).
-    pub fn applies_to(&self, member_id: i64, roles: &[crate::users::Role]) -> bool {
-        match &self.target {
-            Target::Unit => true,
-            Target::Role(r) => roles.contains(r),
-            Target::People(ids) => ids.contains(&member_id),
-        }
-    }
+/// A person an assignment of a unit is for, with their certificate of its course.
+#[derive(Clone, Debug)]
+pub struct LearnerRow {
+    pub assignment_id: i64,
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    /// The person's unit (a law firm for Art. 11 assignments).
+    pub unit_code: String,
+    /// Issue and expiry time of the person's newest certificate of the course, if any.
+    pub certificate: Option<(i64, i64)>,
+    /// The regulation version recorded on that certificate.
+    pub regulation_version: Option<String>,
 }
 
-/// The courses required of `user` (of `unit`): course id → the earliest due date.
-pub async fn required_courses(
-    db: &Db,
-    user_id: i64,
-    unit: &str,
-    roles: &[crate::users::Role],
-) -> Result<BTreeMap<String, i64>, StoreError> {
-    let mut out: BTreeMap<String, i64> = BTreeMap::new();
-    for a in unit_assignments(db, unit).await? {
-        if a.applies_to(user_id, roles) {
-            let due = out.entry(a.course_id.clone()).or_insert(a.due_at);
-            *due = (*due).min(a.due_at);
-        }
-    }
-    Ok(out)
+/// Every (assignment of `unit`, person it is for), by assignment and name; one query.
+pub async fn assignment_learners(db: &Db, unit: &str) -> Result<Vec<LearnerRow>, StoreError> {
+    let sql = format!(
+        "SELECT l.assignment_id, l.user_id, u.login, u.display_name, l.unit_code, \
+            (SELECT MAX(c.issued_at) FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id) AS issued_at, \
+            (SELECT MAX(c.expires_at) FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id) AS expires_at, \
+            (SELECT c.regulation_version FROM certificates c WHERE c.user_id = l.user_id AND c.course_id = l.course_id ORDER BY c.issued_at DESC, c.id DESC LIMIT 1) AS regulation_version \
+         FROM ({}) l JOIN users u ON u.id = l.user_id \
+         ORDER BY l.assignment_id, u.display_name, u.id",
+        learners("ta.unit_code = $1")
+    );
+    let rows = sqlx::query(&sql).bind(unit).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            let issued: Option<i64> = r.try_get("issued_at")?;
+            let expires: Option<i64> = r.try_get("expires_at")?;
+            Ok(LearnerRow {
+                assignment_id: r.try_get("assignment_id")?,
+                user_id: r.try_get("user_id")?,
+                login: r.try_get("login")?,
+                display_name: r.try_get("display_name")?,
+                unit_code: r.try_get("unit_code")?,
+                certificate: issued.zip(expires),
+                regulation_version: r.try_get("regulation_version")?,
+            })
+        })
+        .collect()
+}
+
+/// The courses required of `user_id`, by any unit (their own, or under Art. 11 the justice
+/// bureau or lawyers' association of their firm's district): course id → the earliest due
+/// date.
+pub async fn required_courses(db: &Db, user_id: i64) -> Result<BTreeMap<String, i64>, StoreError> {
+    let sql = format!(
+        "SELECT l.course_id, MIN(l.due_at) AS due_at FROM ({}) l GROUP BY l.course_id",
+        learners("u.id = $1")
+    );
+    let rows = sqlx::query(&sql).bind(user_id).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("course_id")?, r.try_get("due_at")?)))
+        .collect()
 }

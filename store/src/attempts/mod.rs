@@ -25,14 +25,15 @@ use sqlx::Row;
 
 use crate::{Db, StoreError};
 
-pub use answers::{check_answers, save_answers, submit, submitted_answers};
+pub use answers::{save_answers, submit, submitted_answers};
+pub(crate) use assignments::learners;
 pub use assignments::{
-    assign, assignment, delete_assignment, required_courses, set_due, unit_assignments,
-    unit_members, Assignment, Member, Target,
+    assign, assignment, assignment_learners, delete_assignment, district_lawyers, required_courses,
+    set_due, unit_assignments, unit_members, Assignment, LearnerRow, Member, Target,
 };
 pub use progress::{
     add_months, certificates_of, complete_lesson, completed_lessons, find_certificate, new_code,
-    unit_certificates, Certificate,
+    Certificate,
 };
 pub use start::{mistakes, plan, plan_for, start, Mode, Next, Plan};
 
@@ -54,6 +55,10 @@ pub struct Attempt {
     pub question_ids: Vec<String>,
     /// Per drawn question, its option ids in the order shown.
     pub option_orders: Vec<Vec<String>>,
+    /// Per drawn question, the attempt's opaque token of each option of `option_orders` (same
+    /// shape): the only option ids the client ever sees. Empty for attempts started before
+    /// tokens existed, whose tokens are their content ids.
+    pub option_tokens: Vec<Vec<String>>,
     pub answers: Answers,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
@@ -63,6 +68,75 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// The tokens of the options of drawn question `i`, in the order shown.
+    pub fn tokens(&self, i: usize) -> &[String] {
+        match self.option_tokens.get(i) {
+            Some(t) if !t.is_empty() => t,
+            _ => self.option_orders.get(i).map(Vec::as_slice).unwrap_or(&[]),
+        }
+    }
+
+    /// The token of option `option_id` of drawn question `question_id`.
+    pub fn token_of(&self, question_id: &str, option_id: &str) -> Option<&str> {
+        let i = self.question_ids.iter().position(|q| q == question_id)?;
+        let j = self
+            .option_orders
+            .get(i)?
+            .iter()
+            .position(|o| o == option_id)?;
+        self.tokens(i).get(j).map(String::as_str)
+    }
+
+    /// Content ids → tokens, for showing the saved answers back to the learner.
+    pub fn answers_as_tokens(&self, answers: &Answers) -> Answers {
+        answers
+            .iter()
+            .map(|(qid, chosen)| {
+                let tokens = chosen
+                    .iter()
+                    .filter_map(|o| self.token_of(qid, o).map(String::from))
+                    .collect();
+                (qid.clone(), tokens)
+            })
+            .collect()
+    }
+
+    /// Tokens → content ids: the answers as the learner sent them (question id → chosen
+    /// tokens), checked against this attempt. A question not drawn, more choices than
+    /// options, or a token that is not one of this attempt's tokens for that question (another
+    /// attempt's, another question's, a content id) is refused.
+    pub fn answers_from_tokens(&self, sent: &Answers) -> Result<Answers, AnswerProblem> {
+        let mut out = Answers::new();
+        for (qid, chosen) in sent {
+            let Some(i) = self.question_ids.iter().position(|q| q == qid) else {
+                return Err(AnswerProblem::NotInAttempt(qid.chars().take(64).collect()));
+            };
+            let tokens = self.tokens(i);
+            let ids = self.option_orders.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            if chosen.len() > tokens.len() {
+                return Err(AnswerProblem::TooManyOptions(qid.clone()));
+            }
+            let mut mapped = Vec::with_capacity(chosen.len());
+            for token in chosen {
+                match tokens
+                    .iter()
+                    .position(|t| t == token)
+                    .and_then(|j| ids.get(j))
+                {
+                    Some(id) => mapped.push(id.clone()),
+                    None => {
+                        return Err(AnswerProblem::NoSuchOption {
+                            question: qid.clone(),
+                            option: token.chars().take(16).collect(),
+                        })
+                    }
+                }
+            }
+            out.insert(qid.clone(), mapped);
+        }
+        Ok(out)
+    }
+
     /// When answers stop counting (time limit plus grace), if the quiz has a limit.
     pub fn deadline(&self, course: &Course) -> Option<i64> {
         if self.practice {
@@ -145,6 +219,7 @@ pub(crate) fn corrupt(what: &str) -> StoreError {
 pub(crate) fn row_to_attempt(r: &sqlx::any::AnyRow) -> Result<Attempt, StoreError> {
     let qids: String = r.try_get("question_ids")?;
     let orders: String = r.try_get("option_orders")?;
+    let tokens: String = r.try_get("option_tokens")?;
     let answers: String = r.try_get("answers")?;
     let passed: i64 = r.try_get("passed")?;
     let mode: String = r.try_get("mode")?;
@@ -156,6 +231,7 @@ pub(crate) fn row_to_attempt(r: &sqlx::any::AnyRow) -> Result<Attempt, StoreErro
         submitted_at: r.try_get("submitted_at")?,
         question_ids: serde_json::from_str(&qids).map_err(|_| corrupt("question ids"))?,
         option_orders: serde_json::from_str(&orders).map_err(|_| corrupt("option orders"))?,
+        option_tokens: serde_json::from_str(&tokens).map_err(|_| corrupt("option tokens"))?,
         answers: serde_json::from_str(&answers).map_err(|_| corrupt("answers"))?,
         score: r.try_get("score")?,
         max_score: r.try_get("max_score")?,
@@ -164,7 +240,7 @@ pub(crate) fn row_to_attempt(r: &sqlx::any::AnyRow) -> Result<Attempt, StoreErro
     })
 }
 
-pub(crate) const COLUMNS: &str = "id, quiz_id, user_id, started_at, submitted_at, question_ids, option_orders, answers, score, max_score, passed, mode";
+pub(crate) const COLUMNS: &str = "id, quiz_id, user_id, started_at, submitted_at, question_ids, option_orders, option_tokens, answers, score, max_score, passed, mode";
 
 /// The attempt `id` if it belongs to `user_id`.
 pub async fn load(db: &Db, id: i64, user_id: i64) -> Result<Option<Attempt>, StoreError> {

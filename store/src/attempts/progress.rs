@@ -35,12 +35,15 @@ pub struct Certificate {
     pub course_id: String,
     pub issued_at: i64,
     pub expires_at: i64,
+    /// The regulation version the course was written against at issue (`None` before issue
+    /// 14 recorded it).
+    pub regulation_version: Option<String>,
 }
 
 /// The certificate with `code` (exact, upper-case), if any.
 pub async fn find_certificate(db: &Db, code: &str) -> Result<Option<Certificate>, StoreError> {
     let row = sqlx::query(
-        "SELECT c.code, c.user_id, u.display_name, c.course_id, c.issued_at, c.expires_at FROM certificates c JOIN users u ON u.id = c.user_id WHERE c.code = $1",
+        "SELECT c.code, c.user_id, u.display_name, c.course_id, c.issued_at, c.expires_at, c.regulation_version FROM certificates c JOIN users u ON u.id = c.user_id WHERE c.code = $1",
     )
     .bind(code)
     .fetch_optional(&db.pool)
@@ -53,18 +56,20 @@ pub async fn find_certificate(db: &Db, code: &str) -> Result<Option<Certificate>
             course_id: r.try_get("course_id")?,
             issued_at: r.try_get("issued_at")?,
             expires_at: r.try_get("expires_at")?,
+            regulation_version: r.try_get("regulation_version")?,
         })
     })
     .transpose()
 }
 
-/// The user's newest certificate per course: course id → (code, issued, expires).
+/// The user's newest certificate per course: course id → (code, issued, expires, regulation
+/// version recorded at issue).
 pub async fn certificates_of(
     db: &Db,
     user_id: i64,
-) -> Result<BTreeMap<String, (String, i64, i64)>, StoreError> {
+) -> Result<BTreeMap<String, (String, i64, i64, Option<String>)>, StoreError> {
     let rows = sqlx::query(
-        "SELECT code, course_id, issued_at, expires_at FROM certificates WHERE user_id = $1 ORDER BY issued_at ASC, id ASC",
+        "SELECT code, course_id, issued_at, expires_at, regulation_version FROM certificates WHERE user_id = $1 ORDER BY issued_at ASC, id ASC",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
@@ -77,6 +82,7 @@ pub async fn certificates_of(
                 r.try_get("code")?,
                 r.try_get("issued_at")?,
                 r.try_get("expires_at")?,
+                r.try_get("regulation_version")?,
             ),
         );
     }
@@ -113,33 +119,6 @@ pub async fn completed_lessons(db: &Db, user_id: i64) -> Result<HashSet<String>,
                 .map_err(StoreError::from)
         })
         .collect()
-}
-
-/// Every certificate of the members of `unit`: (user id, course id) → newest expiry.
-pub async fn unit_certificates(
-    db: &Db,
-    unit: &str,
-) -> Result<BTreeMap<(i64, String), (i64, i64)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT c.user_id, c.course_id, c.issued_at, c.expires_at FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.unit_code = $1 ORDER BY c.issued_at, c.id",
-    )
-    .bind(unit)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = BTreeMap::new();
-    for r in rows {
-        out.insert(
-            (
-                r.try_get::<i64, _>("user_id")?,
-                r.try_get::<String, _>("course_id")?,
-            ),
-            (
-                r.try_get::<i64, _>("issued_at")?,
-                r.try_get::<i64, _>("expires_at")?,
-            ),
-        );
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -160,7 +160,7 @@ pub async fn start(
         }
         Next::Start => {}
     }
-    let (question_ids, option_orders) = {
+    let (question_ids, option_orders, option_tokens) = {
         let mut rng = rand::thread_rng();
         let pool: Vec<&domain::training::Question> = match mode {
             Mode::Exam => course.questions.iter().collect(),
@@ -173,15 +173,20 @@ pub async fn start(
             .choose_multiple(&mut rng, course.quiz.draw as usize)
             .copied()
             .collect();
-        shuffled(&drawn, &mut rng)
+        let (ids, orders) = shuffled(&drawn, &mut rng);
+        let tokens = new_tokens(&orders, &mut rng);
+        (ids, orders, tokens)
     };
     let attempt = insert(
         &mut tx,
         quiz_id,
         user_id,
         now,
-        question_ids,
-        option_orders,
+        Drawn {
+            question_ids,
+            option_orders,
+            option_tokens,
+        },
         mode == Mode::Practice,
         actor,
     )
@@ -210,28 +215,66 @@ fn shuffled(
     (ids, orders)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Letters and digits of option tokens (lower case: they travel in form values and JSON keys).
+const TOKEN_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A fresh random token for every option of every drawn question (`orders`' shape): 12
+/// characters of 36, about 62 bits, so a token says nothing about the option and cannot be
+/// guessed; unique within the attempt.
+fn new_tokens(orders: &[Vec<String>], rng: &mut impl Rng) -> Vec<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    orders
+        .iter()
+        .map(|order| {
+            order
+                .iter()
+                .map(|_| loop {
+                    let t: String = (0..12)
+                        .map(|_| TOKEN_ALPHABET[rng.gen_range(0..TOKEN_ALPHABET.len())] as char)
+                        .collect();
+                    if seen.insert(t.clone()) {
+                        break t;
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// What a new attempt draws: the questions, their option orders and the options' tokens.
+struct Drawn {
+    question_ids: Vec<String>,
+    option_orders: Vec<Vec<String>>,
+    option_tokens: Vec<Vec<String>>,
+}
+
 async fn insert(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     quiz_id: &str,
     user_id: i64,
     now: i64,
-    question_ids: Vec<String>,
-    option_orders: Vec<Vec<String>>,
+    drawn: Drawn,
     practice: bool,
     actor: &Actor,
 ) -> Result<Attempt, StoreError> {
+    let Drawn {
+        question_ids,
+        option_orders,
+        option_tokens,
+    } = drawn;
     let qjson = serde_json::to_string(&question_ids).map_err(|_| corrupt("ids"))?;
     let ojson = serde_json::to_string(&option_orders).map_err(|_| corrupt("orders"))?;
+    let tjson = serde_json::to_string(&option_tokens).map_err(|_| corrupt("tokens"))?;
     let mode = if practice { "practice" } else { "exam" };
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO quiz_attempts (quiz_id, user_id, started_at, question_ids, option_orders, answers, passed, mode) VALUES ($1, $2, $3, $4, $5, '{}', 0, $6) RETURNING id",
+        "INSERT INTO quiz_attempts (quiz_id, user_id, started_at, question_ids, option_orders, option_tokens, answers, passed, mode) VALUES ($1, $2, $3, $4, $5, $6, '{}', 0, $7) RETURNING id",
     )
     .bind(quiz_id)
     .bind(user_id)
     .bind(now)
     .bind(qjson)
     .bind(ojson)
+    .bind(tjson)
     .bind(mode)
     .fetch_one(&mut **tx)
     .await?;
@@ -254,6 +297,7 @@ async fn insert(
         submitted_at: None,
         question_ids,
         option_orders,
+        option_tokens,
         answers: Answers::new(),
         score: None,
         max_score: None,

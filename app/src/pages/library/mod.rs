@@ -492,7 +492,7 @@ mod ssr {
             </nav>
             <article class="regulation article-page">
                 <h1 lang="zh-CN">{heading.clone()} <span class="h1-en" lang="en">{format!("Article {n}")}</span></h1>
-                <p class="doc-number">{doc.doc_number.clone()} " · " {lang.t().doc_status_value}</p>
+                <p class="doc-number">{doc.doc_number.clone()} " · " {format!("{}印发", doc.print_date)}</p>
                 {zh_article(&lib, &doc, n, LinkBase::ArticlePages, lang)}
                 <h2 lang=lang.html_code()>{lang.t().read_translation}</h2>
                 <p class="unofficial" role="note" lang="en">{en.unofficial_note.clone()}</p>
