@@ -41,6 +41,10 @@ async fn serve(config: server::config::Config) -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Err(e) = state.seed_demo_series().await {
+        eprintln!("server: cannot seed the demo event series: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

@@ -57,12 +57,6 @@ impl AppState {
             store::events::seed_demo_venues(&db)
                 .await
                 .map_err(StartError::Database)?;
-            let n = store::events::seed_demo_series(&db, &config.working_hours, store::now_ms())
-                .await
-                .map_err(StartError::Database)?;
-            if n > 0 {
-                tracing::info!(series = n, "demo event series created");
-            }
         }
         let leptos = LeptosOptions::builder()
             .output_name("portal")
@@ -84,6 +78,24 @@ impl AppState {
             library: Arc::new(library),
             courses: Arc::new(courses),
         })
+    }
+}
+
+impl AppState {
+    /// The demo's event series, one per association (`PORTAL_DEMO=1`, run by `server` after
+    /// [`AppState::build`]). Kept out of `build` so that the in-process test servers of the
+    /// event tests start from an empty calendar; `tests/series.rs` calls it itself.
+    pub async fn seed_demo_series(&self) -> Result<usize, store::StoreError> {
+        if !self.config.demo {
+            return Ok(0);
+        }
+        let n =
+            store::events::seed_demo_series(&self.db, &self.config.working_hours, store::now_ms())
+                .await?;
+        if n > 0 {
+            tracing::info!(series = n, "demo event series created");
+        }
+        Ok(n)
     }
 }
 

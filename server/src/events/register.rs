@@ -135,7 +135,7 @@ pub async fn register(State(state): State<AppState>, page: Page) -> Result<Respo
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula.
-fn csv_cell(s: &str) -> String {
+pub(super) fn csv_cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -438,6 +438,11 @@ pub async fn run(
             let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
                 .map_err(|_| EventRefusal::ApprovalDate)?
                 .to_string();
+            // The 2015 provisions ask for approval beforehand: not dated after the start.
+            let dated = domain::workdays::Date::parse(&date).ok_or(EventRefusal::ApprovalDate)?;
+            if !domain::events::approval_in_time(dated, ev.starts_at) {
+                return Err(EventRefusal::ApprovalAfterStart.into());
+            }
             let approval = Approval {
                 by,
                 reference,
