@@ -21,5 +21,6 @@ mod library;
 mod operations;
 mod regulation;
 mod scaleout;
+mod series;
 mod tips;
 mod training;

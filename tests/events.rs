@@ -9,7 +9,7 @@ use crate::support::*;
 use chrono::{Datelike, Duration, FixedOffset, TimeZone, Weekday};
 use serde_json::{json, Value};
 
-fn bj() -> FixedOffset {
+pub(crate) fn bj() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap()
 }
 
@@ -31,7 +31,13 @@ fn from_now(minutes: i64) -> String {
         .to_rfc3339()
 }
 
-fn event_body(title: &str, starts: &str, ends: &str, venue: &str, capacity: i64) -> Value {
+pub(crate) fn event_body(
+    title: &str,
+    starts: &str,
+    ends: &str,
+    venue: &str,
+    capacity: i64,
+) -> Value {
     json!({
         "title": title, "kind": "symposium", "starts_at": starts, "ends_at": ends,
         "venue": venue, "capacity": capacity,
@@ -41,7 +47,7 @@ fn event_body(title: &str, starts: &str, ends: &str, venue: &str, capacity: i64)
     })
 }
 
-const COURT_ROOM: &str = "大足区人民法院第一会议室";
+pub(crate) const COURT_ROOM: &str = "大足区人民法院第一会议室";
 const JUSTICE_ROOM: &str = "大足区司法局会议室";
 
 /// Creates and publishes an event in working hours at an official venue; returns its id.
@@ -64,7 +70,7 @@ fn published(coord: &Client, title: &str, capacity: i64) -> i64 {
     id
 }
 
-fn notifications(auth: &Client) -> Vec<Value> {
+pub(crate) fn notifications(auth: &Client) -> Vec<Value> {
     let r = auth.api("GET", "/api/v1/notifications", None);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["notifications"].as_array().unwrap().clone()
@@ -759,14 +765,7 @@ fn calendars_are_valid_rfc5545_with_stable_uids() {
         let cookie = app.session("judge-zhang");
         let made = cookie.form("/events/feed", "action=create");
         assert_eq!(made.status, 200);
-        let shown = made
-            .body
-            .find("id=\"feed-url\"")
-            .expect("feed address shown");
-        let start = shown + made.body[shown..].find("webcal://").unwrap();
-        let addr = &made.body[start..];
-        let addr = &addr[..addr.find('<').unwrap()];
-        let path = &addr[addr.find("/calendar/").unwrap()..];
+        let path = &feed_path(&made.body);
         let feed = get(&app.url(path), &[]);
         assert_eq!(feed.status, 200);
         let mine = parse_ics(&feed.body);

@@ -729,3 +729,13 @@ pub fn text_of(html: &str) -> String {
     }
     unescape(&out)
 }
+
+/// The path (`/calendar/<token>.ics`) of the private feed address a page shows once
+/// (`id="feed-url"`, a `webcal://` address).
+pub fn feed_path(page: &str) -> String {
+    let shown = page.find("id=\"feed-url\"").expect("feed address shown");
+    let start = shown + page[shown..].find("webcal://").expect("webcal address");
+    let addr = &page[start..];
+    let addr = &addr[..addr.find('<').expect("end of the address")];
+    addr[addr.find("/calendar/").expect("feed path")..].to_string()
+}

@@ -197,6 +197,9 @@ pub struct RegisterView {
     pub association: String,
     pub year: String,
     pub csv_href: String,
+    /// Per association, planned against held in `plan_year`.
+    pub plan: Vec<crate::pages::series::PlanSummaryRow>,
+    pub plan_year: i32,
 }
 
 /// Data of `/admin/venues`.
@@ -650,6 +653,7 @@ fn register_page(r: RegisterView) -> impl IntoView {
             <button type="submit">{lang.pick("筛选", "Filter")}</button>
             " "<a href=r.csv_href.clone() id="register-csv">{lang.pick("导出 CSV", "Export CSV")}</a>
         </form>
+        {crate::pages::series::plan_summary(&r.plan, r.plan_year)}
         {if r.rows.is_empty() {
             view! { <p class="muted" id="register-empty">{lang.pick("暂无登记。", "Nothing recorded yet.")}</p> }.into_any()
         } else {

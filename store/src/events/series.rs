@@ -319,7 +319,8 @@ pub async fn attendance_by_kind(
 }
 
 /// The demo series: one quarterly symposium per association, hosted by its demo coordinator at
-/// the first demo venue, four occurrences from the first Tuesday at least two weeks ahead,
+/// the first demo venue, four occurrences from the first Tuesday at least two weeks ahead (the
+/// next association a day later each),
 /// 09:30–11:30 Beijing time; occurrences without an approval-needing flag are published.
 /// Idempotent: an association that already hosts a series is left alone, and so is one without
 /// its coordinator or a venue. Returns how many series were made.
@@ -363,11 +364,13 @@ pub async fn seed_demo_series(
         interval: 1,
         end: SeriesEnd::Count(4),
     };
-    let Ok(starts) = series::occurrences(&rule, first_start) else {
-        return Ok(0);
-    };
     let mut made = 0;
-    for (unit, login, title) in PLAN {
+    // Tuesday to Friday, one association a day, so the four do not share the room at once.
+    for (i, (unit, login, title)) in PLAN.into_iter().enumerate() {
+        let first_start = first_start + i as i64 * 86_400_000;
+        let Ok(starts) = series::occurrences(&rule, first_start) else {
+            continue;
+        };
         let hosted: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM event_series WHERE host_unit = $1")
                 .bind(unit)
@@ -402,7 +405,7 @@ pub async fn seed_demo_series(
                 cohosts: Vec::new(),
             },
             rule,
-            starts: starts.clone(),
+            starts,
         };
         let (_, occurrences) =
             match create_series(db, &actor, unit, coordinator, &input, hours).await {
