@@ -568,9 +568,32 @@ fn every_association_has_a_demo_series_and_a_yearly_plan() {
                 p.body
             );
         }
-        // The register and the Art. 9 figures carry planned against held.
-        let reg = app.anon().page("/exchanges");
+        // The register and the Art. 9 dashboard carry planned against held.
+        let reg = app.anon().page(&format!("/exchanges?year={year}"));
         assert!(reg.body.contains("id=\"plan-summary\""), "{}", reg.body);
+        let planned: i64 = app.scalar(
+            &format!("SELECT COUNT(*) FROM events WHERE host_unit = 'dz-police-assoc' AND published_at IS NOT NULL AND starts_at >= {} AND starts_at < {}",
+                store::events::year_start_ms(year), store::events::year_start_ms(year + 1)),
+            &[],
+        );
+        assert!(planned > 0);
+        let this_year = chrono::Utc::now().with_timezone(&bj()).year();
+        let office = app.user("dz-justice-officer");
+        let dash = office.api("GET", "/api/v1/dashboard", None).json();
+        if year == this_year {
+            let police = dash["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["association"] == "dz-police-assoc")
+                .unwrap();
+            assert_eq!(police["planned"], json!(planned), "{dash}");
+            assert_eq!(police["held"], 0);
+        }
+        assert!(office
+            .page("/leads/dashboard")
+            .body
+            .contains("id=\"plan-summary\""));
     }
 }
 
