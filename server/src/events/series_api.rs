@@ -270,8 +270,8 @@ pub async fn register_all(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlanQuery {
-    /// The year (Beijing time); this year by default.
-    year: Option<i32>,
+    /// The year (Beijing time); this year by default (or when not a year 2000–2100).
+    year: Option<String>,
 }
 
 /// `GET /api/v1/exchanges/plan` (public): per association, exchanges planned and held in a year.
@@ -285,6 +285,7 @@ pub async fn plan(
 ) -> Result<Json<Vec<PlanCount>>, AppError> {
     let year = q
         .year
+        .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| domain::events::local_date(store::now_ms()).year);
     Ok(Json(store::events::plan_counts(&state.db, year).await?))

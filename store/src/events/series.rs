@@ -100,6 +100,7 @@ pub async fn create_series(
         let place = InSeries {
             series_id: id,
             original_start: *start,
+            first: i == 0,
         };
         let (event_id, flags) = insert_event(
             &mut tx,
@@ -109,7 +110,6 @@ pub async fn create_series(
             &occurrence,
             hours,
             Some(place),
-            i == 0,
         )
         .await?;
         made.push((event_id, flags));

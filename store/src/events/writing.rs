@@ -208,10 +208,13 @@ async fn invite_cohosts(
 pub struct InSeries {
     pub series_id: i64,
     pub original_start: i64,
+    /// The series' first occurrence: only its co-hosts' coordinators are told of the
+    /// invitation, once for the series.
+    pub first: bool,
 }
 
 /// Inserts a draft event inside `tx` with its venue, flags, open-to units and co-host
-/// invitations (their coordinators are told when `tell_cohosts`); returns its id and flags.
+/// invitations (their coordinators are told, once per series); returns its id and flags.
 pub(super) async fn insert_event(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
@@ -220,8 +223,8 @@ pub(super) async fn insert_event(
     input: &EventInput,
     hours: &WorkingHours,
     series: Option<InSeries>,
-    tell_cohosts: bool,
 ) -> Result<(i64, Vec<Flag>), Refused> {
+    let tell_cohosts = series.is_none_or(|s| s.first);
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO events (uid, host_unit, title, kind, agenda, venue_text, starts_at, ends_at, capacity, registration_deadline, status, checkin_code, created_by, created_at, updated_at, series_id, original_start) \
@@ -287,10 +290,7 @@ pub async fn create_event(
     hours: &WorkingHours,
 ) -> Result<(i64, Vec<Flag>), Refused> {
     let mut tx = db.pool.begin().await?;
-    let out = insert_event(
-        &mut tx, actor, host_unit, created_by, input, hours, None, true,
-    )
-    .await?;
+    let out = insert_event(&mut tx, actor, host_unit, created_by, input, hours, None).await?;
     tx.commit().await?;
     Ok(out)
 }
