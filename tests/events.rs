@@ -638,23 +638,16 @@ fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
     }
 }
 
-/// The VEVENTs of a calendar, parsed with the `ical` crate: property name → value (params
-/// dropped), per event.
+/// The VEVENTs of a calendar (parsed with `ical`): property name → value (params dropped).
 fn parse_ics(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
-    let mut out = Vec::new();
-    for cal in reader {
-        let cal = cal.expect("valid iCalendar");
-        for ev in cal.events {
-            out.push(
-                ev.properties
-                    .into_iter()
-                    .map(|p| (p.name, p.value.unwrap_or_default()))
-                    .collect(),
-            );
-        }
-    }
-    out
+    vevents(text)
+        .into_iter()
+        .map(|ev| {
+            ev.into_iter()
+                .map(|(name, _, value)| (name, value))
+                .collect()
+        })
+        .collect()
 }
 
 /// RFC 5545 TEXT unescaping (the parser leaves values escaped).

@@ -64,32 +64,6 @@ fn series_body(title: &str, first: NaiveDate, rule: Value) -> Value {
     body
 }
 
-/// The VEVENTs of a calendar parsed with `ical`: (name, params, value) per property.
-type Props = Vec<(String, Vec<(String, Vec<String>)>, String)>;
-
-fn vevents(text: &str) -> Vec<Props> {
-    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
-    let mut out = Vec::new();
-    for cal in reader {
-        let cal = cal.expect("valid iCalendar");
-        for ev in cal.events {
-            out.push(
-                ev.properties
-                    .into_iter()
-                    .map(|p| {
-                        (
-                            p.name,
-                            p.params.unwrap_or_default(),
-                            p.value.unwrap_or_default(),
-                        )
-                    })
-                    .collect(),
-            );
-        }
-    }
-    out
-}
-
 fn prop<'a>(ev: &'a Props, name: &str) -> Vec<&'a str> {
     ev.iter()
         .filter(|p| p.0 == name)

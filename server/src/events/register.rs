@@ -201,9 +201,13 @@ pub async fn register_csv(
         row.push(csv_cell(x.event.summary.as_deref().unwrap_or("")));
         ok &= w.write_record(&row).is_ok();
     }
-    let bytes = match w.into_inner() {
-        Ok(b) if ok => b,
-        _ => return Ok(AppError::BadRequest("export failed".into()).into_response()),
-    };
-    Ok(crate::page::excel_csv(bytes, "exchange-register.csv"))
+    Ok(finish_csv(w, ok, "exchange-register.csv"))
+}
+
+/// The written CSV as an Excel download, or a 400 if a row could not be written.
+pub(super) fn finish_csv(w: csv::Writer<Vec<u8>>, ok: bool, filename: &str) -> Response {
+    match w.into_inner() {
+        Ok(bytes) if ok => crate::page::excel_csv(bytes, filename),
+        _ => AppError::BadRequest("export failed".into()).into_response(),
+    }
 }

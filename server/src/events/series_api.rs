@@ -48,30 +48,13 @@ pub struct RuleIn {
     until: Option<String>,
 }
 
-/// The fields of an event (for the first occurrence) plus the rule.
+/// The fields of an event (for the first occurrence: each occurrence lasts as long and its
+/// registration closes as long before its start) plus the rule.
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes `SeriesFields` for the document.
 pub struct SeriesIn {
-    #[schema(max_length = 100)]
-    title: String,
-    kind: EventKind,
-    #[schema(max_length = 5000)]
-    agenda: Option<String>,
-    venue: String,
-    venue_id: Option<i64>,
-    /// The first occurrence's start, RFC 3339.
-    #[schema(format = DateTime)]
-    starts_at: String,
-    /// The first occurrence's end (each occurrence lasts as long).
-    #[schema(format = DateTime)]
-    ends_at: String,
-    #[schema(minimum = 1, maximum = 10000)]
-    capacity: i64,
-    /// The first occurrence's deadline (each occurrence's is as long before its start).
-    #[schema(format = DateTime)]
-    registration_deadline: String,
-    open_to: Vec<String>,
-    cohosts: Option<Vec<String>>,
+    #[serde(flatten)]
+    event: super::api::EventIn,
     rule: RuleIn,
 }
 

@@ -24,7 +24,7 @@ use super::labels::{flag_label, hosts_text, status_label, unit_name};
 use super::series::{self as service, Outcomes, RuleFields, SeriesFields};
 use super::service::{directory, EventError};
 use crate::error::AppError;
-use crate::page::{excel_csv, redirect, value, view, FormPairs, Page, PageError, PageId};
+use crate::page::{redirect, value, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
 use crate::time::when;
 
@@ -484,9 +484,9 @@ pub async fn plan_csv(State(state): State<AppState>, page: Page) -> Result<Respo
             }
         }
     }
-    let bytes = match w.into_inner() {
-        Ok(b) if ok => b,
-        _ => return Ok(AppError::BadRequest("export failed".into()).into_response()),
-    };
-    Ok(excel_csv(bytes, &format!("exchange-plan-{year}.csv")))
+    Ok(super::register::finish_csv(
+        w,
+        ok,
+        &format!("exchange-plan-{year}.csv"),
+    ))
 }
