@@ -217,6 +217,12 @@ fn a_quarterly_series_is_published_registered_per_occurrence_and_one_is_cancelle
             .json();
         assert_eq!(third["my_registration"], Value::Null);
         assert_eq!(third["series"], json!(sid));
+        let page = judge.page(&format!("/events/{}", ids[2]));
+        assert!(
+            page.body
+                .contains(&format!("href=\"/events/series/{sid}\"")),
+            "the event links its series"
+        );
         // "All upcoming" registers for each, on its own.
         let li = app.user("prosecutor-li");
         let all = li.api(

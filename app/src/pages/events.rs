@@ -94,6 +94,8 @@ pub struct EventDetail {
     pub invitation_for: Option<String>,
     pub message: Option<String>,
     pub error: Option<String>,
+    /// The series this event is an occurrence of.
+    pub series: Option<i64>,
 }
 
 /// Values of the event form, as typed.
@@ -359,6 +361,10 @@ fn detail_page(d: EventDetail) -> impl IntoView {
             <dt>{lang.pick("面向单位", "Open to")}</dt><dd>{d.open_to.join("、")}</dd>
             <dt>{lang.pick("名额", "Places")}</dt><dd id="event-places">{d.card.places.clone()}</dd>
             <dt>{lang.pick("报名截止", "Registration closes")}</dt><dd>{d.deadline.clone()}</dd>
+            {d.series.map(|s| view! {
+                <dt>{lang.pick("系列", "Series")}</dt>
+                <dd><a href=format!("/events/series/{s}") id="event-series">{lang.pick("本活动是系列活动中的一次：查看各次活动", "One occurrence of a series: see every occurrence")}</a></dd>
+            })}
         </dl>
         {d.cancel_reason.clone().map(|r| view! { <p class="alert" id="cancel-reason">{lang.pick("已取消：", "Cancelled: ")}{r}</p> })}
         <h2>{lang.pick("议程与议题", "Agenda and topics")}</h2>
