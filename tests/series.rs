@@ -390,6 +390,45 @@ fn a_quarterly_series_is_published_registered_per_occurrence_and_one_is_cancelle
             .find(|c| c["association"] == "dz-judges-assoc")
             .unwrap();
         assert_eq!(judges["planned"], json!(planned));
+
+        // Editing the whole series edits every occurrence not yet started, each keeping its
+        // time; the calendar entry follows.
+        let edit = json!({"title": "法官与律师季度座谈会（扩大）", "kind": "seminar", "venue": COURT_ROOM,
+            "capacity": 40, "open_to": ["dz-court", "dz-procuratorate", "dz-firm-1", "dz-psb"]});
+        assert_eq!(
+            judge
+                .api("PUT", &format!("/api/v1/event-series/{sid}"), edit.clone())
+                .status,
+            404
+        );
+        let r = coord.api("PUT", &format!("/api/v1/event-series/{sid}"), edit);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let done: Vec<i64> = r.json()["done"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            done,
+            [ids[0], ids[1], ids[3]],
+            "the cancelled one is left alone"
+        );
+        let fourth = app
+            .anon()
+            .api("GET", &format!("/api/v1/events/{}", ids[3]), None)
+            .json();
+        assert_eq!(
+            (fourth["capacity"].as_i64(), fourth["kind"].as_str()),
+            (Some(40), Some("seminar"))
+        );
+        assert_eq!(ms(&fourth["starts_at"]), at(dates[3], 9, 0));
+        let evs = vevents(&get(&app.url("/events.ics"), &[]).body);
+        let master = evs
+            .iter()
+            .find(|e| prop(e, "UID") == [uid.as_str()] && prop(e, "RECURRENCE-ID").is_empty())
+            .unwrap();
+        assert_eq!(prop(master, "SUMMARY"), ["法官与律师季度座谈会（扩大）"]);
     }
 }
 

@@ -78,7 +78,7 @@ pub fn routes() -> Mount {
         .api(routes!(api::notifications_read))
         .api(routes!(api::exchanges))
         .api(routes!(series_api::create))
-        .api(routes!(series_api::show))
+        .api(routes!(series_api::show, series_api::update))
         .api(routes!(series_api::publish))
         .api(routes!(series_api::cancel))
         .api(routes!(series_api::register_all))

@@ -195,6 +195,40 @@ pub async fn show(
     })))
 }
 
+/// What an edit of the whole series sets (times stay each occurrence's own).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `SeriesEdit` for the document.
+pub struct SeriesEditIn {
+    #[schema(max_length = 100)]
+    title: String,
+    kind: EventKind,
+    #[schema(max_length = 5000)]
+    agenda: Option<String>,
+    venue: String,
+    venue_id: Option<i64>,
+    #[schema(minimum = 1, maximum = 10000)]
+    capacity: i64,
+    open_to: Vec<String>,
+    cohosts: Option<Vec<String>>,
+}
+
+/// `PUT /api/v1/event-series/{id}`: edits every occurrence not yet started.
+#[utoipa::path(put, path = "/event-series/{id}",
+    summary = "Edit every occurrence not yet started (title, kind, agenda, venue, places, units); times stay",
+    params(SeriesId), request_body = SeriesEditIn,
+    responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<service::SeriesEdit>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let outcomes = service::edit(&state, &caller, &dir, id, &body).await?;
+    Ok(Json(outcome_json(id, &outcomes)))
+}
+
 /// `POST /api/v1/event-series/{id}/publish`: publishes each draft occurrence that may be
 /// published; one that needs an approval is listed under `refused` with the reason.
 #[utoipa::path(post, path = "/event-series/{id}/publish",

@@ -351,6 +351,8 @@ pub enum Done {
     Closed,
     Reminded,
     Attendance,
+    /// An edit saved (one occurrence of a series edited as a whole).
+    Saved,
 }
 
 impl Done {
@@ -370,6 +372,7 @@ impl Done {
             Done::Closed => "closed",
             Done::Reminded => "reminded",
             Done::Attendance => "attendance",
+            Done::Saved => "saved",
         }
     }
 }

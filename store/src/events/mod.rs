@@ -45,7 +45,8 @@ pub use registrations::{
 };
 pub use series::{
     attendance_by_kind, create_series, find_series, find_series_many, occurrences_of, plan_counts,
-    plan_events, seed_demo_series, series_for_unit, PlanCount, SeriesInput, SeriesRecord,
+    plan_events, seed_demo_series, series_for_unit, update_series_entry, PlanCount, SeriesInput,
+    SeriesRecord,
 };
 pub use venues::{add_venue, list_venues, seed_demo_venues, set_venue_active, DEMO_VENUES};
 pub use writing::{

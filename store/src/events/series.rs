@@ -144,6 +144,39 @@ pub async fn create_series(
     Ok((id, made))
 }
 
+/// Sets the series' calendar entry (title, kind, agenda, venue) from an edited occurrence.
+pub async fn update_series_entry(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    from: &EventRecord,
+) -> Result<(), StoreError> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE event_series SET title = $1, kind = $2, agenda = $3, venue_text = $4 WHERE id = $5",
+    )
+    .bind(&from.title)
+    .bind(from.kind.as_str())
+    .bind(&from.agenda)
+    .bind(&from.venue)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        AuditEvent {
+            action: "event_series.updated",
+            object_type: Some("event_series"),
+            object_id: Some(id.to_string()),
+            detail: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 const SERIES_COLUMNS: &str = "id, uid, host_unit, title, kind, agenda, venue_text, frequency, interval_n, count_n, until_date, first_start, duration_ms, created_at";
 
 fn series_from_row(r: &sqlx::any::AnyRow) -> Result<SeriesRecord, StoreError> {
