@@ -276,15 +276,17 @@ pub async fn plan_counts(db: &Db, year: i32) -> Result<Vec<PlanCount>, StoreErro
     let (from, to) = (super::year_start_ms(year), super::year_start_ms(year + 1));
     let rows = sqlx::query(
         "SELECT a.unit, COUNT(*) AS planned, \
-           SUM(CASE WHEN e.status IN ('held', 'closed') THEN 1 ELSE 0 END) AS held, \
-           SUM(CASE WHEN e.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled, \
-           SUM(CASE WHEN e.series_id IS NULL THEN 0 ELSE 1 END) AS in_series \
-         FROM events e JOIN ( \
-           SELECT id AS event_id, host_unit AS unit FROM events \
-           UNION SELECT event_id, unit_code FROM event_cohosts WHERE status = 'accepted' \
-         ) a ON a.event_id = e.id \
-         WHERE e.published_at IS NOT NULL AND e.starts_at >= $1 AND e.starts_at < $2 \
-         GROUP BY a.unit ORDER BY a.unit",
+           SUM(CASE WHEN a.status IN ('held', 'closed') THEN 1 ELSE 0 END) AS held, \
+           SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled, \
+           SUM(CASE WHEN a.series_id IS NULL THEN 0 ELSE 1 END) AS in_series \
+         FROM ( \
+           SELECT e.host_unit AS unit, e.status, e.series_id FROM events e \
+             WHERE e.published_at IS NOT NULL AND e.starts_at >= $1 AND e.starts_at < $2 \
+           UNION ALL \
+           SELECT c.unit_code, e.status, e.series_id FROM events e \
+             JOIN event_cohosts c ON c.event_id = e.id AND c.status = 'accepted' \
+             WHERE e.published_at IS NOT NULL AND e.starts_at >= $1 AND e.starts_at < $2 \
+         ) a GROUP BY a.unit ORDER BY a.unit",
     )
     .bind(from)
     .bind(to)
