@@ -153,37 +153,15 @@ async fn run_each(
     Ok(out)
 }
 
-/// What an edit of the whole series changes: everything but the times, which stay each
-/// occurrence's own.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct SeriesEdit {
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub agenda: String,
-    #[serde(default)]
-    pub venue_id: Option<i64>,
-    #[serde(default)]
-    pub venue: String,
-    #[serde(default)]
-    pub capacity: Option<i64>,
-    #[serde(default)]
-    pub open_to: Vec<String>,
-    #[serde(default)]
-    pub cohosts: Vec<String>,
-}
-
 /// Edits every occurrence not yet started (drafts and published) as the event form would, each
-/// keeping its own times; registrants of a published occurrence whose venue changes are told.
+/// keeping its own times (any in `edit` are ignored); registrants of a published occurrence whose venue changes are told.
 /// The series' own title, kind, agenda and venue (its calendar entry) follow.
 pub async fn edit(
     state: &AppState,
     caller: &Caller,
     dir: &Directory,
     id: i64,
-    edit: &SeriesEdit,
+    edit: &EventFields,
 ) -> Result<Outcomes, EventError> {
     let view = find_managed(state, caller, dir, id).await?;
     let now = store::now_ms();
@@ -191,18 +169,12 @@ pub async fn edit(
     for ev in view.occurrences.iter().filter(|ev| {
         ev.starts_at > now && matches!(ev.status, EventStatus::Draft | EventStatus::Published)
     }) {
+        // The times stay the occurrence's own, whatever the body says.
         let fields = EventFields {
-            title: edit.title.clone(),
-            kind: edit.kind.clone(),
-            agenda: edit.agenda.clone(),
-            venue_id: edit.venue_id,
-            venue: edit.venue.clone(),
             starts_at: crate::time::rfc3339(ev.starts_at),
             ends_at: crate::time::rfc3339(ev.ends_at),
-            capacity: edit.capacity,
             registration_deadline: crate::time::rfc3339(ev.registration_deadline),
-            open_to: edit.open_to.clone(),
-            cohosts: edit.cohosts.clone(),
+            ..edit.clone()
         };
         match service::update(state, caller, dir, ev, &fields).await {
             Ok(_) => out.push((ev.id, Ok(Done::Saved))),

@@ -221,7 +221,7 @@ pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<service::SeriesEdit>,
+    ApiJson(body): ApiJson<super::service::EventFields>,
 ) -> Result<Json<Value>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
