@@ -613,6 +613,35 @@ fn every_association_has_a_demo_series_and_a_yearly_plan() {
             .page("/leads/dashboard")
             .body
             .contains("id=\"plan-summary\""));
+        // Held counts against planned.
+        app.exec(
+            "UPDATE events SET status = 'held' WHERE id = (SELECT MIN(id) FROM events WHERE host_unit = 'dz-police-assoc' AND published_at IS NOT NULL)",
+            &[],
+        );
+        let plan = app
+            .anon()
+            .api("GET", &format!("/api/v1/exchanges/plan?year={year}"), None)
+            .json();
+        let police = plan
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["association"] == "dz-police-assoc")
+            .unwrap();
+        assert_eq!(
+            (police["planned"].as_i64(), police["held"].as_i64()),
+            (Some(planned), Some(1)),
+            "{plan}"
+        );
+        let page = app.anon().page(&format!(
+            "/exchanges/plan?association=dz-police-assoc&year={year}"
+        ));
+        let totals = &page.body[page.body.find("id=\"plan-totals\"").unwrap()..];
+        let totals = text_of(&totals[..totals.find("</p>").unwrap()]);
+        assert!(
+            totals.contains(&format!("计划 {planned} 场，已举办 1")),
+            "{totals}"
+        );
     }
 }
 
