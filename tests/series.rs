@@ -471,6 +471,31 @@ fn a_saturday_occurrence_waits_for_its_approval_and_holidays_count() {
             "{reason}"
         );
         assert!(reason.contains("本平台的预防措施"), "{reason}");
+        // The form refuses a rule without an end, keeping what was typed.
+        let form: &[(&str, &str)] = &[
+            ("title", "表单系列"),
+            ("kind", "seminar"),
+            ("venue", "1"),
+            ("starts_at", "2030-03-05T09:00"),
+            ("ends_at", "2030-03-05T11:00"),
+            ("deadline", "2030-03-04T17:00"),
+            ("capacity", "10"),
+            ("open_to", "dz-court"),
+            ("frequency", "weekly"),
+            ("interval", "1"),
+            ("count", ""),
+            ("until", ""),
+        ];
+        let r = app
+            .session("dz-judges-coordinator")
+            .form("/events/series/new", form);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains("id=\"form-error\"") && r.body.contains("二者选一"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("value=\"表单系列\"") && r.body.contains("id=\"rule-field\""));
         // The series page shows the hosts every occurrence's hints.
         let page = app
             .session("dz-judges-coordinator")
