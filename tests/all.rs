@@ -23,6 +23,7 @@ mod library;
 mod operations;
 mod regulation;
 mod scaleout;
+mod series;
 mod tips;
 mod training;
 mod training_integrity;

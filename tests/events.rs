@@ -9,7 +9,7 @@ use crate::support::*;
 use chrono::{Datelike, Duration, FixedOffset, TimeZone, Weekday};
 use serde_json::{json, Value};
 
-fn bj() -> FixedOffset {
+pub(crate) fn bj() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap()
 }
 
@@ -31,7 +31,13 @@ fn from_now(minutes: i64) -> String {
         .to_rfc3339()
 }
 
-fn event_body(title: &str, starts: &str, ends: &str, venue: &str, capacity: i64) -> Value {
+pub(crate) fn event_body(
+    title: &str,
+    starts: &str,
+    ends: &str,
+    venue: &str,
+    capacity: i64,
+) -> Value {
     json!({
         "title": title, "kind": "symposium", "starts_at": starts, "ends_at": ends,
         "venue": venue, "capacity": capacity,
@@ -41,7 +47,7 @@ fn event_body(title: &str, starts: &str, ends: &str, venue: &str, capacity: i64)
     })
 }
 
-const COURT_ROOM: &str = "大足区人民法院第一会议室";
+pub(crate) const COURT_ROOM: &str = "大足区人民法院第一会议室";
 const JUSTICE_ROOM: &str = "大足区司法局会议室";
 
 /// Creates and publishes an event in working hours at an official venue; returns its id.
@@ -64,7 +70,7 @@ fn published(coord: &Client, title: &str, capacity: i64) -> i64 {
     id
 }
 
-fn notifications(auth: &Client) -> Vec<Value> {
+pub(crate) fn notifications(auth: &Client) -> Vec<Value> {
     let r = auth.api("GET", "/api/v1/notifications", None);
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["notifications"].as_array().unwrap().clone()
@@ -632,23 +638,16 @@ fn invitations_are_answered_and_only_accepted_cohosts_are_listed() {
     }
 }
 
-/// The VEVENTs of a calendar, parsed with the `ical` crate: property name → value (params
-/// dropped), per event.
+/// The VEVENTs of a calendar (parsed with `ical`): property name → value (params dropped).
 fn parse_ics(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
-    let mut out = Vec::new();
-    for cal in reader {
-        let cal = cal.expect("valid iCalendar");
-        for ev in cal.events {
-            out.push(
-                ev.properties
-                    .into_iter()
-                    .map(|p| (p.name, p.value.unwrap_or_default()))
-                    .collect(),
-            );
-        }
-    }
-    out
+    vevents(text)
+        .into_iter()
+        .map(|ev| {
+            ev.into_iter()
+                .map(|(name, _, value)| (name, value))
+                .collect()
+        })
+        .collect()
 }
 
 /// RFC 5545 TEXT unescaping (the parser leaves values escaped).

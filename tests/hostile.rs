@@ -1,6 +1,6 @@
 //! Hostile input (issue 9): every user-writable text field (lead summary, details, names and
-//! messages, tip text and replies, event title, agenda, venue, summary, cancel reason and
-//! declarations, user display names, CSV import cells, search queries, quiz answers) gets script
+//! messages, tip text and replies, event and series title, agenda, venue, summary, cancel
+//! reason and declarations, user display names, CSV import cells, search queries, quiz answers) gets script
 //! injection, HTML and Markdown tricks (raw HTML, javascript: links, SVG, data: URLs), very long
 //! values, control characters and invalid UTF-8. Each is stored or refused with a clear message
 //! (never a 5xx), and nowhere shown as live markup. A headless browser then opens the pages that
@@ -67,6 +67,7 @@ struct Planted {
     leads: Vec<i64>,
     events: Vec<i64>,
     tips: Vec<i64>,
+    series: Vec<i64>,
 }
 
 fn plant(app: &TestApp) -> Planted {
@@ -78,6 +79,7 @@ fn plant(app: &TestApp) -> Planted {
         leads: Vec::new(),
         events: Vec::new(),
         tips: Vec::new(),
+        series: Vec::new(),
     };
     for (i, p) in PAYLOADS.iter().enumerate() {
         let r = office.api(
@@ -139,6 +141,20 @@ fn plant(app: &TestApp) -> Planted {
                 json!({"has_case": true, "case_note": p}),
             );
             ok_or_refused(&reg, "declaration");
+        }
+        let r = coord.api(
+            "POST",
+            "/api/v1/event-series",
+            json!({
+                "title": format!("系列{i}{p}").chars().take(100).collect::<String>(), "kind": "seminar",
+                "starts_at": "2030-04-02T09:00:00+08:00", "ends_at": "2030-04-02T11:00:00+08:00",
+                "venue": p, "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
+                "open_to": ["dz-court"], "agenda": p, "rule": {"frequency": "weekly", "count": 2}
+            }),
+        );
+        ok_or_refused(&r, "series");
+        if r.status == 200 {
+            planted.series.push(r.json()["id"].as_i64().unwrap());
         }
         let login = format!("hostile-{i}");
         let user: &[(&str, &str)] = &[
@@ -229,7 +245,17 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
                     .iter()
                     .map(|id| (format!("/leads/tips/{id}"), office.clone())),
             )
+            .chain(
+                planted
+                    .series
+                    .iter()
+                    .map(|id| (format!("/events/series/{id}"), coord.clone())),
+            )
             .chain([
+                (
+                    "/exchanges/plan?association=dz-judges-assoc&year=2030".to_string(),
+                    app.anon(),
+                ),
                 ("/leads".to_string(), office.clone()),
                 ("/leads/dashboard".to_string(), office.clone()),
                 ("/events".to_string(), app.anon()),
@@ -382,6 +408,9 @@ fn no_injected_script_runs_in_the_browser() {
     b.sign_in(&app.url("/login"), "dz-judges-coordinator");
     for id in &planted.events {
         check(&b, &format!("/events/{id}"));
+    }
+    for id in &planted.series {
+        check(&b, &format!("/events/series/{id}"));
     }
     check(&b, "/events");
     check(&b, "/events/mine");

@@ -81,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify/:code") view=crate::pages::training::TrainingPage/>
                     <Route path=path!("/events") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/events/new") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/series/new") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/events/series/:id") view=crate::pages::events::EventsPage/>
+                    <Route path=path!("/exchanges/plan") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/events/mine") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/events/:id") view=crate::pages::events::EventsPage/>
                     <Route path=path!("/events/:id/edit") view=crate::pages::events::EventsPage/>

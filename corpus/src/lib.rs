@@ -7,3 +7,4 @@
 pub mod content;
 pub mod courses;
 pub mod library;
+pub mod workdays;

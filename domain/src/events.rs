@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::workdays::{Date, DayKind, WorkCalendar};
+
 /// Milliseconds in a minute, an hour and a day.
 const MINUTE: i64 = 60_000;
 const DAY: i64 = 24 * 60 * MINUTE;
@@ -149,11 +151,13 @@ pub struct Period {
     pub end: u32,
 }
 
-/// Working hours: the working days (Monday = 0) and the periods of each working day.
+/// Working hours: the working weekdays (Monday = 0), the periods of each working day, and the
+/// published holidays and make-up working days ([`WorkCalendar`], empty until loaded).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkingHours {
     pub days: Vec<u8>,
     pub periods: Vec<Period>,
+    pub calendar: WorkCalendar,
 }
 
 impl Default for WorkingHours {
@@ -171,6 +175,7 @@ impl Default for WorkingHours {
                     end: 18 * 60,
                 },
             ],
+            calendar: WorkCalendar::default(),
         }
     }
 }
@@ -211,19 +216,21 @@ impl WorkingHours {
         Ok(WorkingHours {
             days: vec![0, 1, 2, 3, 4],
             periods,
+            calendar: WorkCalendar::default(),
         })
     }
 
     /// Whether an event from `start` to `end` (UTC milliseconds) lies in working hours: on one
     /// working day, starting and ending inside working periods. A meeting that runs through the
-    /// midday break (09:00–17:00) counts as within hours: it pauses for the break.
+    /// midday break (09:00–17:00) counts as within hours: it pauses for the break. A public
+    /// holiday is not a working day; a make-up working day (调休) on a weekend is.
     pub fn contains(&self, start: i64, end: i64) -> bool {
         if end <= start {
             return false;
         }
-        let (day_a, min_a, wd_a) = local_parts(start);
+        let (day_a, min_a, _) = local_parts(start);
         let (day_b, min_b, _) = local_parts(end);
-        if day_a != day_b || !self.days.contains(&wd_a) {
+        if day_a != day_b || !self.is_working_day(Date::from_days(day_a)) {
             return false;
         }
         let starts_inside = self
@@ -236,6 +243,28 @@ impl WorkingHours {
             .any(|p| min_b > p.start && min_b <= p.end);
         starts_inside && ends_inside
     }
+}
+
+impl WorkingHours {
+    /// What `date` is for working hours.
+    pub fn day_kind(&self, date: Date) -> DayKind {
+        self.calendar.day_kind(date, &self.days)
+    }
+
+    pub fn is_working_day(&self, date: Date) -> bool {
+        self.day_kind(date).is_working()
+    }
+}
+
+/// The Beijing date of an instant (UTC ms).
+pub fn local_date(ms: i64) -> Date {
+    Date::from_days(local_parts(ms).0)
+}
+
+/// Whether an approval dated `approved_on` was given before the event starting at `starts_at`
+/// (UTC ms): it may be dated on the day of the event at the latest, since it carries no time.
+pub fn approval_in_time(approved_on: Date, starts_at: i64) -> bool {
+    approved_on <= local_date(starts_at)
 }
 
 /// Local (Beijing) day number since the epoch, minute of the day and weekday (Monday = 0).
@@ -278,10 +307,10 @@ impl Flag {
     pub fn label_zh(self) -> &'static str {
         match self {
             Flag::OutsideWorkingHours => {
-                "活动时间不在工作时间内：按规定应在工作时间交往，发布前须登记审批情况"
+                "活动时间不在工作时间内（法定节假日不算工作日，调休上班日算工作日）。据公开报道，2015年规定要求的是：司法人员在办理案件过程中应当在工作场所、工作时间接待律师，因办案确需在非工作时间接触的，应当事先审批。对每一场交流活动都按工作时间核对、发布前登记审批情况，是本平台的预防措施，并非规定本身的要求。"
             }
             Flag::NonOfficialVenue => {
-                "活动地点不是官方场所：按规定应在工作场所交往，发布前须登记审批情况"
+                "活动地点不是官方场所。据公开报道，2015年规定要求的是：司法人员在办理案件过程中应当在工作场所、工作时间接待律师，因办案确需在非工作场所接触的，应当事先审批。对每一场交流活动都核对地点、发布前登记审批情况，是本平台的预防措施，并非规定本身的要求。"
             }
             Flag::VenueOverlap => "同一场所同一时段已有其他活动，请核实",
         }
@@ -289,8 +318,8 @@ impl Flag {
 
     pub fn label_en(self) -> &'static str {
         match self {
-            Flag::OutsideWorkingHours => "Outside working hours: contact belongs in working hours, so record the approval before publishing",
-            Flag::NonOfficialVenue => "Not at an official venue: contact belongs at the workplace, so record the approval before publishing",
+            Flag::OutsideWorkingHours => "Outside working hours (public holidays are not working days; make-up working days are). As reported, the 2015 provisions require that judicial personnel handling a case receive lawyers at the workplace and during working hours, and that contact outside working hours which the case genuinely requires be approved beforehand. Checking every exchange against working hours and recording its approval before publishing is this portal's precaution, not a rule of the regulation.",
+            Flag::NonOfficialVenue => "Not at an official venue. As reported, the 2015 provisions require that judicial personnel handling a case receive lawyers at the workplace and during working hours, and that contact away from the workplace which the case genuinely requires be approved beforehand. Checking every exchange's venue and recording its approval before publishing is this portal's precaution, not a rule of the regulation.",
             Flag::VenueOverlap => "Another event is booked at the same venue at an overlapping time; please check",
         }
     }
@@ -409,6 +438,18 @@ pub enum EventRefusal {
     BadCohost(String),
     ApprovalIncomplete,
     ApprovalDate,
+    /// The approval is dated after the day the event starts.
+    ApprovalAfterStart,
+    /// A series without a known frequency.
+    RuleMissing,
+    /// The interval of a series rule is not 1 to 12.
+    RuleInterval,
+    /// A series rule needs a count (1 to the maximum) or an end date, not both.
+    RuleEnd,
+    /// The rule's end date is before the first occurrence.
+    RuleUntilBeforeStart,
+    /// The rule makes more occurrences than a series may have.
+    TooManyOccurrences,
     ReasonMissing,
     SummaryMissing,
     PersonMissing,
@@ -465,6 +506,12 @@ impl EventRefusal {
                 | BadCohost(_)
                 | ApprovalIncomplete
                 | ApprovalDate
+                | ApprovalAfterStart
+                | RuleMissing
+                | RuleInterval
+                | RuleEnd
+                | RuleUntilBeforeStart
+                | TooManyOccurrences
                 | ReasonMissing
                 | SummaryMissing
                 | PersonMissing
@@ -698,5 +745,57 @@ mod tests {
         assert!(overlaps((1, 5), (4, 8)));
         assert!(!overlaps((1, 5), (5, 8)));
         assert!(overlaps((1, 10), (3, 4)));
+    }
+
+    /// UTC ms of `h:m` Beijing time on `date`.
+    fn on(date: &str, h: i64, m: i64) -> i64 {
+        Date::parse(date).unwrap().days() * DAY + h * 3_600_000 + m * MINUTE - BEIJING_OFFSET_MS
+    }
+
+    #[test]
+    fn holidays_and_make_up_days_table() {
+        let year = crate::workdays::check_year(
+            2025,
+            &["2025-10-01", "2025-10-02"].map(String::from),
+            &["2025-10-11", "2025-09-28"].map(String::from),
+        )
+        .unwrap();
+        let mut wh = WorkingHours::default();
+        wh.calendar.add_year(2025, year).unwrap();
+        let cases = [
+            ("2025-10-01", true, "1 October, a Wednesday holiday"),
+            ("2025-10-02", true, "a Thursday in the holiday"),
+            ("2025-10-11", false, "make-up Saturday"),
+            ("2025-09-28", false, "make-up Sunday"),
+            ("2025-10-18", true, "ordinary Saturday"),
+            ("2025-10-13", false, "ordinary Monday"),
+        ];
+        for (date, flagged, why) in cases {
+            let flags = compliance_flags(&wh, on(date, 9, 0), on(date, 11, 0), true, 0);
+            assert_eq!(flags.contains(&Flag::OutsideWorkingHours), flagged, "{why}");
+        }
+        // Without the lists only Monday to Friday count.
+        assert!(WorkingHours::default().contains(on("2025-10-01", 9, 0), on("2025-10-01", 11, 0)));
+    }
+
+    #[test]
+    fn approval_must_be_dated_by_the_start() {
+        let start = on("2027-03-02", 9, 0);
+        let cases = [
+            ("2027-02-20", true),
+            ("2027-03-02", true),
+            ("2027-03-03", false),
+            ("2028-01-01", false),
+        ];
+        for (date, ok) in cases {
+            assert_eq!(
+                approval_in_time(Date::parse(date).unwrap(), start),
+                ok,
+                "{date}"
+            );
+        }
+        // 00:30 Beijing is the previous day in UTC: the Beijing date counts.
+        let early = on("2027-03-02", 0, 30);
+        assert!(approval_in_time(Date::parse("2027-03-02").unwrap(), early));
     }
 }

@@ -35,7 +35,10 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// Loads content, opens and migrates the database, seeds the directory (and the demo
     /// data when asked). Each failure says what could not be opened and why.
-    pub async fn build(config: Config) -> Result<AppState, StartError> {
+    pub async fn build(mut config: Config) -> Result<AppState, StartError> {
+        config.working_hours.calendar =
+            corpus::workdays::load(&config.content_dir).map_err(StartError::Content)?;
+        warn_missing_years(&config.working_hours.calendar, store::now_ms());
         let content = corpus::content::load(&config.content_dir).map_err(StartError::Content)?;
         let library =
             corpus::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
@@ -81,6 +84,36 @@ impl AppState {
             courses: Arc::new(courses),
             receipt_key,
         })
+    }
+}
+
+impl AppState {
+    /// The demo's event series, one per association (`PORTAL_DEMO=1`, run by `server` after
+    /// [`AppState::build`]). Kept out of `build` so that the in-process test servers of the
+    /// event tests start from an empty calendar; `tests/series.rs` calls it itself.
+    pub async fn seed_demo_series(&self) -> Result<usize, store::StoreError> {
+        if !self.config.demo {
+            return Ok(0);
+        }
+        let n =
+            store::events::seed_demo_series(&self.db, &self.config.working_hours, store::now_ms())
+                .await?;
+        if n > 0 {
+            tracing::info!(series = n, "demo event series created");
+        }
+        Ok(n)
+    }
+}
+
+/// Warns when this year or the next (Beijing time) has no working-day calendar file: the
+/// compliance check then counts Monday to Friday only and misses holidays and make-up days.
+fn warn_missing_years(calendar: &domain::workdays::WorkCalendar, now: i64) {
+    let year = domain::events::local_date(now).year;
+    for missing in calendar.missing(&[year, year + 1]) {
+        tracing::warn!(
+            year = missing,
+            "no working-day calendar for {missing} (content/workdays/{missing}.toml): events that year are checked against Monday to Friday only, without public holidays or make-up working days; add the file from the State Council's notice"
+        );
     }
 }
 

@@ -309,6 +309,18 @@ pub fn demo_accounts() -> Vec<(&'static str, &'static str, Option<&'static str>,
             Some("dz-bar"),
             vec![Coordinator, Member],
         ),
+        (
+            "dz-prosecutors-coordinator",
+            "大足区检察官协会联络员",
+            Some("dz-prosecutors-assoc"),
+            vec![Coordinator, Member],
+        ),
+        (
+            "dz-police-coordinator",
+            "大足区警察协会联络员",
+            Some("dz-police-assoc"),
+            vec![Coordinator, Member],
+        ),
         ("judge-zhang", "张法官", Some("dz-court"), vec![Member]),
         (
             "prosecutor-li",

@@ -866,3 +866,41 @@ pub fn text_of(html: &str) -> String {
     }
     unescape(&out)
 }
+
+/// The path (`/calendar/<token>.ics`) of the private feed address a page shows once
+/// (`id="feed-url"`, a `webcal://` address).
+pub fn feed_path(page: &str) -> String {
+    let shown = page.find("id=\"feed-url\"").expect("feed address shown");
+    let start = shown + page[shown..].find("webcal://").expect("webcal address");
+    let addr = &page[start..];
+    let addr = &addr[..addr.find('<').expect("end of the address")];
+    addr[addr.find("/calendar/").expect("feed path")..].to_string()
+}
+
+/// One VEVENT's properties as the `ical` crate parses them: (name, params, value).
+pub type Props = Vec<(String, Vec<(String, Vec<String>)>, String)>;
+
+/// The VEVENTs of a calendar, parsed with the `ical` crate (an independent parser; values stay
+/// escaped as written).
+pub fn vevents(text: &str) -> Vec<Props> {
+    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let mut out = Vec::new();
+    for cal in reader {
+        let cal = cal.expect("valid iCalendar");
+        for ev in cal.events {
+            out.push(
+                ev.properties
+                    .into_iter()
+                    .map(|p| {
+                        (
+                            p.name,
+                            p.params.unwrap_or_default(),
+                            p.value.unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+    }
+    out
+}

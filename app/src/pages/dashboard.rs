@@ -23,6 +23,9 @@ pub struct DashboardView {
     pub training: crate::pages::training_reports::DashboardTraining,
     /// Exchange events (Art. 12): label and count.
     pub exchanges: Vec<(String, usize)>,
+    /// Per association, planned against held in `plan_year` (yearly exchange plans).
+    pub plans: Vec<crate::pages::series::PlanSummaryRow>,
+    pub plan_year: i32,
 }
 
 /// A horizontal bar chart as inline SVG (no script, no style attribute: CSP-safe).
@@ -98,6 +101,7 @@ pub fn DashboardPage() -> impl IntoView {
         {crate::pages::training_reports::dashboard_section(lang, &d.training)}
         <h2>{lang.pick("交流活动（第十二条）", "Exchange events (Art. 12)")}</h2>
         <div class="charts"><BarChart id="chart-exchanges" title=lang.pick("交流活动", "Exchange events").to_string() rows=d.exchanges.clone()/></div>
+        {crate::pages::series::plan_summary(&d.plans, d.plan_year)}
         <p><a href="/exchanges">{lang.pick("交流活动公开登记", "Public register of exchanges")}</a></p>
     }
 }

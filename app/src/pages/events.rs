@@ -94,6 +94,8 @@ pub struct EventDetail {
     pub invitation_for: Option<String>,
     pub message: Option<String>,
     pub error: Option<String>,
+    /// The series this event is an occurrence of.
+    pub series: Option<i64>,
 }
 
 /// Values of the event form, as typed.
@@ -122,6 +124,8 @@ pub struct EventFormView {
     pub associations: Vec<(String, String)>,
     pub kinds: Vec<(String, String)>,
     pub error: Option<String>,
+    /// The rule when the form makes a series (`/events/series/new`).
+    pub series: Option<crate::pages::series::RuleFormValues>,
 }
 
 /// A day cell of the month view.
@@ -195,6 +199,9 @@ pub struct RegisterView {
     pub association: String,
     pub year: String,
     pub csv_href: String,
+    /// Per association, planned against held in `plan_year`.
+    pub plan: Vec<crate::pages::series::PlanSummaryRow>,
+    pub plan_year: i32,
 }
 
 /// Data of `/admin/venues`.
@@ -216,6 +223,8 @@ pub enum EventsView {
     Notifications(Vec<NotificationRow>),
     Register(Box<RegisterView>),
     Venues(VenuesView),
+    Series(Box<crate::pages::series::SeriesDetail>),
+    Plan(Box<crate::pages::series::PlanView>),
 }
 
 fn subnav(can_create: bool, signed_in: bool) -> impl IntoView {
@@ -226,6 +235,8 @@ fn subnav(can_create: bool, signed_in: bool) -> impl IntoView {
             " · "<a href="/events?view=month">{lang.pick("月历", "Month")}</a>
             {signed_in.then(|| view! { " · "<a href="/events/mine" id="my-events-link">{lang.pick("我的活动", "My events")}</a> })}
             {can_create.then(|| view! { " · "<a href="/events/new" id="new-event-link">{lang.pick("发起活动", "New event")}</a> })}
+            {can_create.then(|| view! { " · "<a href="/events/series/new" id="new-series-link">{lang.pick("发起系列活动", "New series")}</a> })}
+            " · "<a href="/exchanges/plan">{lang.pick("年度交流计划", "Yearly plans")}</a>
             " · "<a href="/exchanges">{lang.pick("交流活动公开登记", "Public register")}</a>
             " · "<a href="/events.ics">{lang.pick("订阅日历（iCalendar）", "Calendar feed (iCalendar)")}</a>
         </nav>
@@ -272,6 +283,8 @@ pub fn EventsPage() -> impl IntoView {
         EventsView::Notifications(v) => notifications_page(v).into_any(),
         EventsView::Register(v) => register_page(*v).into_any(),
         EventsView::Venues(v) => venues_page(v).into_any(),
+        EventsView::Series(v) => crate::pages::series::series_page(*v).into_any(),
+        EventsView::Plan(v) => crate::pages::series::plan_page(*v).into_any(),
     }
 }
 
@@ -348,6 +361,10 @@ fn detail_page(d: EventDetail) -> impl IntoView {
             <dt>{lang.pick("面向单位", "Open to")}</dt><dd>{d.open_to.join("、")}</dd>
             <dt>{lang.pick("名额", "Places")}</dt><dd id="event-places">{d.card.places.clone()}</dd>
             <dt>{lang.pick("报名截止", "Registration closes")}</dt><dd>{d.deadline.clone()}</dd>
+            {d.series.map(|s| view! {
+                <dt>{lang.pick("系列", "Series")}</dt>
+                <dd><a href=format!("/events/series/{s}") id="event-series">{lang.pick("本活动是系列活动中的一次：查看各次活动", "One occurrence of a series: see every occurrence")}</a></dd>
+            })}
         </dl>
         {d.cancel_reason.clone().map(|r| view! { <p class="alert" id="cancel-reason">{lang.pick("已取消：", "Cancelled: ")}{r}</p> })}
         <h2>{lang.pick("议程与议题", "Agenda and topics")}</h2>
@@ -513,12 +530,15 @@ fn form_page(f: EventFormView) -> impl IntoView {
     let lang = current_lang();
     let title = if f.id.is_some() {
         lang.pick("修改活动", "Edit event")
+    } else if f.series.is_some() {
+        lang.pick("发起系列交流活动", "New event series")
     } else {
         lang.pick("发起交流活动", "New exchange event")
     };
-    let action = match f.id {
-        Some(id) => format!("/events/{id}/edit"),
-        None => "/events/new".to_string(),
+    let action = match (f.id, &f.series) {
+        (Some(id), _) => format!("/events/{id}/edit"),
+        (None, Some(_)) => "/events/series/new".to_string(),
+        (None, None) => "/events/new".to_string(),
     };
     let v = f.values.clone();
     view! {
@@ -559,6 +579,7 @@ fn form_page(f: EventFormView) -> impl IntoView {
                     <label class="check"><input type="checkbox" name="cohost" value=c.clone() checked=v.cohosts.contains(c)/>{n.clone()}</label>
                 }).collect_view()}
             </fieldset>
+            {f.series.as_ref().map(crate::pages::series::rule_fieldset)}
             <button type="submit" id="save-event">{lang.pick("保存", "Save")}</button>
         </form>
     }
@@ -638,6 +659,7 @@ fn register_page(r: RegisterView) -> impl IntoView {
             <button type="submit">{lang.pick("筛选", "Filter")}</button>
             " "<a href=r.csv_href.clone() id="register-csv">{lang.pick("导出 CSV", "Export CSV")}</a>
         </form>
+        {crate::pages::series::plan_summary(&r.plan, r.plan_year)}
         {if r.rows.is_empty() {
             view! { <p class="muted" id="register-empty">{lang.pick("暂无登记。", "Nothing recorded yet.")}</p> }.into_any()
         } else {

@@ -8,6 +8,7 @@ mod home;
 pub mod leads;
 pub mod library;
 mod regulation;
+pub mod series;
 pub mod tips;
 pub mod training;
 pub mod training_reports;

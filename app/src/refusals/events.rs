@@ -142,6 +142,32 @@ impl Localize for EventRefusal {
                 "审批日期格式应为 年-月-日",
                 "the approval date must be yyyy-mm-dd",
             ),
+            R::ApprovalAfterStart => pick(
+                lang,
+                "审批应在活动开始前作出：审批日期不能晚于活动当天",
+                "the approval must be given before the event starts: it cannot be dated after the day of the event",
+            ),
+            R::RuleMissing => pick(
+                lang,
+                "请选择重复方式（每周、每月按日期、每月按星期、每季度）",
+                "choose how the series repeats (weekly, monthly by date, monthly by weekday, quarterly)",
+            ),
+            R::RuleInterval => pick(lang, "间隔应为 1 至 12", "the interval must be 1 to 12"),
+            R::RuleEnd => pick(
+                lang,
+                "请填写次数（1 至 52）或结束日期（年-月-日），二者选一",
+                "give either a number of occurrences (1 to 52) or an end date (yyyy-mm-dd), not both",
+            ),
+            R::RuleUntilBeforeStart => pick(
+                lang,
+                "结束日期早于第一次活动",
+                "the end date is before the first occurrence",
+            ),
+            R::TooManyOccurrences => pick(
+                lang,
+                "一个系列最多 52 次活动",
+                "a series may have at most 52 occurrences",
+            ),
             R::ReasonMissing => pick(lang, "请填写取消原因", "enter the reason for cancelling"),
             R::SummaryMissing => pick(lang, "请填写纪要", "enter the summary"),
             R::PersonMissing => pick(lang, "请选择人员", "choose a person"),

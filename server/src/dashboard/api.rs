@@ -23,6 +23,8 @@ pub struct DashboardJson {
     training: crate::training::reports::DashboardTrainingJson,
     /// Exchange events (Art. 12), portal-wide public figures.
     exchanges: store::events::ExchangeFigures,
+    /// Per association, exchanges planned (published) and held this year.
+    plans: Vec<store::events::PlanCount>,
 }
 
 /// How the document describes `DashboardTrainingJson`: training figures of the units the
@@ -52,5 +54,6 @@ pub async fn json(
         figures: d.figures,
         training: d.training.1,
         exchanges: d.exchanges,
+        plans: d.plans.1,
     }))
 }

@@ -36,6 +36,21 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
     let training = d.training.0;
     let status = |s: &str| app::pages::leads::status_label(lang, s);
     let ex = d.exchanges;
+    let (plan_year, plan_counts) = d.plans;
+    let plans = dir
+        .units()
+        .iter()
+        .filter(|u| u.kind.is_association())
+        .map(|u| {
+            let c = plan_counts.iter().find(|c| c.association == u.code);
+            app::pages::series::PlanSummaryRow {
+                association: lang.pick(&u.name_zh, &u.name_en).to_string(),
+                href: format!("/exchanges/plan?association={}&year={plan_year}", u.code),
+                planned: c.map_or(0, |c| c.planned),
+                held: c.map_or(0, |c| c.held),
+            }
+        })
+        .collect();
     let dashboard = DashboardView {
         scope: if jo {
             lang.pick("全部线索（联合办公室）", "all leads (joint office)")
@@ -68,6 +83,8 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
             )
             .into(),
         training,
+        plans,
+        plan_year,
         exchanges: vec![
             (
                 lang.pick("已发布、待举办", "Published, upcoming")

@@ -19,6 +19,8 @@ pub struct Dashboard {
     pub joint_office: bool,
     pub training: (DashboardTraining, DashboardTrainingJson),
     pub exchanges: store::events::ExchangeFigures,
+    /// Per association, exchanges planned and held this year (Beijing), and the year.
+    pub plans: (i32, Vec<store::events::PlanCount>),
 }
 
 /// The dashboard of a lead handler; `None` for anyone else. Audited as `dashboard.viewed`.
@@ -50,6 +52,8 @@ pub async fn load(state: &AppState, caller: &Caller) -> Result<Option<Dashboard>
     let (unit, joint_office) = (h.unit.clone(), h.joint_office);
     let training = dashboard_training(state, &dir, &unit, joint_office).await?;
     let exchanges = store::events::exchange_figures(&state.db, store::now_ms()).await?;
+    let year = domain::events::local_date(store::now_ms()).year;
+    let plans = (year, store::events::plan_counts(&state.db, year).await?);
     Ok(Some(Dashboard {
         figures: figures(&facts, store::now_ms(), state.deadlines),
         dir,
@@ -57,5 +61,6 @@ pub async fn load(state: &AppState, caller: &Caller) -> Result<Option<Dashboard>
         joint_office,
         training,
         exchanges,
+        plans,
     }))
 }

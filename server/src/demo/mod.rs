@@ -37,11 +37,18 @@ pub enum Step {
     Leads,
     Tips,
     Training,
+    Series,
 }
 
 /// The steps, in order. New demo content (event series, leads answered outside the portal,
 /// more accounts' training) is one more entry here and one more arm in [`Step::run`].
-pub const STEPS: &[Step] = &[Step::Events, Step::Leads, Step::Tips, Step::Training];
+pub const STEPS: &[Step] = &[
+    Step::Events,
+    Step::Leads,
+    Step::Tips,
+    Step::Training,
+    Step::Series,
+];
 
 impl Step {
     /// The marker's name: `meta` key `demo.<name>`.
@@ -51,6 +58,7 @@ impl Step {
             Step::Leads => "leads",
             Step::Tips => "tips",
             Step::Training => "training",
+            Step::Series => "series",
         }
     }
 
@@ -60,6 +68,12 @@ impl Step {
             Step::Leads => leads::seed(demo).await,
             Step::Tips => tips::seed(demo).await,
             Step::Training => training::seed(demo).await,
+            Step::Series => {
+                let state = demo.state;
+                store::events::seed_demo_series(&state.db, &state.config.working_hours, demo.now)
+                    .await?;
+                Ok(())
+            }
         }
     }
 }

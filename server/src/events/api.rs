@@ -74,6 +74,8 @@ pub struct EventOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     invitations: Option<Vec<Value>>,
+    /// The series this event is an occurrence of (`/event-series/{id}`), or null.
+    series: Option<i64>,
 }
 
 /// The event of a path.
@@ -222,6 +224,7 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
                 .map(|c| json!({"unit": c.unit, "status": c.status}))
                 .collect()
         }),
+        series: ev.series_id,
     }
 }
 

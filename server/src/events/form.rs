@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::time::form_time;
 
 /// The event fields of a form.
-fn fields_of(pairs: &[(String, String)]) -> EventFields {
+pub(super) fn fields_of(pairs: &[(String, String)]) -> EventFields {
     EventFields {
         title: value(pairs, "title"),
         kind: value(pairs, "kind"),
@@ -35,7 +35,7 @@ fn fields_of(pairs: &[(String, String)]) -> EventFields {
 }
 
 /// What was typed, to show again.
-fn typed(pairs: &[(String, String)]) -> EventFormValues {
+pub(super) fn typed(pairs: &[(String, String)]) -> EventFormValues {
     let f = fields_of(pairs);
     EventFormValues {
         title: f.title,
@@ -52,7 +52,7 @@ fn typed(pairs: &[(String, String)]) -> EventFormValues {
     }
 }
 
-async fn form_view(
+pub(super) async fn form_view(
     state: &AppState,
     dir: &Directory,
     lang: Lang,
@@ -106,6 +106,7 @@ async fn form_view(
         associations,
         kinds,
         error,
+        series: None,
     })
 }
 
@@ -134,7 +135,7 @@ fn values_of(ev: &EventRecord) -> EventFormValues {
 }
 
 /// The coordinator's association: anonymous → sign in; anyone else → the audited 404.
-fn host_of(page: &Page, dir: &Directory) -> Result<String, PageError> {
+pub(super) fn host_of(page: &Page, dir: &Directory) -> Result<String, PageError> {
     page.user()?;
     EventAccess::of(&page.caller, dir)
         .coordinator_of

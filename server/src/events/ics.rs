@@ -16,6 +16,7 @@ use domain::events::EventStatus;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus as IcsStatus};
 use store::events::{self, EventRecord};
 
+use super::ics_series::{self, SeriesFeed};
 use super::service::directory;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -27,33 +28,45 @@ fn utc(ms: i64) -> chrono::DateTime<Utc> {
 /// A text value as written into the calendar: without carriage returns. The crate escapes line
 /// feeds but passes a CR through, and a bare CR ends a content line for some readers, so a
 /// title could otherwise inject a property.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     s.replace('\r', "")
 }
 
-/// The calendar of `events`.
-pub fn calendar(name: &str, events: &[EventRecord], dir: &Directory) -> String {
+/// The DESCRIPTION of an event: its kind, hosts, agenda and cancellation reason.
+fn describe(ev: &EventRecord, dir: &Directory) -> String {
+    let hosts = std::iter::once(ev.host_unit.clone())
+        .chain(ev.accepted_cohosts())
+        .map(|c| dir.get(&c).map(|u| u.name_zh.clone()).unwrap_or(c))
+        .collect::<Vec<_>>()
+        .join("、");
+    let mut description = format!("{} · 主办：{hosts}", ev.kind.label_zh());
+    if !ev.agenda.trim().is_empty() {
+        description.push_str("\n\n");
+        description.push_str(ev.agenda.trim());
+    }
+    if let Some(reason) = ev.cancel_reason.as_deref() {
+        description.push_str("\n\n已取消 / cancelled: ");
+        description.push_str(reason);
+    }
+    description
+}
+
+/// The calendar of `events`; occurrences of a series are written as their series
+/// ([`ics_series`]).
+pub fn calendar(
+    name: &str,
+    events: &[EventRecord],
+    series: &SeriesFeed,
+    dir: &Directory,
+) -> String {
     let mut cal = Calendar::new();
     cal.properties.retain(|p| p.key() != "PRODID");
     cal.append_property(("PRODID", "-//Dazu judicial portal//exchange events//ZH"));
     cal.append_property(("METHOD", "PUBLISH"));
     cal.name(&text(name));
     cal.timezone("Asia/Shanghai");
-    for ev in events {
-        let hosts = std::iter::once(ev.host_unit.clone())
-            .chain(ev.accepted_cohosts())
-            .map(|c| dir.get(&c).map(|u| u.name_zh.clone()).unwrap_or(c))
-            .collect::<Vec<_>>()
-            .join("、");
-        let mut description = format!("{} · 主办：{hosts}", ev.kind.label_zh());
-        if !ev.agenda.trim().is_empty() {
-            description.push_str("\n\n");
-            description.push_str(ev.agenda.trim());
-        }
-        if let Some(reason) = ev.cancel_reason.as_deref() {
-            description.push_str("\n\n已取消 / cancelled: ");
-            description.push_str(reason);
-        }
+    for ev in events.iter().filter(|e| e.series_id.is_none()) {
+        let description = describe(ev, dir);
         let status = if ev.status == EventStatus::Cancelled {
             IcsStatus::Cancelled
         } else {
@@ -74,7 +87,8 @@ pub fn calendar(name: &str, events: &[EventRecord], dir: &Directory) -> String {
             .done();
         cal.push(event);
     }
-    cal.done().to_string()
+    ics_series::push_series(&mut cal, series, events, |ev| describe(ev, dir));
+    ics_series::with_timezone(cal.done().to_string())
 }
 
 fn ics_response(body: String) -> Response {
@@ -96,13 +110,19 @@ pub async fn public_ics(State(state): State<AppState>) -> Response {
         Err(e) => return AppError::from(e).into_response(),
     };
     let from = store::now_ms() - 90 * 86_400_000;
-    match events::list_public(&state.db, from, true).await {
-        Ok(list) => ics_response(calendar(
+    let run = async {
+        let list = events::list_public(&state.db, from, true).await?;
+        let series = SeriesFeed::load(&state.db, &list).await?;
+        Ok::<_, AppError>(calendar(
             "大足区司法交流活动 / Dazu judicial exchange events",
             &list,
+            &series,
             &dir,
-        )),
-        Err(e) => AppError::from(e).into_response(),
+        ))
+    };
+    match run.await {
+        Ok(body) => ics_response(body),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -124,9 +144,11 @@ pub async fn private_ics(State(state): State<AppState>, Path(file): Path<String>
             .ok_or(AppError::NotFound)?;
         let dir = directory(&state).await?;
         let list = events::feed_events(&state.db, user.id, user.unit_code.as_deref()).await?;
+        let series = SeriesFeed::load(&state.db, &list).await?;
         Ok::<_, AppError>(calendar(
             &format!("{} · 交流活动 / exchange events", user.display_name),
             &list,
+            &series,
             &dir,
         ))
     };

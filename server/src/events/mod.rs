@@ -13,10 +13,14 @@
 pub mod api;
 pub mod form;
 pub mod ics;
+pub mod ics_series;
 pub mod labels;
 pub mod notifications;
 pub mod pages;
 pub mod register;
+pub mod series;
+pub mod series_api;
+pub mod series_pages;
 pub mod service;
 pub mod venues;
 
@@ -32,6 +36,14 @@ pub fn routes() -> Mount {
         .page("/events", get(pages::list))
         .page("/events/new", get(form::new_form).post(form::create))
         .page("/events/mine", get(pages::mine))
+        .page(
+            "/events/series/new",
+            get(series_pages::new_form).post(series_pages::create),
+        )
+        .page("/events/series/{id}", get(series_pages::detail))
+        .form("/events/series/{id}/action", post(series_pages::action))
+        .page("/exchanges/plan", get(series_pages::plan))
+        .page("/exchanges/plan.csv", get(series_pages::plan_csv))
         .form("/events/feed", post(pages::feed))
         .page("/events.ics", get(ics::public_ics))
         .page("/calendar/{file}", get(ics::private_ics))
@@ -65,4 +77,10 @@ pub fn routes() -> Mount {
         .api(routes!(api::notifications))
         .api(routes!(api::notifications_read))
         .api(routes!(api::exchanges))
+        .api(routes!(series_api::create))
+        .api(routes!(series_api::show, series_api::update))
+        .api(routes!(series_api::publish))
+        .api(routes!(series_api::cancel))
+        .api(routes!(series_api::register_all))
+        .api(routes!(series_api::plan))
 }

@@ -230,6 +230,7 @@ async fn detail_view(
     });
     Ok(EventDetail {
         card: card(dir, lang, ev, active_mine.map(|r| r.status.as_str())),
+        series: ev.series_id,
         agenda_html: corpus::library::user_markdown_html(&ev.agenda),
         open_to: ev.open_to.iter().map(|c| unit_name(dir, lang, c)).collect(),
         cancel_reason: ev.cancel_reason.clone(),

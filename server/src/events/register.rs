@@ -129,6 +129,14 @@ pub async fn register(State(state): State<AppState>, page: Page) -> Result<Respo
         association: filter.association.clone().unwrap_or_default(),
         year: filter.year.map(|y| y.to_string()).unwrap_or_default(),
         csv_href,
+        plan: super::series_pages::plan_summary(
+            &state,
+            &dir,
+            lang,
+            filter.year.unwrap_or(this_year),
+        )
+        .await?,
+        plan_year: filter.year.unwrap_or(this_year),
     };
     Ok(view(EventsView::Register(Box::new(register))).into_response())
 }

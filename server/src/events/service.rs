@@ -351,6 +351,8 @@ pub enum Done {
     Closed,
     Reminded,
     Attendance,
+    /// An edit saved (one occurrence of a series edited as a whole).
+    Saved,
 }
 
 impl Done {
@@ -370,6 +372,7 @@ impl Done {
             Done::Closed => "closed",
             Done::Reminded => "reminded",
             Done::Attendance => "attendance",
+            Done::Saved => "saved",
         }
     }
 }
@@ -438,6 +441,11 @@ pub async fn run(
             let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
                 .map_err(|_| EventRefusal::ApprovalDate)?
                 .to_string();
+            // The 2015 provisions ask for approval beforehand: not dated after the start.
+            let dated = domain::workdays::Date::parse(&date).ok_or(EventRefusal::ApprovalDate)?;
+            if !domain::events::approval_in_time(dated, ev.starts_at) {
+                return Err(EventRefusal::ApprovalAfterStart.into());
+            }
             let approval = Approval {
                 by,
                 reference,

@@ -26,6 +26,7 @@ mod feeds;
 mod notifications;
 mod reading;
 mod registrations;
+mod series;
 mod venues;
 mod writing;
 
@@ -43,10 +44,15 @@ pub use registrations::{
     cancel_registration, check_in, mark_attendance, register, Declaration, CHECKIN_TRIES,
     CHECKIN_WINDOW_MS,
 };
+pub use series::{
+    attendance_by_kind, create_series, find_series, find_series_many, occurrences_of, plan_counts,
+    plan_events, seed_demo_series, series_for_unit, update_series_entry, PlanCount, SeriesInput,
+    SeriesRecord,
+};
 pub use venues::{add_venue, list_venues, seed_demo_venues, set_venue_active, DEMO_VENUES};
 pub use writing::{
     answer_invitation, cancel_event, create_event, mark_held, notify, publish, record_approval,
-    remind_invitation, save_summary, update_event, Notice, CHECKIN_CODE_DIGITS,
+    remind_invitation, save_summary, update_event, InSeries, Notice, CHECKIN_CODE_DIGITS,
 };
 
 /// An official (or other listed) venue.
@@ -107,6 +113,10 @@ pub struct EventRecord {
     pub waitlisted: i64,
     pub open_to: Vec<String>,
     pub cohosts: Vec<Cohost>,
+    /// The series this event is an occurrence of, if any.
+    pub series_id: Option<i64>,
+    /// The start the series' rule gave this occurrence (its iCalendar RECURRENCE-ID).
+    pub original_start: Option<i64>,
 }
 
 impl EventRecord {
@@ -186,7 +196,7 @@ impl From<sqlx::Error> for Refused {
 
 // Shared by the parts: reading events (every query, and the locked read of a change).
 
-const EVENT_COLUMNS: &str = "e.id, e.uid, e.sequence, e.host_unit, e.title, e.kind, e.agenda, e.venue_id, e.venue_text, e.starts_at, e.ends_at, e.capacity, e.registration_deadline, e.status, e.flags, e.approval_by, e.approval_ref, e.approval_date, e.cancel_reason, e.summary, e.checkin_code, e.created_at, e.updated_at, e.published_at, \
+const EVENT_COLUMNS: &str = "e.id, e.uid, e.sequence, e.host_unit, e.title, e.kind, e.agenda, e.venue_id, e.venue_text, e.starts_at, e.ends_at, e.capacity, e.registration_deadline, e.status, e.flags, e.approval_by, e.approval_ref, e.approval_date, e.cancel_reason, e.summary, e.checkin_code, e.created_at, e.updated_at, e.published_at, e.series_id, e.original_start, \
      (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered') AS registered, \
      (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waitlisted";
 
@@ -249,6 +259,8 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<EventRecord, StoreError> {
         waitlisted: r.try_get("waitlisted")?,
         open_to: Vec::new(),
         cohosts: Vec::new(),
+        series_id: r.try_get("series_id")?,
+        original_start: r.try_get("original_start")?,
     })
 }
 

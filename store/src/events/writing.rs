@@ -178,6 +178,7 @@ async fn invite_cohosts(
     event_id: i64,
     title: &str,
     cohosts: &[String],
+    tell: bool,
 ) -> Result<(), StoreError> {
     for unit in cohosts {
         let n = sqlx::query("INSERT INTO event_cohosts (event_id, unit_code, status, invited_at) VALUES ($1, $2, 'pending', $3) ON CONFLICT (event_id, unit_code) DO NOTHING")
@@ -187,7 +188,7 @@ async fn invite_cohosts(
             .execute(&mut **tx)
             .await?
             .rows_affected();
-        if n > 0 {
+        if n > 0 && tell {
             let users = users_with_role(tx, unit, "coordinator").await?;
             notify(
                 tx,
@@ -206,20 +207,32 @@ async fn invite_cohosts(
     Ok(())
 }
 
-/// Creates a draft event hosted by `host_unit`; returns its id and compliance flags.
-pub async fn create_event(
-    db: &Db,
+/// Where a new event stands in a series: the series and the start its rule gave it.
+#[derive(Clone, Copy, Debug)]
+pub struct InSeries {
+    pub series_id: i64,
+    pub original_start: i64,
+    /// The series' first occurrence: only its co-hosts' coordinators are told of the
+    /// invitation, once for the series.
+    pub first: bool,
+}
+
+/// Inserts a draft event inside `tx` with its venue, flags, open-to units and co-host
+/// invitations (their coordinators are told, once per series); returns its id and flags.
+pub(super) async fn insert_event(
+    tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     host_unit: &str,
     created_by: i64,
     input: &EventInput,
     hours: &WorkingHours,
+    series: Option<InSeries>,
 ) -> Result<(i64, Vec<Flag>), Refused> {
-    let mut tx = db.pool.begin().await?;
+    let tell_cohosts = series.is_none_or(|s| s.first);
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (uid, host_unit, title, kind, agenda, venue_text, starts_at, ends_at, capacity, registration_deadline, status, checkin_code, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, 'draft', $10, $11, $12, $12) RETURNING id",
+        "INSERT INTO events (uid, host_unit, title, kind, agenda, venue_text, starts_at, ends_at, capacity, registration_deadline, status, checkin_code, created_by, created_at, updated_at, series_id, original_start) \
+         VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, 'draft', $10, $11, $12, $12, $13, $14) RETURNING id",
     )
     .bind(new_uid())
     .bind(host_unit)
@@ -233,11 +246,13 @@ pub async fn create_event(
     .bind(new_checkin_code())
     .bind(created_by)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .bind(series.map(|s| s.series_id))
+    .bind(series.map(|s| s.original_start))
+    .fetch_one(&mut **tx)
     .await?;
-    let (venue_id, venue_text, official) = resolve_venue(&mut tx, &input.venue).await?;
+    let (venue_id, venue_text, official) = resolve_venue(tx, &input.venue).await?;
     let flags = flags_in_tx(
-        &mut tx,
+        tx,
         hours,
         Some(id),
         &venue_text,
@@ -251,12 +266,12 @@ pub async fn create_event(
         .bind(&venue_text)
         .bind(join_flags(&flags))
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    write_units(&mut tx, id, &input.open_to).await?;
-    invite_cohosts(&mut tx, id, &input.title, &input.cohosts).await?;
+    write_units(tx, id, &input.open_to).await?;
+    invite_cohosts(tx, id, &input.title, &input.cohosts, tell_cohosts).await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         AuditEvent {
             action: "event.created",
@@ -266,8 +281,22 @@ pub async fn create_event(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok((id, flags))
+}
+
+/// Creates a draft event hosted by `host_unit`; returns its id and compliance flags.
+pub async fn create_event(
+    db: &Db,
+    actor: &Actor,
+    host_unit: &str,
+    created_by: i64,
+    input: &EventInput,
+    hours: &WorkingHours,
+) -> Result<(i64, Vec<Flag>), Refused> {
+    let mut tx = db.pool.begin().await?;
+    let out = insert_event(&mut tx, actor, host_unit, created_by, input, hours, None).await?;
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Appends the audit entry of a change to event `id` inside its transaction.
@@ -384,7 +413,7 @@ pub async fn update_event(
     .execute(&mut *tx)
     .await?;
     write_units(&mut tx, id, &input.open_to).await?;
-    invite_cohosts(&mut tx, id, &input.title, &input.cohosts).await?;
+    invite_cohosts(&mut tx, id, &input.title, &input.cohosts, true).await?;
     if published && input.capacity > old.capacity {
         promote_waitlist(&mut tx, id, &input.title, input.capacity).await?;
     }

@@ -1,0 +1,309 @@
+//! `/api/v1/event-series…` and `/api/v1/exchanges/plan`: the JSON adapter of event series
+//! (issue 19). A series is created with the fields of an event (its first occurrence) plus
+//! `rule`; its occurrences are ordinary events (`/api/v1/events/{id}`, with `series` set), so
+//! one occurrence is published, moved or cancelled there.
+
+use app::refusals::Localize;
+use axum::extract::{Query, State};
+use axum::{Extension, Json};
+use domain::events::{EventKind, Flag};
+use domain::series::{self, Frequency, SeriesEnd};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::events::{EventRecord, PlanCount};
+use store::sessions::Caller;
+use utoipa::{IntoParams, ToSchema};
+
+use super::series::{self as service, Outcomes, SeriesFields, SeriesView};
+use super::service::directory;
+use crate::api::{require_user, ApiJson, ApiPath};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::time::rfc3339;
+
+/// The series of a path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
+pub struct SeriesId {
+    /// The series' id.
+    id: i64,
+}
+
+/// A recurrence rule: the day comes from the first start (weekly on its weekday, monthly on its
+/// day of the month or its n-th weekday, quarterly on its day of the month); give `count` or
+/// `until`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `RuleFields` for the document.
+pub struct RuleIn {
+    frequency: Frequency,
+    /// Every n weeks, months or quarters (1 to 12; default 1).
+    #[schema(minimum = 1, maximum = 12)]
+    interval: Option<u32>,
+    /// Number of occurrences (1 to 52) …
+    #[schema(minimum = 1, maximum = 52)]
+    count: Option<u32>,
+    /// … or the last day, YYYY-MM-DD (Beijing).
+    #[schema(format = Date)]
+    until: Option<String>,
+}
+
+/// The fields of an event (for the first occurrence: each occurrence lasts as long and its
+/// registration closes as long before its start) plus the rule.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `SeriesFields` for the document.
+pub struct SeriesIn {
+    #[serde(flatten)]
+    event: super::api::EventIn,
+    rule: RuleIn,
+}
+
+/// One occurrence in a series' answer.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handlers' JSON.
+pub struct OccurrenceOut {
+    id: i64,
+    #[schema(format = DateTime)]
+    starts_at: String,
+    #[schema(format = DateTime)]
+    ends_at: String,
+    status: Option<String>,
+    /// For the hosts only.
+    flags: Option<Vec<Flag>>,
+    needs_approval: Option<bool>,
+}
+
+/// A new series: its id and its occurrences' event ids, in order.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct SeriesCreated {
+    id: i64,
+    events: Vec<i64>,
+    occurrences: Vec<OccurrenceOut>,
+}
+
+/// A series with its rule and occurrences.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handler's JSON.
+pub struct SeriesOut {
+    id: i64,
+    uid: String,
+    title: String,
+    kind: EventKind,
+    host: String,
+    venue: String,
+    #[schema(value_type = Object)]
+    rule: Value,
+    /// The RFC 5545 RRULE (with DTSTART in Asia/Shanghai).
+    rrule: String,
+    occurrences: Vec<OccurrenceOut>,
+}
+
+/// What a whole-series command did per occurrence: `done` ones and `refused` ones with why.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the handlers' JSON.
+pub struct SeriesOutcome {
+    id: i64,
+    #[schema(value_type = Vec<Object>)]
+    done: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    refused: Vec<Value>,
+}
+
+fn occurrence(ev: &EventRecord, manager: bool) -> Value {
+    let mut o = json!({
+        "id": ev.id,
+        "starts_at": rfc3339(ev.starts_at),
+        "ends_at": rfc3339(ev.ends_at),
+        "status": ev.status.as_str(),
+    });
+    if manager {
+        o["flags"] = json!(ev.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>());
+        o["needs_approval"] =
+            json!(ev.approval.is_none() && ev.flags.iter().any(|f| f.needs_approval()));
+    }
+    o
+}
+
+fn rule_json(view: &SeriesView) -> Value {
+    let r = &view.series.rule;
+    let (count, until) = match r.end {
+        SeriesEnd::Count(n) => (Some(n), None),
+        SeriesEnd::Until(d) => (None, Some(d.to_string())),
+    };
+    json!({"frequency": r.frequency.as_str(), "interval": r.interval, "count": count, "until": until})
+}
+
+fn outcome_json(id: i64, outcomes: &Outcomes) -> Value {
+    let mut done = Vec::new();
+    let mut refused = Vec::new();
+    for (event, result) in outcomes {
+        match result {
+            Ok(d) => done.push(json!({"id": event, "status": d.code()})),
+            Err(r) => refused.push(json!({"id": event, "reason": r.both()})),
+        }
+    }
+    json!({"id": id, "done": done, "refused": refused})
+}
+
+/// `POST /api/v1/event-series` (a coordinator of an association): a series of draft events.
+#[utoipa::path(post, path = "/event-series",
+    summary = "Create a series of draft events from a recurrence rule (a coordinator of an association)",
+    request_body = SeriesIn,
+    responses((status = 200, description = "Created", body = SeriesCreated),
+    (status = 400, description = "Malformed request"),
+    (status = 404, description = "Not a coordinator"),
+    (status = 422, description = "Invalid fields or rule")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(fields): ApiJson<SeriesFields>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let (id, made) = service::create(&state, &caller, &dir, &fields).await?;
+    let view = service::find_managed(&state, &caller, &dir, id).await?;
+    Ok(Json(json!({
+        "id": id,
+        "events": made.iter().map(|m| m.0).collect::<Vec<_>>(),
+        "occurrences": view.occurrences.iter().map(|ev| occurrence(ev, true)).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/event-series/{id}`: the rule and the occurrences the caller may see.
+#[utoipa::path(get, path = "/event-series/{id}",
+    summary = "A series, its rule and its occurrences (drafts only for its hosts)",
+    params(SeriesId), responses((status = 200, description = "Series", body = SeriesOut)))]
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, AppError> {
+    let dir = directory(&state).await?;
+    let view = service::find_visible(&state, &caller, &dir, id).await?;
+    let s = &view.series;
+    Ok(Json(json!({
+        "id": s.id,
+        "uid": s.uid,
+        "title": s.title,
+        "kind": s.kind.as_str(),
+        "host": s.host_unit,
+        "venue": s.venue,
+        "rule": rule_json(&view),
+        "rrule": series::rrule(&s.rule, s.first_start),
+        "occurrences": view.occurrences.iter().map(|ev| occurrence(ev, view.manager)).collect::<Vec<_>>(),
+    })))
+}
+
+/// What an edit of the whole series sets (times stay each occurrence's own).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes `SeriesEdit` for the document.
+pub struct SeriesEditIn {
+    #[schema(max_length = 100)]
+    title: String,
+    kind: EventKind,
+    #[schema(max_length = 5000)]
+    agenda: Option<String>,
+    venue: String,
+    venue_id: Option<i64>,
+    #[schema(minimum = 1, maximum = 10000)]
+    capacity: i64,
+    open_to: Vec<String>,
+    cohosts: Option<Vec<String>>,
+}
+
+/// `PUT /api/v1/event-series/{id}`: edits every occurrence not yet started.
+#[utoipa::path(put, path = "/event-series/{id}",
+    summary = "Edit every occurrence not yet started (title, kind, agenda, venue, places, units); times stay",
+    params(SeriesId), request_body = SeriesEditIn,
+    responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<super::service::EventFields>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let outcomes = service::edit(&state, &caller, &dir, id, &body).await?;
+    Ok(Json(outcome_json(id, &outcomes)))
+}
+
+/// `POST /api/v1/event-series/{id}/publish`: publishes each draft occurrence that may be
+/// published; one that needs an approval is listed under `refused` with the reason.
+#[utoipa::path(post, path = "/event-series/{id}/publish",
+    summary = "Publish the series' draft occurrences; those waiting for an approval are refused one by one",
+    params(SeriesId), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let outcomes = service::publish(&state, &caller, &dir, id).await?;
+    Ok(Json(outcome_json(id, &outcomes)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SeriesReasonIn {
+    #[schema(max_length = 300)]
+    reason: String,
+}
+
+/// `POST /api/v1/event-series/{id}/cancel`: cancels every occurrence not yet started.
+#[utoipa::path(post, path = "/event-series/{id}/cancel",
+    summary = "Cancel every occurrence not yet started; registrants are notified",
+    params(SeriesId), request_body = SeriesReasonIn,
+    responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SeriesReasonIn>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let outcomes = service::cancel(&state, &caller, &dir, id, &body.reason).await?;
+    Ok(Json(outcome_json(id, &outcomes)))
+}
+
+/// `POST /api/v1/event-series/{id}/registrations`: registers the caller for every upcoming
+/// published occurrence, each on its own.
+#[utoipa::path(post, path = "/event-series/{id}/registrations",
+    summary = "Register the caller for all upcoming occurrences (each separately)",
+    params(SeriesId), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+pub async fn register_all(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, AppError> {
+    require_user(&caller)?;
+    let dir = directory(&state).await?;
+    let outcomes = service::register_all(&state, &caller, &dir, id).await?;
+    Ok(Json(outcome_json(id, &outcomes)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// The year (Beijing time); this year by default (or when not a year 2000–2100).
+    year: Option<String>,
+}
+
+/// `GET /api/v1/exchanges/plan` (public): per association, exchanges planned and held in a year.
+#[utoipa::path(get, path = "/exchanges/plan",
+    summary = "Per association, exchanges planned (published) and held in a year",
+    security(()), params(PlanQuery),
+    responses((status = 200, description = "Plan figures", body = Vec<PlanCount>)))]
+pub async fn plan(
+    State(state): State<AppState>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Json<Vec<PlanCount>>, AppError> {
+    let year = q
+        .year
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| domain::events::local_date(store::now_ms()).year);
+    Ok(Json(store::events::plan_counts(&state.db, year).await?))
+}
