@@ -6,9 +6,7 @@
 
 use std::collections::HashMap;
 
-use domain::case::{
-    visible_to, CaseFacts, CaseSubject, Outcome, OutcomeOnFile, Party, Step,
-};
+use domain::case::{visible_to, CaseFacts, CaseSubject, Outcome, OutcomeOnFile, Party, Step};
 use domain::directory::UnitKind;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
@@ -122,10 +120,7 @@ pub struct Case {
 }
 
 /// The facts of a case from its entries (shared by the case file and the lists).
-pub(crate) fn facts_of(
-    c: &Case,
-    entries: &[Entry],
-) -> CaseFacts {
+pub(crate) fn facts_of(c: &Case, entries: &[Entry]) -> CaseFacts {
     let of = |kind: &'static str| entries.iter().filter(move |e| e.kind == kind);
     CaseFacts {
         discoverer: c.discoverer.clone(),
@@ -151,7 +146,11 @@ pub(crate) fn facts_of(
             .map(|e| OutcomeOnFile {
                 body: e.body_unit().to_string(),
                 recorded_by: e.unit.clone(),
-                outcomes: e.outcomes.iter().filter_map(|o| Outcome::parse(o)).collect(),
+                outcomes: e
+                    .outcomes
+                    .iter()
+                    .filter_map(|o| Outcome::parse(o))
+                    .collect(),
             })
             .collect(),
         feedback_sent: of("feedback").next().is_some(),
@@ -196,7 +195,10 @@ pub(crate) async fn unit_parties(
 }
 
 /// The parties of `route` from [`unit_parties`].
-pub(crate) fn parties_of(route: &Option<Vec<String>>, units: &HashMap<String, Party>) -> Vec<Party> {
+pub(crate) fn parties_of(
+    route: &Option<Vec<String>>,
+    units: &HashMap<String, Party>,
+) -> Vec<Party> {
     route
         .iter()
         .flatten()
@@ -297,7 +299,12 @@ pub async fn load_case(conn: &mut AnyConnection, id: i64) -> Result<Option<Case>
         .iter()
         .map(|r| step_from_row(r).map(|(_, s)| s))
         .collect::<Result<_, _>>()?;
-    let entries = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM lead_entries WHERE lead_id = $1 ORDER BY at, id")).bind(id).fetch_all(&mut *conn).await?;
+    let entries = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM lead_entries WHERE lead_id = $1 ORDER BY at, id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     case.entries = entries
         .iter()
         .map(entry_from_row)

@@ -336,10 +336,11 @@ pub fn check_close(facts: &CaseFacts) -> Result<(), CaseRefusal> {
     }
 }
 
-/// A manual case about the joint office's own staff (a subject of the home justice bureau)
-/// is routed by the unit it accuses: the case file warns of the conflict.
+/// A case another unit reported about the joint office's own staff (a subject of the home
+/// justice bureau, R10) is routed by the unit it accuses: the case file warns of the conflict.
 pub fn routing_conflict(facts: &CaseFacts, joint_office_unit: &str) -> bool {
-    matches!(&facts.subject, CaseSubject::JudicialPersonnel { org: Some(o) } if o == joint_office_unit)
+    facts.discoverer != joint_office_unit
+        && matches!(&facts.subject, CaseSubject::JudicialPersonnel { org: Some(o) } if o == joint_office_unit)
 }
 
 /// Whether a unit of `kind` may be a receiver of a manual routing: organs, justice bureaus

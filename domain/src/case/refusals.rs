@@ -24,6 +24,8 @@ pub enum LeadField {
     ReferredTo,
     /// The date a letter was received.
     ReceivedOn,
+    /// The organ a letter came from.
+    ReplyFrom,
 }
 
 /// Why what was typed into a report or a case action is refused.
@@ -54,6 +56,8 @@ pub enum InputRefusal {
     },
     UnknownAction,
     UnknownOutcome(String),
+    /// The date a letter was received is not `YYYY-MM-DD`, or is after today.
+    ReceivedOnInvalid,
     /// An outcome Article 13 does not give to the recording body.
     Outcome(OutcomeRefusal),
 }

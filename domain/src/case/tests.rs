@@ -657,6 +657,11 @@ fn manual_routing_conflicts_and_receivers() {
         ..Default::default()
     };
     assert!(routing_conflict(&about_office, "dz-justice"));
+    let own_supervision = CaseFacts {
+        discoverer: "dz-justice".into(),
+        ..about_office.clone()
+    };
+    assert!(!routing_conflict(&own_supervision, "dz-justice"), "R8");
     assert!(!routing_conflict(&r3(vec![]), "dz-justice"));
     assert!(!routing_conflict(
         &CaseFacts {

@@ -171,7 +171,10 @@ pub async fn apply_action(
             Some(("outcome", req.text.clone()))
         }
         Action::ExternalReply { .. } => {
-            let letter = req.letter.as_ref().ok_or(CaseRefusal::NotOutsidePortal(String::new()))?;
+            let letter = req
+                .letter
+                .as_ref()
+                .ok_or(CaseRefusal::NotOutsidePortal(String::new()))?;
             let may = allowed
                 .iter()
                 .any(|a| matches!(a, Action::ExternalReply { from } if *from == letter.from));

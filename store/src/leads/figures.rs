@@ -51,7 +51,7 @@ pub async fn lead_figures(
     }
     counts.total = counts.by_status.values().sum();
     let conflicts: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM leads l WHERE {VISIBLE} AND l.subject_type = 'judicial_personnel' AND l.subject_org = $3"
+        "SELECT COUNT(*) FROM leads l WHERE {VISIBLE} AND l.subject_type = 'judicial_personnel' AND l.subject_org = $3 AND l.discoverer_unit <> $3"
     ))
     .bind(jo)
     .bind(unit)
@@ -98,6 +98,11 @@ async fn group_count(
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")? as usize)))
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("k")?,
+                r.try_get::<i64, _>("n")? as usize,
+            ))
+        })
         .collect()
 }

@@ -83,8 +83,9 @@ pub async fn open_case_facts(
     unit: &str,
     joint_office: bool,
 ) -> Result<Vec<CaseFacts>, StoreError> {
-    let sql =
-        format!("SELECT {LEAD_COLUMNS} FROM leads WHERE {VISIBLE} AND status <> 'closed' ORDER BY id");
+    let sql = format!(
+        "SELECT {LEAD_COLUMNS} FROM leads WHERE {VISIBLE} AND status <> 'closed' ORDER BY id"
+    );
     let rows = sqlx::query(&sql)
         .bind(joint_office as i64)
         .bind(unit)
@@ -152,7 +153,10 @@ fn summary_of(c: Case) -> LeadSummary {
         .then(|| {
             c.entries
                 .iter()
-                .filter(|e| e.kind == feedback_kind || (e.kind == "external_reply" && e.unit == c.discoverer))
+                .filter(|e| {
+                    e.kind == feedback_kind
+                        || (e.kind == "external_reply" && e.unit == c.discoverer)
+                })
                 .map(|e| e.at)
                 .min()
         })
