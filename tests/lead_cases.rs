@@ -509,3 +509,73 @@ fn the_dashboard_counts_more_than_a_thousand_leads() {
         );
     }
 }
+
+#[test]
+fn the_rc_court_case_finishes_on_the_case_page_in_a_browser() {
+    use crate::support::browser::{available, Browser};
+    if !available() {
+        return;
+    }
+    let db = &databases("browser-outside")[0];
+    let app = TestApp::demo(db);
+    let t = Tokens::new(&app);
+    let id = report(&t, "dz-justice-officer", rc_court_lead());
+    let case_url = app.url(&format!("/leads/{id}"));
+    let b = Browser::start();
+    // Each form posts and comes back to the case with `?status=done`; starting from the plain
+    // address tells the arrival apart from the page before.
+    let done = |b: &Browser, what: &str| {
+        b.wait_until(10, what, |b| b.current_url().contains("status=done"));
+        b.goto(&case_url);
+    };
+    b.sign_in(&app.url("/login"), "dz-court-officer");
+    b.goto(&case_url);
+    assert!(b
+        .text(&b.find("#case-route"))
+        .contains("重庆市荣昌区人民法院（平台外，函件移送）"));
+    b.click(&b.find("#do-acknowledge"));
+    done(&b, "acknowledged");
+    b.type_text(
+        &b.find("textarea[data-for='not_verified']"),
+        "无管辖权，已移交荣昌区法院。",
+    );
+    b.click(&b.find("#do-not-verified"));
+    done(&b, "reason recorded");
+    b.click(&b.find("#do-pass-on"));
+    done(&b, "passed on by letter");
+    // The reply arrives by letter; the court records it on the case page.
+    let form = "#external-reply-rc-court";
+    b.script(&format!(
+        "document.querySelector(\"{form} input[name='received_on']\").value = '2026-11-20'; return true"
+    ));
+    b.type_text(
+        &b.find(&format!("{form} input[name='reference']")),
+        "荣法函〔2026〕8号",
+    );
+    b.click(&b.find(&format!("{form} input[value='discipline']")));
+    b.type_text(
+        &b.find(&format!("{form} textarea[data-for='external_reply']")),
+        "经调查核实，反映问题属实，已依纪依规处理。",
+    );
+    b.click(&b.find(&format!("{form} button")));
+    done(&b, "reply recorded");
+    let entries = b.text(&b.find("#entries"));
+    assert!(
+        entries.contains("荣法函〔2026〕8号") && entries.contains("由所属机关依纪依规处理"),
+        "{entries}"
+    );
+    b.type_text(
+        &b.find("textarea[data-for='feedback']"),
+        "荣昌区法院来函：属实，已依纪依规处理。",
+    );
+    b.click(&b.find("#do-feedback"));
+    done(&b, "fed back");
+    b.sign_out();
+    b.sign_in(&app.url("/login"), "dz-justice-officer");
+    b.goto(&case_url);
+    let verification = b.text(&b.find("#verification"));
+    assert!(!verification.contains("尚未记录"), "{verification}");
+    b.click(&b.find("#do-close"));
+    done(&b, "closed");
+    assert_eq!(b.text(&b.find("#case-status")), "已办结");
+}
