@@ -39,6 +39,12 @@ fn an_r3_case_to_an_organ_outside_the_portal_finishes_by_its_reply() {
     for db in databases("lead-outside") {
         let app = TestApp::demo(&db);
         let t = Tokens::new(&app);
+        let preview = app.anon().api(
+            "POST",
+            "/api/v1/leads/route-preview",
+            json!({"discoverer": "dz-justice", "subject": {"type": "judicial_personnel", "org": "rc-court"}}),
+        );
+        assert_eq!(preview.json()["outside_portal"], json!(["rc-court"]));
         let id = report(&t, "dz-justice-officer", rc_court_lead());
         let c = case(&t, "dz-justice-officer", id);
         assert_eq!(c["rule"], "R3");

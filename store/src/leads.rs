@@ -194,6 +194,20 @@ pub(crate) async fn unit_parties(
         .collect()
 }
 
+/// The codes of the units that do not take part in the portal (no active lead handler): a
+/// hand-over to one of them goes by letter, as the route preview says.
+pub async fn units_outside_portal(db: &Db) -> Result<Vec<String>, StoreError> {
+    let mut conn = db.pool.acquire().await?;
+    let mut out: Vec<String> = unit_parties(&mut conn)
+        .await?
+        .into_values()
+        .filter(|p| !p.in_portal)
+        .map(|p| p.code)
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// The parties of `route` from [`unit_parties`].
 pub(crate) fn parties_of(
     route: &Option<Vec<String>>,

@@ -71,6 +71,9 @@ pub struct PreviewReply {
     routes: Vec<Vec<String>>,
     reason: String,
     reason_en: String,
+    /// The units of the routes that do not take part in the portal (no lead handlers): the
+    /// lead goes to them by letter, and their reply is recorded as `external_reply`.
+    outside_portal: Vec<String>,
 }
 
 /// `POST /api/v1/leads/route-preview` (no sign-in): which rule applies and the route(s).
@@ -91,7 +94,13 @@ pub async fn route_preview(
     };
     let plan = route_lead(&dir, &body.discoverer, &subject)
         .map_err(|e| AppError::Unprocessable(e.both()))?;
+    let outside = store::leads::units_outside_portal(&state.db).await?;
+    let outside_portal = outside
+        .into_iter()
+        .filter(|u| plan.routes.iter().flatten().any(|r| r == u))
+        .collect();
     Ok(Json(PreviewReply {
+        outside_portal,
         rule: plan.rule.as_str(),
         basis: plan.rule.basis(),
         basis_zh: plan.rule.basis_zh(),
