@@ -468,7 +468,8 @@ fn article_13_gives_each_body_its_own_sanctions() {
         ..Default::default()
     };
     // (case, body, outcomes, referred to, expected)
-    let cases: Vec<(&CaseFacts, &str, Vec<Outcome>, &str, Result<(), R>)> = vec![
+    type Case<'a> = (&'a CaseFacts, &'a str, Vec<Outcome>, &'a str, Result<(), R>);
+    let cases: Vec<Case> = vec![
         (&judge, "yc-court", vec![Discipline], "", Ok(())),
         (
             &judge,
