@@ -585,3 +585,87 @@ fn the_rc_court_case_finishes_on_the_case_page_in_a_browser() {
     done(&b, "closed");
     assert_eq!(b.text(&b.find("#case-status")), "已办结");
 }
+
+#[test]
+fn a_report_about_both_sides_creates_two_linked_leads() {
+    for db in databases("lead-two-sides") {
+        let app = TestApp::demo(&db);
+        let t = Tokens::new(&app);
+        // The justice bureau names the judge (R1: to the court) and the lawyer (R9: its own).
+        let r = t.of("dz-justice-officer").api(
+            "POST",
+            "/api/v1/leads",
+            json!({
+                "subject": {"type": "judicial_personnel", "name": "陈某", "org": "dz-court", "duty": "adjudication"},
+                "counterpart": {"type": "lawyer", "name": "林某", "licence_no": "15001202010000077", "firm": "dz-firm-1"},
+                "summary": "律师宴请法官", "details": "双方在饭店见面。"
+            }),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let created = r.json();
+        let (judge, lawyer) = (
+            created["id"].as_i64().unwrap(),
+            created["counterpart"]["id"].as_i64().unwrap(),
+        );
+        assert_eq!(created["rule"], "R1");
+        let l = case(&t, "dz-justice-officer", lawyer);
+        assert_eq!(
+            (l["rule"].as_str(), l["linked_lead"].as_i64()),
+            (Some("R9"), Some(judge))
+        );
+        assert_eq!(case(&t, "dz-justice-officer", judge)["linked_lead"], lawyer);
+        // The joint office sees both, linked; the court sees only the judge's lead.
+        let jo = app
+            .session("dz-justice-officer")
+            .page(&format!("/leads/{judge}"));
+        assert!(
+            jo.body.contains(&format!("/leads/{lawyer}")),
+            "{}",
+            db.label
+        );
+        let court = app
+            .session("dz-court-officer")
+            .page(&format!("/leads/{judge}"));
+        assert_eq!(court.status, 200);
+        assert!(!court.body.contains(&format!("/leads/{lawyer}\"")));
+        assert_eq!(
+            t.of("dz-court-officer")
+                .api("GET", &format!("/api/v1/leads/{lawyer}"), None)
+                .status,
+            404
+        );
+        // Two judges are not two sides.
+        let same = t.of("dz-justice-officer").api(
+            "POST",
+            "/api/v1/leads",
+            json!({"subject": {"type": "judicial_personnel", "name": "甲", "org": "dz-court"},
+                   "counterpart": {"type": "judicial_personnel", "name": "乙", "org": "dz-court"},
+                   "summary": "s", "details": "d"}),
+        );
+        assert_eq!(same.status, 422);
+        // The form does the same with its checkbox.
+        let form = app.session("dz-court-officer").form(
+            "/leads/new",
+            "subject_type=lawyer&name=%E6%9E%97%E6%9F%90&licence_no=1500&firm=dz-firm-1&org=yc-court&duty=adjudication&both_sides=1&counterpart_name=%E8%B5%B5%E6%9F%90&summary=s&details=d&route=1&intent=submit",
+        );
+        assert_eq!(form.status, 303, "{}", form.body);
+        let id: i64 = form.header("location").unwrap()[7..]
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let c = case(&t, "dz-court-officer", id);
+        assert_eq!(
+            c["route"],
+            json!(["dz-court", "dz-bar", "dz-justice"]),
+            "R7(b) chosen"
+        );
+        let other = case(&t, "dz-court-officer", c["linked_lead"].as_i64().unwrap());
+        assert_eq!(
+            other["rule"], "R10",
+            "a court's lead about another district's judge is manual"
+        );
+        assert_eq!(other["subject"]["name"], "赵某");
+    }
+}

@@ -366,6 +366,41 @@ pub async fn create_lead(
     new: &NewLead,
     actor: &Actor,
 ) -> Result<(i64, String), StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let created = insert_lead(&mut tx, new, actor).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Creates the two leads of one contact reported from both sides (the judicial officer and
+/// the lawyer), each routed by its own rule, linked to each other, in one transaction.
+/// Returns each one's (id, reference).
+pub async fn create_linked_leads(
+    db: &Db,
+    first: &NewLead,
+    second: &NewLead,
+    actor: &Actor,
+) -> Result<[(i64, String); 2], StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let a = insert_lead(&mut tx, first, actor).await?;
+    let b = insert_lead(&mut tx, second, actor).await?;
+    for (this, other) in [(&a, &b), (&b, &a)] {
+        sqlx::query("UPDATE leads SET linked_lead = $1 WHERE id = $2")
+            .bind(other.0)
+            .bind(this.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok([a, b])
+}
+
+/// Writes a new lead in `tx`: its reference, case file, first hand-over and audit entry.
+async fn insert_lead(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewLead,
+    actor: &Actor,
+) -> Result<(i64, String), StoreError> {
     let now = now_ms();
     let year: i64 = chrono::DateTime::from_timestamp_millis(now)
         .map(|t| {
@@ -377,10 +412,9 @@ pub async fn create_lead(
             )
         })
         .unwrap_or(2026) as i64;
-    let mut tx = db.pool.begin().await?;
     let n: i64 = sqlx::query_scalar("INSERT INTO lead_counters (year, next) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET next = lead_counters.next + 1 RETURNING next")
         .bind(year)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     let reference = format!("DZ-{year}-{n:05}");
     let status = if new.route.is_some() {
@@ -419,15 +453,15 @@ pub async fn create_lead(
     .bind(&new.summary)
     .bind(&new.details)
     .bind(warnings)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if let Some(route) = &new.route {
         if route.len() > 1 {
-            insert_step(&mut tx, id, 1, &route[0], &route[1], now).await?;
+            insert_step(tx, id, 1, &route[0], &route[1], now).await?;
         }
     }
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Event {
             action: "lead.created",
@@ -444,7 +478,6 @@ pub async fn create_lead(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok((id, reference))
 }
 

@@ -61,6 +61,12 @@ pub struct ReportValues {
     pub place: String,
     pub conduct_kind: String,
     pub route: String,
+    /// The report names both sides of the contact: a second, linked lead is recorded.
+    #[serde(default)]
+    pub both_sides: bool,
+    /// The name of the other side.
+    #[serde(default)]
+    pub counterpart_name: String,
 }
 
 /// The routing preview shown before submitting.
@@ -375,6 +381,12 @@ pub fn LeadReportPage() -> impl IntoView {
                 <select id="firm" name="firm"><option value="">"—"</option>{options(&data.firms, &v.firm)}</select>
                 <label for="region">{lang.pick("执业登记地区", "Registration region")}</label>
                 <input id="region" name="region" value=v.region.clone() maxlength="64"/>
+                <label class="check" for="both_sides">
+                    <input type="checkbox" id="both_sides" name="both_sides" value="1" checked=v.both_sides/>
+                    {lang.pick("同时反映对方：司法人员和律师各登记一条线索，各按其规则通报，相互关联", "Both sides: record one lead about the judicial officer and one about the lawyer, each routed by its own rule, linked to each other")}
+                </label>
+                <label for="counterpart_name">{lang.pick("对方姓名（上方两组信息中另一组即为对方）", "The other side's name (the other set of fields above describes them)")}</label>
+                <input id="counterpart_name" name="counterpart_name" value=v.counterpart_name.clone() maxlength="64"/>
             </fieldset>
             <fieldset>
                 <legend>{lang.pick("反映的情况", "What happened")}</legend>

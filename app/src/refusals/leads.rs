@@ -120,6 +120,11 @@ impl Localize for InputRefusal {
             R::UnknownOutcome(outcome) => {
                 naming(lang, "未知处理结果", "unknown outcome", &clip(outcome, 40))
             }
+            R::TwoSides => pick(
+                lang,
+                "同时反映双方时，须一方为司法人员、另一方为律师",
+                "a report about both sides names one judicial officer and one lawyer",
+            ),
             R::ReceivedOnInvalid => pick(
                 lang,
                 "收函日期须为 YYYY-MM-DD，且不能晚于今天",

@@ -56,6 +56,8 @@ pub enum InputRefusal {
     },
     UnknownAction,
     UnknownOutcome(String),
+    /// A report naming both sides of a contact must name one judicial officer and one lawyer.
+    TwoSides,
     /// The date a letter was received is not `YYYY-MM-DD`, or is after today.
     ReceivedOnInvalid,
     /// An outcome Article 13 does not give to the recording body.

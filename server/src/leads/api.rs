@@ -126,6 +126,9 @@ pub struct ReportIn {
     place: Option<String>,
     conduct_kind: Option<domain::case::ConductKind>,
     route: Option<usize>,
+    /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
+    /// a second lead is recorded about it, routed by its own rule, linked to the first.
+    counterpart: Option<ReportSubjectIn>,
 }
 
 /// Who a report is about.
@@ -158,6 +161,16 @@ pub struct Created {
     rule: String,
     manual: bool,
     warnings: Vec<String>,
+    /// The lead about the other side, when the report named both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counterpart: Option<CreatedCounterpart>,
+}
+
+/// The second lead of a two-sided report.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedCounterpart {
+    id: i64,
+    reference: String,
 }
 
 /// `POST /api/v1/leads`: a lead handler reports a lead for their unit.
@@ -181,6 +194,9 @@ pub async fn create(
         rule: done.lead.rule,
         manual: done.lead.manual,
         warnings: done.lead.warnings,
+        counterpart: done
+            .counterpart
+            .map(|(id, reference)| CreatedCounterpart { id, reference }),
     }))
 }
 

@@ -119,6 +119,8 @@ fn values_of(pairs: &[(String, String)]) -> ReportValues {
         place: v("place"),
         conduct_kind: v("conduct_kind"),
         route: v("route"),
+        both_sides: v("both_sides") == "1",
+        counterpart_name: v("counterpart_name"),
     }
 }
 
@@ -145,6 +147,24 @@ fn report_of(v: &ReportValues) -> Report {
         place: opt(&v.place),
         conduct_kind: opt(&v.conduct_kind),
         route: v.route.parse().ok(),
+        // Both sides: the other side is described by the form's other set of fields.
+        counterpart: v.both_sides.then(|| {
+            let lawyer = v.subject_type != "lawyer";
+            ReportSubject {
+                kind: if lawyer {
+                    "lawyer"
+                } else {
+                    "judicial_personnel"
+                }
+                .into(),
+                name: v.counterpart_name.clone(),
+                org: (!lawyer).then(|| opt(&v.org)).flatten(),
+                duty: (!lawyer).then(|| opt(&v.duty)).flatten(),
+                licence_no: lawyer.then(|| opt(&v.licence_no)).flatten(),
+                firm: lawyer.then(|| opt(&v.firm)).flatten(),
+                region: lawyer.then(|| opt(&v.region)).flatten(),
+            }
+        }),
     }
 }
 

@@ -129,6 +129,10 @@ pub struct Report {
     pub place: Option<String>,
     pub conduct_kind: Option<String>,
     pub route: Option<usize>,
+    /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
+    /// the portal records a second lead about it, routed by its own rule, linked to the first.
+    #[serde(default)]
+    pub counterpart: Option<ReportSubject>,
 }
 
 /// The subject part of a report.
@@ -310,6 +314,21 @@ pub struct Reported {
     pub id: i64,
     pub reference: String,
     pub lead: NewLead,
+    /// The lead about the other side of the contact, when the report named both: (id,
+    /// reference).
+    pub counterpart: Option<(i64, String)>,
+}
+
+/// The report about one side of a two-sided report: the same facts about `subject`; the
+/// route choice applies to the side whose rule offers a choice (R7).
+fn side_of(dir: &Directory, unit: &str, report: &Report, subject: &ReportSubject) -> Report {
+    let choice = preview(dir, unit, subject).is_ok_and(|p| p.routes.len() > 1);
+    Report {
+        subject: subject.clone(),
+        route: if choice { report.route } else { None },
+        counterpart: None,
+        ..report.clone()
+    }
 }
 
 /// Validates, routes and records a report of the handler's unit.
@@ -321,9 +340,29 @@ pub async fn report(
     report: &Report,
     source: Source,
 ) -> Result<Reported, LeadError> {
-    let lead = build_lead(dir, handler, report)?;
     let actor = caller.actor();
-    let (id, reference) = leads::create_lead(&state.db, &lead, &actor).await?;
+    let (lead, id, reference, counterpart) = match &report.counterpart {
+        None => {
+            let lead = build_lead(dir, handler, report)?;
+            let (id, reference) = leads::create_lead(&state.db, &lead, &actor).await?;
+            (lead, id, reference, None)
+        }
+        Some(other) => {
+            let sides = [report.subject.kind.as_str(), other.kind.as_str()];
+            if !(sides.contains(&"lawyer") && sides.contains(&"judicial_personnel")) {
+                return Err(InputRefusal::TwoSides.into());
+            }
+            let first = build_lead(
+                dir,
+                handler,
+                &side_of(dir, &handler.unit, report, &report.subject),
+            )?;
+            let second = build_lead(dir, handler, &side_of(dir, &handler.unit, report, other))?;
+            let [(id, reference), b] =
+                leads::create_linked_leads(&state.db, &first, &second, &actor).await?;
+            (first, id, reference, Some(b))
+        }
+    };
     if let Source::Form { tip } = source {
         leads::delete_draft(&state.db, handler.user.id).await?;
         if let Some(tip) = tip {
@@ -334,6 +373,7 @@ pub async fn report(
         id,
         reference,
         lead,
+        counterpart,
     })
 }
 

@@ -185,8 +185,8 @@ fn summary_of(c: Case) -> LeadSummary {
     }
 }
 
-/// Other leads about the same subject (same licence number, or same name and unit) that
-/// `unit` may also see.
+/// Other leads about the same subject (same licence number, or same name and unit), and the
+/// lead about the other side of the same contact, that `unit` may also see.
 pub async fn linked_leads(
     db: &Db,
     case: &Case,
@@ -195,7 +195,8 @@ pub async fn linked_leads(
 ) -> Result<Vec<(i64, String)>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, reference FROM leads WHERE id <> $1 AND ((subject_licence IS NOT NULL AND subject_licence <> '' AND subject_licence = $2) \
-         OR (subject_name = $3 AND COALESCE(subject_org, '') = COALESCE($4, '') AND COALESCE(subject_firm, '') = COALESCE($5, ''))) ORDER BY id LIMIT 50",
+         OR (subject_name = $3 AND COALESCE(subject_org, '') = COALESCE($4, '') AND COALESCE(subject_firm, '') = COALESCE($5, '')) \
+         OR linked_lead = $1) ORDER BY id LIMIT 50",
     )
     .bind(case.id)
     .bind(&case.subject.licence_no)
