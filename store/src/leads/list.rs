@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use domain::case::{visible_to, CaseFacts, Step};
+use domain::case::{CaseFacts, Step};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::{
-    case_from_row, entry_from_row, facts_of, load_case, parties_of, step_from_row, unit_parties,
-    Case, ENTRY_COLUMNS, LEAD_COLUMNS,
+    case_from_row, entry_from_row, facts_of, parties_of, step_from_row, unit_parties, Case,
+    ENTRY_COLUMNS, LEAD_COLUMNS,
 };
 use crate::{Db, StoreError};
 
@@ -193,11 +193,15 @@ pub async fn linked_leads(
     unit: &str,
     joint_office: bool,
 ) -> Result<Vec<(i64, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, reference FROM leads WHERE id <> $1 AND ((subject_licence IS NOT NULL AND subject_licence <> '' AND subject_licence = $2) \
-         OR (subject_name = $3 AND COALESCE(subject_org, '') = COALESCE($4, '') AND COALESCE(subject_firm, '') = COALESCE($5, '')) \
-         OR linked_lead = $1) ORDER BY id LIMIT 50",
-    )
+    // `VISIBLE` is `domain::case::visible_to` in SQL (the joint office, the discoverer, or a
+    // unit a hand-over reached), so the other leads are filtered in one query.
+    let rows = sqlx::query(&format!(
+        "SELECT id, reference FROM leads WHERE {VISIBLE} AND id <> $3 AND ((subject_licence IS NOT NULL AND subject_licence <> '' AND subject_licence = $4) \
+         OR (subject_name = $5 AND COALESCE(subject_org, '') = COALESCE($6, '') AND COALESCE(subject_firm, '') = COALESCE($7, '')) \
+         OR linked_lead = $3) ORDER BY id LIMIT 50",
+    ))
+    .bind(joint_office as i64)
+    .bind(unit)
     .bind(case.id)
     .bind(&case.subject.licence_no)
     .bind(&case.subject.name)
@@ -205,15 +209,7 @@ pub async fn linked_leads(
     .bind(&case.subject.firm)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::new();
-    let mut conn = db.pool.acquire().await?;
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        if let Some(other) = load_case(&mut conn, id).await? {
-            if visible_to(&other.facts(), unit, joint_office) {
-                out.push((id, other.reference));
-            }
-        }
-    }
-    Ok(out)
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("reference")?)))
+        .collect()
 }
