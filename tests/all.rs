@@ -18,6 +18,7 @@ mod foundation;
 mod fuzz;
 mod hostile;
 mod identity;
+mod lead_cases;
 mod leads;
 mod library;
 mod operations;

@@ -108,10 +108,10 @@ fn openapi_document_lists_every_implemented_endpoint() {
 }
 
 /// Every demo account signed in over the API, by login.
-struct Tokens(Vec<(&'static str, Client)>);
+pub(crate) struct Tokens(Vec<(&'static str, Client)>);
 
 impl Tokens {
-    fn new(app: &TestApp) -> Tokens {
+    pub(crate) fn new(app: &TestApp) -> Tokens {
         Tokens(
             store::users::demo_accounts()
                 .into_iter()
@@ -119,12 +119,12 @@ impl Tokens {
                 .collect(),
         )
     }
-    fn of(&self, login: &str) -> &Client {
+    pub(crate) fn of(&self, login: &str) -> &Client {
         &self.0.iter().find(|(l, _)| *l == login).unwrap().1
     }
 }
 
-fn act(t: &Tokens, who: &str, id: i64, action: Value) -> Reply {
+pub(crate) fn act(t: &Tokens, who: &str, id: i64, action: Value) -> Reply {
     t.of(who)
         .api("POST", &format!("/api/v1/leads/{id}/actions"), action)
 }

@@ -1,23 +1,26 @@
 //! Figures of the information-sharing platform (Article 9): counts of leads by status, rule,
-//! discovering unit and month, overdue cases, and median times to acknowledge and to feed back.
-//! A pure function over the leads a unit may see, so the numbers are tested by hand.
+//! discovering unit and month, overdue cases, manual cases about the joint office's own staff,
+//! and median times to acknowledge and to feed back. The counts come from aggregate SQL over
+//! every lead a unit may see (no cap); overdue cases are decided by `case::overdue` over the
+//! open cases only (a closed case is never overdue); the medians over the durations alone.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{overdue, CaseFacts, Deadlines, Step};
+use crate::case::{overdue, CaseFacts, Deadlines};
 
-/// What the figures need to know about one lead.
-#[derive(Clone, Debug)]
-pub struct LeadFacts {
-    pub created_at: i64,
-    pub status: String,
-    pub rule: String,
-    pub discoverer: String,
-    pub route: Option<Vec<String>>,
-    pub steps: Vec<Step>,
-    pub feedback_at: Option<i64>,
+/// Counts computed by the database over every lead a unit may see.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LeadCounts {
+    pub total: usize,
+    pub by_status: BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+    pub by_discoverer: BTreeMap<String, usize>,
+    /// `YYYY-MM` (Beijing time) → count.
+    pub by_month: BTreeMap<String, usize>,
+    /// Leads about the joint office's own staff (see `case::routing_conflict`).
+    pub routing_conflicts: usize,
 }
 
 /// The dashboard's figures.
@@ -32,6 +35,9 @@ pub struct Figures {
     pub by_month: BTreeMap<String, usize>,
     /// Open cases with at least one deadline passed.
     pub overdue_cases: usize,
+    /// Leads about the joint office's own staff, which it routes itself (a conflict of interest
+    /// the case file warns of).
+    pub routing_conflicts: usize,
     /// Median hours from a hand-over being sent to its acknowledgement.
     pub median_hours_to_acknowledge: Option<f64>,
     /// Median days from the first hand-over to the discoverer having the feedback.
@@ -66,43 +72,37 @@ pub fn month_of(ms: i64) -> String {
     format!("{year:04}-{month:02}")
 }
 
-/// Computes the figures over `leads` at `now`.
-pub fn figures(leads: &[LeadFacts], now: i64, deadlines: Deadlines) -> Figures {
-    let mut f = Figures {
-        total: leads.len(),
-        ..Default::default()
-    };
-    let mut ack_hours = Vec::new();
-    let mut feedback_days = Vec::new();
-    for l in leads {
-        *f.by_status.entry(l.status.clone()).or_default() += 1;
-        *f.by_rule.entry(l.rule.clone()).or_default() += 1;
-        *f.by_discoverer.entry(l.discoverer.clone()).or_default() += 1;
-        *f.by_month.entry(month_of(l.created_at)).or_default() += 1;
-        for s in &l.steps {
-            if let Some(a) = s.acknowledged_at {
-                ack_hours.push((a - s.sent_at) as f64 / 3_600_000.0);
-            }
-        }
-        if let (Some(first), Some(fb)) = (l.steps.first(), l.feedback_at) {
-            feedback_days.push((fb - first.sent_at) as f64 / 86_400_000.0);
-        }
-        let facts = CaseFacts {
-            discoverer: l.discoverer.clone(),
-            route: l.route.clone(),
-            steps: l.steps.clone(),
-            outcome_recorded: l.feedback_at.is_some(),
-            feedback_sent: l.feedback_at.is_some(),
-            closed: l.status == "closed",
-            ..Default::default()
-        };
-        if !overdue(&facts, now, deadlines).is_empty() {
-            f.overdue_cases += 1;
-        }
+/// The figures from the database's `counts`, the facts of the open cases, and the durations
+/// (milliseconds) from hand-over to acknowledgement and from first hand-over to feedback.
+pub fn figures(
+    counts: LeadCounts,
+    open_cases: &[CaseFacts],
+    ack_ms: &[i64],
+    feedback_ms: &[i64],
+    now: i64,
+    deadlines: Deadlines,
+) -> Figures {
+    Figures {
+        total: counts.total,
+        by_status: counts.by_status,
+        by_rule: counts.by_rule,
+        by_discoverer: counts.by_discoverer,
+        by_month: counts.by_month,
+        routing_conflicts: counts.routing_conflicts,
+        overdue_cases: open_cases
+            .iter()
+            .filter(|f| !overdue(f, now, deadlines).is_empty())
+            .count(),
+        median_hours_to_acknowledge: median(
+            ack_ms.iter().map(|&ms| ms as f64 / 3_600_000.0).collect(),
+        ),
+        median_days_to_feedback: median(
+            feedback_ms
+                .iter()
+                .map(|&ms| ms as f64 / 86_400_000.0)
+                .collect(),
+        ),
     }
-    f.median_hours_to_acknowledge = median(ack_hours);
-    f.median_days_to_feedback = median(feedback_days);
-    f
 }
 
 #[cfg(test)]
@@ -112,32 +112,20 @@ mod tests {
     const H: i64 = 3_600_000;
     const D: i64 = 24 * H;
 
-    fn step(sent: i64, ack: Option<i64>) -> Step {
-        Step {
-            hop: 1,
-            sender: "dz-justice".into(),
-            receiver: "dz-court".into(),
-            sent_at: sent,
-            acknowledged_at: ack,
-            passed_on_at: None,
-        }
-    }
-
-    fn lead(
-        created: i64,
-        status: &str,
-        rule: &str,
-        steps: Vec<Step>,
-        feedback: Option<i64>,
-    ) -> LeadFacts {
-        LeadFacts {
-            created_at: created,
-            status: status.into(),
-            rule: rule.into(),
+    fn open_case(created: i64, sent: i64, acked: bool) -> CaseFacts {
+        CaseFacts {
             discoverer: "dz-justice".into(),
             route: Some(vec!["dz-justice".into(), "dz-court".into()]),
-            steps,
-            feedback_at: feedback,
+            created_at: created,
+            steps: vec![crate::case::Step {
+                hop: 1,
+                sender: "dz-justice".into(),
+                receiver: "dz-court".into(),
+                sent_at: sent,
+                acknowledged_at: acked.then_some(sent + H),
+                passed_on_at: None,
+            }],
+            ..Default::default()
         }
     }
 
@@ -154,24 +142,50 @@ mod tests {
     }
 
     #[test]
-    fn figures_count_and_take_medians() {
+    fn figures_take_counts_overdue_and_medians() {
         let now = 100 * D;
-        let leads = vec![
-            lead(0, "closed", "R1", vec![step(0, Some(2 * H))], Some(10 * D)),
-            lead(D, "open", "R1", vec![step(D, Some(D + 4 * H))], None),
-            lead(2 * D, "open", "R3", vec![step(2 * D, None)], None),
-            lead(3 * D, "manual", "R10", vec![], None),
+        let counts = LeadCounts {
+            total: 1005,
+            routing_conflicts: 2,
+            ..Default::default()
+        };
+        let open = vec![
+            // Acknowledged, feedback long overdue.
+            open_case(D, D, true),
+            // Not acknowledged for a long time.
+            open_case(98 * D, 90 * D, false),
+            // Recent and acknowledged: nothing late.
+            open_case(99 * D, 99 * D, true),
+            // A manual case the joint office has not routed for a week.
+            CaseFacts {
+                discoverer: "dz-bar".into(),
+                created_at: 93 * D,
+                ..Default::default()
+            },
         ];
-        let f = figures(&leads, now, Deadlines::default());
-        assert_eq!(f.total, 4);
-        assert_eq!(f.by_status.get("open"), Some(&2));
-        assert_eq!(f.by_rule.get("R1"), Some(&2));
-        assert_eq!(f.by_discoverer.get("dz-justice"), Some(&4));
-        assert_eq!(f.by_month.get("1970-01"), Some(&4));
+        let f = figures(
+            counts,
+            &open,
+            &[2 * H, 4 * H, 3 * H],
+            &[10 * D, 12 * D],
+            now,
+            Deadlines::default(),
+        );
+        assert_eq!(f.total, 1005);
+        assert_eq!(f.routing_conflicts, 2);
+        assert_eq!(f.overdue_cases, 3);
         assert_eq!(f.median_hours_to_acknowledge, Some(3.0));
-        assert_eq!(f.median_days_to_feedback, Some(10.0));
-        // Lead 2 (feedback overdue after 30 days) and lead 3 (not acknowledged) are overdue.
-        assert_eq!(f.overdue_cases, 2);
-        assert_eq!(figures(&[], now, Deadlines::default()), Figures::default());
+        assert_eq!(f.median_days_to_feedback, Some(11.0));
+        assert_eq!(
+            figures(
+                LeadCounts::default(),
+                &[],
+                &[],
+                &[],
+                now,
+                Deadlines::default()
+            ),
+            Figures::default()
+        );
     }
 }

@@ -121,6 +121,13 @@ pub struct Config {
     /// Local policy: days from dispatch until the discoverer must have the feedback.
     #[arg(long, env = "PORTAL_DEADLINE_FEEDBACK_DAYS", default_value_t = 30)]
     pub feedback_days: i64,
+    /// Local policy: days for the joint office to route a manual case, from its recording.
+    #[arg(long, env = "PORTAL_DEADLINE_ROUTE_DAYS", default_value_t = 5)]
+    pub route_days: i64,
+    /// Local policy: days for an internal case (R8, R9) to have its findings and outcome,
+    /// from its recording.
+    #[arg(long, env = "PORTAL_DEADLINE_INTERNAL_DAYS", default_value_t = 30)]
+    pub internal_days: i64,
     /// Working hours of Monday to Friday (Beijing time) for the exchange events' compliance
     /// hints: an event outside them needs an approval record before it is published.
     #[arg(long, env = "PORTAL_WORKING_HOURS", value_parser = parse_hours, default_value = "08:30-12:00,14:00-18:00")]

@@ -73,6 +73,8 @@ impl AppState {
             acknowledge_days: config.acknowledge_days,
             pass_on_days: config.pass_on_days,
             feedback_days: config.feedback_days,
+            route_days: config.route_days,
+            internal_days: config.internal_days,
         };
         Ok(AppState {
             db,

@@ -1,21 +1,34 @@
-//! Leads and their case files: creation with the routed first hand-over, the hand-overs,
-//! entries (findings, outcomes, feedback, messages, routing, closing, reopening), listing what a
-//! unit may see, and linking leads about the same subject. Every change runs in one transaction
-//! that first locks the lead, re-checks the allowed actions on fresh facts, and writes its audit
-//! entry.
+//! Leads and their case files: creation with the routed first hand-over, loading a case with
+//! the facts the rules of `domain::case` need (including which units of the route take part in
+//! the portal), the case actions ([`actions`]), what a unit may see ([`list`]), the Article 9
+//! counts ([`figures`]) and report drafts. Every change runs in one transaction that first
+//! locks the lead, re-checks the allowed actions on fresh facts, and writes its audit entry.
 
-use domain::case::{allowed_actions, visible_to, Action, CaseFacts, CaseRefusal, Outcome, Step};
+use std::collections::HashMap;
+
+use domain::case::{visible_to, CaseFacts, CaseSubject, Outcome, OutcomeOnFile, Party, Step};
+use domain::directory::UnitKind;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
 use crate::audit::{self, Actor, Event};
 use crate::{now_ms, Db, StoreError};
 
+mod actions;
 mod attachments;
+mod figures;
+mod list;
 
+pub(crate) use actions::lock_visible;
+pub use actions::{
+    apply_action, apply_action_at, record_external_reply, ActionError, ActionRequest, Author,
+    ExternalReply,
+};
 pub use attachments::{
     add_attachment, download_attachment, list_attachments, AttachmentInfo, UploadError,
 };
+pub use figures::{lead_figures, FigureInputs};
+pub use list::{linked_leads, list_visible, list_visible_page, LeadSummary};
 
 /// The subject of a lead, as reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,16 +63,33 @@ pub struct NewLead {
 }
 
 /// One entry of a case file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub id: i64,
-    /// findings, outcome, feedback, message, route, close, reopen
+    /// findings, not_verified, outcome, external_reply, feedback, message, route, close,
+    /// reopen (`…_superseded` after a reopening)
     pub kind: String,
+    /// The unit that recorded it.
     pub unit: String,
     pub author_name: String,
     pub at: i64,
     pub body: String,
     pub outcomes: Vec<String>,
+    /// For an `external_reply`: the organ outside the portal whose letter this is.
+    pub source_unit: Option<String>,
+    /// For an `external_reply`: when the letter was received (`YYYY-MM-DD`).
+    pub received_on: Option<String>,
+    /// For an `external_reply`: the letter's number.
+    pub letter_reference: Option<String>,
+    /// For a criminal referral: the authority it went to.
+    pub referred_to: Option<String>,
+}
+
+impl Entry {
+    /// The body this entry speaks for: the letter's organ, else the recording unit.
+    pub fn body_unit(&self) -> &str {
+        self.source_unit.as_deref().unwrap_or(&self.unit)
+    }
 }
 
 /// A whole case file.
@@ -84,29 +114,114 @@ pub struct Case {
     pub closed_at: Option<i64>,
     pub steps: Vec<Step>,
     pub entries: Vec<Entry>,
+    /// The units of the route: kind, and whether each takes part in the portal.
+    pub parties: Vec<Party>,
+    /// The lead about the other side of the same contact, if the report named both.
+    pub linked_lead: Option<i64>,
+}
+
+/// The facts of a case from its entries (shared by the case file and the lists).
+pub(crate) fn facts_of(c: &Case, entries: &[Entry]) -> CaseFacts {
+    let of = |kind: &'static str| entries.iter().filter(move |e| e.kind == kind);
+    CaseFacts {
+        discoverer: c.discoverer.clone(),
+        route: c.route.clone(),
+        steps: c.steps.clone(),
+        parties: c.parties.clone(),
+        subject: if c.subject.kind == "lawyer" {
+            CaseSubject::Lawyer
+        } else {
+            CaseSubject::JudicialPersonnel {
+                org: c.subject.org.clone(),
+            }
+        },
+        created_at: c.created_at,
+        findings_by: of("findings")
+            .chain(of("external_reply"))
+            .map(|e| e.body_unit().to_string())
+            .collect(),
+        not_verified_by: of("not_verified").map(|e| e.unit.clone()).collect(),
+        outcomes: of("outcome")
+            .chain(of("external_reply"))
+            .filter(|e| !e.outcomes.is_empty())
+            .map(|e| OutcomeOnFile {
+                body: e.body_unit().to_string(),
+                recorded_by: e.unit.clone(),
+                outcomes: e
+                    .outcomes
+                    .iter()
+                    .filter_map(|o| Outcome::parse(o))
+                    .collect(),
+            })
+            .collect(),
+        feedback_sent: of("feedback").next().is_some(),
+        closed: c.status == "closed",
+    }
 }
 
 impl Case {
     /// The facts the case rules work on.
     pub fn facts(&self) -> CaseFacts {
-        CaseFacts {
-            discoverer: self.discoverer.clone(),
-            route: self.route.clone(),
-            steps: self.steps.clone(),
-            findings_by: self
-                .entries
-                .iter()
-                .filter(|e| e.kind == "findings")
-                .map(|e| e.unit.clone())
-                .collect(),
-            outcome_recorded: self.entries.iter().any(|e| e.kind == "outcome"),
-            feedback_sent: self.entries.iter().any(|e| e.kind == "feedback"),
-            closed: self.status == "closed",
-        }
+        facts_of(self, &self.entries)
     }
 }
 
-const LEAD_COLUMNS: &str = "id, reference, discoverer_unit, created_at, status, rule, manual, routing_reason, route, subject_type, subject_name, subject_org, subject_duty, subject_licence, subject_firm, subject_region, occurred_on, place, conduct_kind, summary, details, warnings, closed_at";
+/// Every unit's kind and whether it takes part in the portal (has an active lead handler).
+pub(crate) async fn unit_parties(
+    conn: &mut AnyConnection,
+) -> Result<HashMap<String, Party>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.code, u.kind, (SELECT COUNT(*) FROM users us JOIN user_roles r ON r.user_id = us.id \
+         WHERE us.unit_code = u.code AND r.role = 'lead_handler' AND us.disabled = 0) AS handlers FROM units u",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let code: String = r.try_get("code")?;
+            let kind: String = r.try_get("kind")?;
+            let kind = UnitKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unit kind {kind}")))?;
+            let handlers: i64 = r.try_get("handlers")?;
+            Ok((
+                code.clone(),
+                Party {
+                    code,
+                    kind,
+                    in_portal: handlers > 0,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The codes of the units that do not take part in the portal (no active lead handler): a
+/// hand-over to one of them goes by letter, as the route preview says.
+pub async fn units_outside_portal(db: &Db) -> Result<Vec<String>, StoreError> {
+    let mut conn = db.pool.acquire().await?;
+    let mut out: Vec<String> = unit_parties(&mut conn)
+        .await?
+        .into_values()
+        .filter(|p| !p.in_portal)
+        .map(|p| p.code)
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The parties of `route` from [`unit_parties`].
+pub(crate) fn parties_of(
+    route: &Option<Vec<String>>,
+    units: &HashMap<String, Party>,
+) -> Vec<Party> {
+    route
+        .iter()
+        .flatten()
+        .filter_map(|u| units.get(u).cloned())
+        .collect()
+}
+
+pub(crate) const LEAD_COLUMNS: &str = "id, linked_lead, reference, discoverer_unit, created_at, status, rule, manual, routing_reason, route, subject_type, subject_name, subject_org, subject_duty, subject_licence, subject_firm, subject_region, occurred_on, place, conduct_kind, summary, details, warnings, closed_at";
 
 fn json_list(text: Option<String>) -> Result<Option<Vec<String>>, StoreError> {
     text.map(|t| {
@@ -144,6 +259,8 @@ fn case_from_row(r: &sqlx::any::AnyRow) -> Result<Case, StoreError> {
         closed_at: r.try_get("closed_at")?,
         steps: Vec::new(),
         entries: Vec::new(),
+        parties: Vec::new(),
+        linked_lead: r.try_get("linked_lead")?,
     })
 }
 
@@ -159,6 +276,24 @@ fn step_from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Step), StoreError> {
             passed_on_at: r.try_get("passed_on_at")?,
         },
     ))
+}
+
+pub(crate) const ENTRY_COLUMNS: &str = "lead_id, id, kind, unit, author_name, at, body, outcomes, source_unit, received_on, letter_reference, referred_to";
+
+fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<Entry, StoreError> {
+    Ok(Entry {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        unit: r.try_get("unit")?,
+        author_name: r.try_get("author_name")?,
+        at: r.try_get("at")?,
+        body: r.try_get("body")?,
+        outcomes: json_list(r.try_get("outcomes")?)?.unwrap_or_default(),
+        source_unit: r.try_get("source_unit")?,
+        received_on: r.try_get("received_on")?,
+        letter_reference: r.try_get("letter_reference")?,
+        referred_to: r.try_get("referred_to")?,
+    })
 }
 
 /// Loads a case file on `conn` (a pool connection or the open transaction).
@@ -179,21 +314,18 @@ pub async fn load_case(conn: &mut AnyConnection, id: i64) -> Result<Option<Case>
         .iter()
         .map(|r| step_from_row(r).map(|(_, s)| s))
         .collect::<Result<_, _>>()?;
-    let entries = sqlx::query("SELECT id, kind, unit, author_name, at, body, outcomes FROM lead_entries WHERE lead_id = $1 ORDER BY at, id").bind(id).fetch_all(&mut *conn).await?;
+    let entries = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM lead_entries WHERE lead_id = $1 ORDER BY at, id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     case.entries = entries
         .iter()
-        .map(|r| {
-            Ok(Entry {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                unit: r.try_get("unit")?,
-                author_name: r.try_get("author_name")?,
-                at: r.try_get("at")?,
-                body: r.try_get("body")?,
-                outcomes: json_list(r.try_get("outcomes")?)?.unwrap_or_default(),
-            })
-        })
+        .map(entry_from_row)
         .collect::<Result<_, StoreError>>()?;
+    let units = unit_parties(conn).await?;
+    case.parties = parties_of(&case.route, &units);
     Ok(Some(case))
 }
 
@@ -246,6 +378,43 @@ pub async fn create_lead_at(
     actor: &Actor,
     now: i64,
 ) -> Result<(i64, String), StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let created = insert_lead(&mut tx, new, actor, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Creates the two leads of one contact reported from both sides (the judicial officer and
+/// the lawyer), each routed by its own rule, linked to each other, in one transaction.
+/// Returns each one's (id, reference).
+pub async fn create_linked_leads(
+    db: &Db,
+    first: &NewLead,
+    second: &NewLead,
+    actor: &Actor,
+) -> Result<[(i64, String); 2], StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let now = now_ms();
+    let a = insert_lead(&mut tx, first, actor, now).await?;
+    let b = insert_lead(&mut tx, second, actor, now).await?;
+    for (this, other) in [(&a, &b), (&b, &a)] {
+        sqlx::query("UPDATE leads SET linked_lead = $1 WHERE id = $2")
+            .bind(other.0)
+            .bind(this.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok([a, b])
+}
+
+/// Writes a new lead in `tx`: its reference, case file, first hand-over and audit entry.
+async fn insert_lead(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewLead,
+    actor: &Actor,
+    now: i64,
+) -> Result<(i64, String), StoreError> {
     let year: i64 = chrono::DateTime::from_timestamp_millis(now)
         .map(|t| {
             chrono::Datelike::year(
@@ -256,10 +425,9 @@ pub async fn create_lead_at(
             )
         })
         .unwrap_or(2026) as i64;
-    let mut tx = db.pool.begin().await?;
     let n: i64 = sqlx::query_scalar("INSERT INTO lead_counters (year, next) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET next = lead_counters.next + 1 RETURNING next")
         .bind(year)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     let reference = format!("DZ-{year}-{n:05}");
     let status = if new.route.is_some() {
@@ -298,15 +466,15 @@ pub async fn create_lead_at(
     .bind(&new.summary)
     .bind(&new.details)
     .bind(warnings)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if let Some(route) = &new.route {
         if route.len() > 1 {
-            insert_step(&mut tx, id, 1, &route[0], &route[1], now).await?;
+            insert_step(tx, id, 1, &route[0], &route[1], now).await?;
         }
     }
     audit::append(
-        &mut tx,
+        tx,
         actor,
         Event {
             action: "lead.created",
@@ -323,11 +491,10 @@ pub async fn create_lead_at(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok((id, reference))
 }
 
-async fn insert_step(
+pub(crate) async fn insert_step(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     lead: i64,
     hop: i64,
@@ -344,396 +511,6 @@ async fn insert_step(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// What a unit asks to do, with its text.
-#[derive(Clone, Debug)]
-pub struct ActionRequest {
-    pub action: Action,
-    pub text: String,
-    pub outcomes: Vec<Outcome>,
-    /// For [`Action::Route`]: the receivers chosen by the joint office, in order.
-    pub route: Vec<String>,
-}
-
-/// Why an action was refused.
-#[derive(Debug)]
-pub enum ActionError {
-    /// The lead does not exist or the unit may not see it.
-    NotFound,
-    /// Not allowed now, and why.
-    NotAllowed(CaseRefusal),
-    Store(StoreError),
-}
-
-impl From<StoreError> for ActionError {
-    fn from(e: StoreError) -> Self {
-        ActionError::Store(e)
-    }
-}
-
-impl From<sqlx::Error> for ActionError {
-    fn from(e: sqlx::Error) -> Self {
-        ActionError::Store(e.into())
-    }
-}
-
-/// The author of an action: user and unit.
-pub struct Author<'a> {
-    pub user_id: i64,
-    pub name: &'a str,
-    pub unit: &'a str,
-    pub joint_office: bool,
-    pub actor: &'a Actor,
-}
-
-/// Locks lead `id` in `tx` and loads it, if `author`'s unit may see it (`None` when it is
-/// missing or not theirs). The write comes first: it locks the lead row (PostgreSQL) or takes
-/// the write lock (SQLite), so the facts read next hold until the commit.
-async fn lock_visible(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: i64,
-    author: &Author<'_>,
-) -> Result<Option<Case>, StoreError> {
-    let locked = sqlx::query("UPDATE leads SET status = status WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
-        return Ok(None);
-    }
-    Ok(load_case(tx, id)
-        .await?
-        .filter(|c| visible_to(&c.facts(), author.unit, author.joint_office)))
-}
-
-fn same_action(a: &Action, b: &Action) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
-}
-
-/// Applies an action for `author`, if the case rules allow it now.
-pub async fn apply_action(
-    db: &Db,
-    id: i64,
-    author: &Author<'_>,
-    req: &ActionRequest,
-) -> Result<Case, ActionError> {
-    apply_action_at(db, id, author, req, now_ms()).await
-}
-
-/// [`apply_action`] as of `now` (for the demo seeding, as [`create_lead_at`]).
-pub async fn apply_action_at(
-    db: &Db,
-    id: i64,
-    author: &Author<'_>,
-    req: &ActionRequest,
-    now: i64,
-) -> Result<Case, ActionError> {
-    let mut tx = db.pool.begin().await?;
-    let case = lock_visible(&mut tx, id, author)
-        .await?
-        .ok_or(ActionError::NotFound)?;
-    let facts = case.facts();
-    let allowed = allowed_actions(&facts, author.unit, author.joint_office);
-    if !allowed.iter().any(|a| same_action(a, &req.action)) {
-        return Err(ActionError::NotAllowed(CaseRefusal::NotAvailable));
-    }
-    let entry = |kind: &'static str| (kind, req.text.clone());
-    let mut detail = String::new();
-    let record: Option<(&str, String)> = match &req.action {
-        Action::Acknowledge => {
-            sqlx::query("UPDATE lead_steps SET acknowledged_at = $1, acknowledged_by = $2 WHERE lead_id = $3 AND receiver_unit = $4 AND acknowledged_at IS NULL")
-                .bind(now)
-                .bind(author.user_id)
-                .bind(id)
-                .bind(author.unit)
-                .execute(&mut *tx)
-                .await?;
-            None
-        }
-        Action::PassOn { .. } => {
-            // Exactly the next hop of the route, never a unit of the caller's choosing.
-            let Some(Action::PassOn { to }) =
-                allowed.iter().find(|a| matches!(a, Action::PassOn { .. }))
-            else {
-                return Err(ActionError::NotAllowed(CaseRefusal::NoNextReceiver));
-            };
-            let step = case
-                .steps
-                .iter()
-                .find(|s| s.receiver == author.unit && s.passed_on_at.is_none())
-                .ok_or(ActionError::NotFound)?;
-            sqlx::query("UPDATE lead_steps SET passed_on_at = $1 WHERE lead_id = $2 AND hop = $3")
-                .bind(now)
-                .bind(id)
-                .bind(step.hop)
-                .execute(&mut *tx)
-                .await?;
-            insert_step(&mut tx, id, step.hop + 1, author.unit, to, now).await?;
-            detail = format!("to={to}");
-            None
-        }
-        Action::Findings => Some(entry("findings")),
-        Action::Outcome => {
-            if req.outcomes.is_empty() {
-                return Err(ActionError::NotAllowed(CaseRefusal::OutcomeMissing));
-            }
-            Some(entry("outcome"))
-        }
-        Action::Feedback => Some(entry("feedback")),
-        Action::Message => Some(entry("message")),
-        Action::Close => {
-            sqlx::query("UPDATE leads SET status = 'closed', closed_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            Some(entry("close"))
-        }
-        Action::Reopen => {
-            if req.text.trim().is_empty() {
-                return Err(ActionError::NotAllowed(CaseRefusal::ReopenReasonMissing));
-            }
-            sqlx::query("UPDATE leads SET status = 'open', closed_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            // The outcome and feedback must be given again after a reopening.
-            sqlx::query("UPDATE lead_entries SET kind = kind || '_superseded' WHERE lead_id = $1 AND kind IN ('outcome', 'feedback')").bind(id).execute(&mut *tx).await?;
-            Some(entry("reopen"))
-        }
-        Action::Route => {
-            let mut route = vec![case.discoverer.clone()];
-            route.extend(req.route.iter().filter(|u| **u != case.discoverer).cloned());
-            if route.len() < 2 || req.text.trim().is_empty() {
-                return Err(ActionError::NotAllowed(CaseRefusal::RouteIncomplete));
-            }
-            let known: Vec<String> = sqlx::query_scalar("SELECT code FROM units")
-                .fetch_all(&mut *tx)
-                .await?;
-            if let Some(bad) = route.iter().find(|u| !known.contains(u)) {
-                return Err(ActionError::NotAllowed(CaseRefusal::UnknownUnit(
-                    bad.clone(),
-                )));
-            }
-            let mut dedup = route.clone();
-            dedup.sort();
-            dedup.dedup();
-            if dedup.len() != route.len() {
-                return Err(ActionError::NotAllowed(CaseRefusal::UnitTwice));
-            }
-            sqlx::query("UPDATE leads SET route = $1, status = 'open' WHERE id = $2")
-                .bind(serde_json::to_string(&route).unwrap_or_default())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            insert_step(&mut tx, id, 1, &route[0], &route[1], now).await?;
-            detail = format!("route={}", route.join(">"));
-            Some(("route", format!("{}\n{}", route.join(" → "), req.text)))
-        }
-    };
-    if let Some((kind, body)) = record {
-        if kind != "close" && kind != "route" && body.trim().is_empty() {
-            return Err(ActionError::NotAllowed(CaseRefusal::TextMissing));
-        }
-        let outcomes = (kind == "outcome").then(|| {
-            serde_json::to_string(&req.outcomes.iter().map(|o| o.as_str()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        });
-        sqlx::query("INSERT INTO lead_entries (lead_id, kind, unit, author_id, author_name, at, body, outcomes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(id)
-            .bind(kind)
-            .bind(author.unit)
-            .bind(author.user_id)
-            .bind(author.name)
-            .bind(now)
-            .bind(body)
-            .bind(outcomes)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let action_name = serde_json::to_value(&req.action)
-        .ok()
-        .and_then(|v| v["action"].as_str().map(String::from))
-        .unwrap_or_default();
-    audit::append(
-        &mut tx,
-        author.actor,
-        Event {
-            action: &format!("lead.{action_name}"),
-            object_type: Some("lead"),
-            object_id: Some(case.reference.clone()),
-            detail: (!detail.is_empty()).then_some(detail),
-        },
-    )
-    .await?;
-    let updated = load_case(&mut tx, id).await?.ok_or(ActionError::NotFound)?;
-    tx.commit().await?;
-    Ok(updated)
-}
-
-/// A row of an inbox.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadSummary {
-    pub id: i64,
-    pub reference: String,
-    pub discoverer: String,
-    pub created_at: i64,
-    pub status: String,
-    pub rule: String,
-    pub subject_name: String,
-    pub subject_org: Option<String>,
-    pub summary: String,
-    /// Units whose acknowledgement is awaited.
-    pub awaiting: Vec<String>,
-    pub steps: Vec<Step>,
-    pub route: Option<Vec<String>>,
-    pub feedback_complete: bool,
-    /// When the discoverer first had the feedback.
-    pub feedback_at: Option<i64>,
-}
-
-/// The leads `unit` may see, newest first (at most `limit`), with their hand-overs loaded in
-/// one more query.
-pub async fn list_visible(
-    db: &Db,
-    unit: &str,
-    joint_office: bool,
-    limit: i64,
-) -> Result<Vec<LeadSummary>, StoreError> {
-    list_visible_page(db, unit, joint_office, limit, 0).await
-}
-
-/// [`list_visible`] from the `offset`-th lead on (newest first), for paged inboxes.
-pub async fn list_visible_page(
-    db: &Db,
-    unit: &str,
-    joint_office: bool,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<LeadSummary>, StoreError> {
-    let sql = format!(
-        "SELECT {LEAD_COLUMNS} FROM leads WHERE $1 = 1 OR discoverer_unit = $2 OR id IN (SELECT lead_id FROM lead_steps WHERE receiver_unit = $2) ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(joint_office as i64)
-        .bind(unit)
-        .bind(limit.clamp(1, 1000))
-        .bind(offset.max(0))
-        .fetch_all(&db.pool)
-        .await?;
-    let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
-    if cases.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
-    let ph: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let step_sql = format!("SELECT lead_id, hop, sender_unit, receiver_unit, sent_at, acknowledged_at, passed_on_at FROM lead_steps WHERE lead_id IN ({}) ORDER BY lead_id, hop", ph.join(","));
-    let mut q = sqlx::query(&step_sql);
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    let steps = q.fetch_all(&db.pool).await?;
-    let entry_sql = format!("SELECT lead_id, kind, unit, at FROM lead_entries WHERE lead_id IN ({}) AND kind IN ('findings', 'outcome', 'feedback') ORDER BY at", ph.join(","));
-    let mut q = sqlx::query(&entry_sql);
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    let entries = q.fetch_all(&db.pool).await?;
-    let index: std::collections::HashMap<i64, usize> =
-        cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    for r in &steps {
-        let (lead, step) = step_from_row(r)?;
-        if let Some(c) = index.get(&lead).map(|i| &mut cases[*i]) {
-            c.steps.push(step);
-        }
-    }
-    for r in &entries {
-        let lead: i64 = r.try_get("lead_id")?;
-        if let Some(c) = index.get(&lead).map(|i| &mut cases[*i]) {
-            c.entries.push(Entry {
-                id: 0,
-                kind: r.try_get("kind")?,
-                unit: r.try_get("unit")?,
-                author_name: String::new(),
-                at: r.try_get("at")?,
-                body: String::new(),
-                outcomes: Vec::new(),
-            });
-        }
-    }
-    Ok(cases
-        .into_iter()
-        .map(|c| {
-            let facts = c.facts();
-            let internal = c.route.as_ref().is_some_and(|r| r.len() == 1);
-            let feedback_kind = if internal { "outcome" } else { "feedback" };
-            let feedback_at = facts
-                .feedback_complete()
-                .then(|| {
-                    c.entries
-                        .iter()
-                        .filter(|e| e.kind == feedback_kind)
-                        .map(|e| e.at)
-                        .min()
-                })
-                .flatten();
-            LeadSummary {
-                id: c.id,
-                reference: c.reference,
-                discoverer: c.discoverer,
-                created_at: c.created_at,
-                status: c.status,
-                rule: c.rule,
-                subject_name: c.subject.name,
-                subject_org: c.subject.org,
-                summary: c.summary,
-                awaiting: c
-                    .steps
-                    .iter()
-                    .filter(|s| s.acknowledged_at.is_none())
-                    .map(|s| s.receiver.clone())
-                    .collect(),
-                steps: c.steps,
-                route: c.route,
-                feedback_complete: facts.feedback_complete(),
-                feedback_at,
-            }
-        })
-        .collect())
-}
-
-/// Other leads about the same subject (same licence number, or same name and unit) that
-/// `unit` may also see.
-pub async fn linked_leads(
-    db: &Db,
-    case: &Case,
-    unit: &str,
-    joint_office: bool,
-) -> Result<Vec<(i64, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, reference FROM leads WHERE id <> $1 AND ((subject_licence IS NOT NULL AND subject_licence <> '' AND subject_licence = $2) \
-         OR (subject_name = $3 AND COALESCE(subject_org, '') = COALESCE($4, '') AND COALESCE(subject_firm, '') = COALESCE($5, ''))) ORDER BY id LIMIT 50",
-    )
-    .bind(case.id)
-    .bind(&case.subject.licence_no)
-    .bind(&case.subject.name)
-    .bind(&case.subject.org)
-    .bind(&case.subject.firm)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out = Vec::new();
-    let mut conn = db.pool.acquire().await?;
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        if let Some(other) = load_case(&mut conn, id).await? {
-            if visible_to(&other.facts(), unit, joint_office) {
-                out.push((id, other.reference));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Saves the user's report-form draft (one per user), as JSON.

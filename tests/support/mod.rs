@@ -185,6 +185,8 @@ pub fn config(db: &TestDb) -> Config {
         acknowledge_days: 3,
         pass_on_days: 5,
         feedback_days: 30,
+        route_days: 5,
+        internal_days: 30,
         working_hours: Default::default(),
         trusted_proxies: Default::default(),
         tip_key_file: scratch_dir("tip-key").join("tip-receipt.key"),

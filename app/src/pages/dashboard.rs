@@ -12,6 +12,8 @@ pub struct DashboardView {
     pub scope: String,
     pub total: usize,
     pub overdue: usize,
+    /// Leads about the joint office's own staff, routed by the joint office itself.
+    pub conflicts: usize,
     pub median_ack: String,
     pub median_feedback: String,
     pub by_status: Vec<(String, usize)>,
@@ -82,6 +84,7 @@ pub fn DashboardPage() -> impl IntoView {
         <dl class="doc-meta" id="figures">
             <dt>{lang.pick("线索总数", "Leads")}</dt><dd id="fig-total">{d.total}</dd>
             <dt>{lang.pick("逾期案件", "Overdue cases")}</dt><dd id="fig-overdue">{d.overdue}</dd>
+            <dt>{lang.pick("涉及联合办公室本单位人员的线索（利益冲突提示）", "Leads about the joint office's own staff (conflict warning)")}</dt><dd id="fig-conflicts">{d.conflicts}</dd>
             <dt>{lang.pick("签收用时中位数", "Median time to acknowledge")}</dt><dd>{d.median_ack.clone()}</dd>
             <dt>{lang.pick("反馈用时中位数", "Median time to feedback")}</dt><dd>{d.median_feedback.clone()}</dd>
         </dl>

@@ -61,6 +61,12 @@ pub struct ReportValues {
     pub place: String,
     pub conduct_kind: String,
     pub route: String,
+    /// The report names both sides of the contact: a second, linked lead is recorded.
+    #[serde(default)]
+    pub both_sides: bool,
+    /// The name of the other side.
+    #[serde(default)]
+    pub counterpart_name: String,
 }
 
 /// The routing preview shown before submitting.
@@ -111,6 +117,20 @@ pub struct EntryRow {
     pub at: String,
     pub body: String,
     pub outcomes: Vec<String>,
+    /// For a reply received outside the portal: the letter's number and date.
+    pub letter: Option<String>,
+    /// For a criminal referral: the authority it went to.
+    pub referred_to: Option<String>,
+}
+
+/// How one unit the lead reached stands on verification (Art. 8 ¶2).
+#[derive(Clone, Debug)]
+pub struct VerificationRow {
+    pub unit: String,
+    pub status: String,
+    pub missing: bool,
+    /// An organ outside the portal: its letter's reply is recorded for it.
+    pub outside: bool,
 }
 
 /// An action form the unit may use now.
@@ -119,7 +139,14 @@ pub enum ActionForm {
     Acknowledge,
     PassOn(String),
     Findings,
+    NotVerified,
     Outcome(Vec<(String, String)>),
+    /// Record the reply of the organ `code` (named `name`) outside the portal.
+    ExternalReply {
+        code: String,
+        name: String,
+        outcomes: Vec<(String, String)>,
+    },
     Feedback,
     Close,
     Reopen,
@@ -151,6 +178,9 @@ pub struct CaseView {
     pub linked: Vec<(i64, String)>,
     pub attachments: Vec<AttachmentRow>,
     pub can_upload: bool,
+    pub verification: Vec<VerificationRow>,
+    /// The conflict-of-interest warning of a lead about the joint office's own staff.
+    pub conflict: Option<String>,
 }
 
 /// An attachment on the case page.
@@ -352,6 +382,12 @@ pub fn LeadReportPage() -> impl IntoView {
                 <select id="firm" name="firm"><option value="">"—"</option>{options(&data.firms, &v.firm)}</select>
                 <label for="region">{lang.pick("执业登记地区", "Registration region")}</label>
                 <input id="region" name="region" value=v.region.clone() maxlength="64"/>
+                <label class="check" for="both_sides">
+                    <input type="checkbox" id="both_sides" name="both_sides" value="1" checked=v.both_sides/>
+                    {lang.pick("同时反映对方：司法人员和律师各登记一条线索，各按其规则通报，相互关联", "Both sides: record one lead about the judicial officer and one about the lawyer, each routed by its own rule, linked to each other")}
+                </label>
+                <label for="counterpart_name">{lang.pick("对方姓名（上方两组信息中另一组即为对方）", "The other side's name (the other set of fields above describes them)")}</label>
+                <input id="counterpart_name" name="counterpart_name" value=v.counterpart_name.clone() maxlength="64"/>
             </fieldset>
             <fieldset>
                 <legend>{lang.pick("反映的情况", "What happened")}</legend>
@@ -397,14 +433,32 @@ fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
                 {text("findings", lang.pick("调查核实情况", "Verification findings"), true)}
                 <button type="submit" id="do-findings">{lang.pick("记录核实情况", "Record findings")}</button></form>
         }.into_any(),
+        ActionForm::NotVerified => view! {
+            <form method="post" action=action class="form"><input type="hidden" name="action" value="not_verified"/>
+                {text("not_verified", lang.pick("未调查核实的理由（如：无管辖权，已移交）", "Why this unit does not verify (e.g. passed on for jurisdiction)"), true)}
+                <button type="submit" id="do-not-verified">{lang.pick("记录未核实的理由", "Record the reason")}</button></form>
+        }.into_any(),
         ActionForm::Outcome(choices) => view! {
             <form method="post" action=action class="form"><input type="hidden" name="action" value="outcome"/>
-                <fieldset><legend>{lang.pick("处理结果（第十三条）", "Outcome (Article 13)")}</legend>
-                    {choices.into_iter().map(|(code, label)| view! { <label class="check"><input type="checkbox" name="outcome" value=code/>{label}</label> }).collect_view()}
-                </fieldset>
+                {outcome_fields(lang, "outcome", choices)}
                 {text("outcome", lang.pick("处理依据和说明", "Basis and explanation"), true)}
-                <button type="submit" id="do-outcome">{lang.pick("记录处理结果", "Record the outcome")}</button></form>
+                <button type="submit" id="do-outcome">{lang.pick("记录本单位的处理结果", "Record this body's outcome")}</button></form>
         }.into_any(),
+        ActionForm::ExternalReply { code, name, outcomes } => {
+            let slug = code.clone();
+            view! {
+            <form method="post" action=action class="form external-reply" id=format!("external-reply-{slug}")>
+                <input type="hidden" name="action" value="external_reply"/>
+                <input type="hidden" name="from" value=code/>
+                <p class="hint">{format!("{}{name}{}", lang.pick("登记平台外单位", "Record the reply of "), lang.pick("的来函回复：其调查核实情况和处理结果计入本案卷。", ", an organ outside the portal: its findings and outcome go on this case file."))}</p>
+                <label>{lang.pick("收函日期", "Received on")}<input type="date" name="received_on" required/></label>
+                <label>{lang.pick("来函文号", "Letter number")}<input name="reference" maxlength="64" required/></label>
+                {outcome_fields(lang, &format!("reply-{slug}"), outcomes)}
+                {text("external_reply", lang.pick("来函所述调查核实情况", "The findings the letter reports"), true)}
+                <p class="hint">{lang.pick("来函原件可在上方“附件”处上传。", "The letter itself can be uploaded under Attachments above.")}</p>
+                <button type="submit" class="do-external-reply">{lang.pick("登记来函回复", "Record the reply")}</button></form>
+            }.into_any()
+        }
         ActionForm::Feedback => view! {
             <form method="post" action=action class="form"><input type="hidden" name="action" value="feedback"/>
                 {text("feedback", lang.pick("反馈给发现线索的单位（调查核实情况及查处结果）", "Feedback to the discovering unit (findings and result)"), true)}
@@ -435,6 +489,18 @@ fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
     }
 }
 
+/// Article 13's outcomes as checkboxes, and the authority of a criminal referral.
+fn outcome_fields(lang: Lang, prefix: &str, choices: Vec<(String, String)>) -> impl IntoView {
+    let referred = format!("{prefix}-referred-to");
+    view! {
+        <fieldset><legend>{lang.pick("处理结果（第十三条：各机关只记录本机关作出的处理）", "Outcome (Article 13: each body records only its own)")}</legend>
+            {choices.into_iter().map(|(code, label)| view! { <label class="check"><input type="checkbox" name="outcome" value=code/>{label}</label> }).collect_view()}
+        </fieldset>
+        <label for=referred.clone()>{lang.pick("移送的机关（移送问题线索时填写）", "Authority referred to (for a referral)")}</label>
+        <input id=referred name="referred_to" maxlength="200"/>
+    }
+}
+
 /// `/leads/{id}`: the case file.
 #[component]
 pub fn LeadCasePage() -> impl IntoView {
@@ -454,6 +520,7 @@ pub fn LeadCasePage() -> impl IntoView {
             <dt>{lang.pick("路径说明", "Why")}</dt><dd>{c.routing_reason.clone()}</dd>
         </dl>
         {(!c.warnings.is_empty()).then(|| view! { <div class="alert" role="note">{c.warnings.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}</div> })}
+        {c.conflict.clone().map(|w| view! { <div class="alert" role="note" id="case-conflict"><p>{w}</p></div> })}
         {(!c.overdue.is_empty()).then(|| view! { <div class="alert overdue" role="alert" id="case-overdue">{c.overdue.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}</div> })}
         <p class="hint">{c.deadlines_note.clone()}</p>
         <h2>{lang.pick("被反映人", "Subject")}</h2>
@@ -471,12 +538,26 @@ pub fn LeadCasePage() -> impl IntoView {
             <thead><tr><th>"#"</th><th>{lang.pick("通报单位", "From")}</th><th>{lang.pick("接收单位", "To")}</th><th>{lang.pick("通报时间", "Sent")}</th><th>{lang.pick("签收时间", "Acknowledged")}</th><th>{lang.pick("移交时间", "Passed on")}</th></tr></thead>
             <tbody>{c.steps.iter().map(|s| view! { <tr><td>{s.hop}</td><td>{s.from.clone()}</td><td>{s.to.clone()}</td><td>{s.sent.clone()}</td><td>{s.acknowledged.clone()}</td><td>{s.passed_on.clone()}</td></tr> }).collect_view()}</tbody>
         </table>
+        {(!c.verification.is_empty()).then(|| view! {
+            <h2>{lang.pick("各接收单位调查核实情况（第八条第二款）", "Verification by each receiving unit (Art. 8 para. 2)")}</h2>
+            <table class="data" id="verification">
+                <thead><tr><th>{lang.pick("单位", "Unit")}</th><th>{lang.pick("核实", "Verification")}</th></tr></thead>
+                <tbody>{c.verification.iter().map(|v| view! {
+                    <tr class=if v.missing { "missing" } else { "" }>
+                        <td>{v.unit.clone()}{v.outside.then(|| lang.pick("（平台外）", " (outside the portal)"))}</td>
+                        <td>{v.status.clone()}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        })}
         <h2>{lang.pick("案卷记录", "Case file")}</h2>
         <ol class="entries" id="entries">
             {c.entries.iter().map(|e| view! {
                 <li class=format!("entry entry-{}", e.kind)>
                     <p class="entry-head"><strong>{e.kind.clone()}</strong>" · "{e.unit.clone()}" · "{e.author.clone()}" · "{e.at.clone()}</p>
+                    {e.letter.clone().map(|l| view! { <p class="letter">{l}</p> })}
                     {(!e.outcomes.is_empty()).then(|| view! { <p>{e.outcomes.join("；")}</p> })}
+                    {e.referred_to.clone().map(|r| view! { <p>{lang.pick("移送至：", "Referred to: ")}{r}</p> })}
                     <p class="pre">{e.body.clone()}</p>
                 </li>
             }).collect_view()}

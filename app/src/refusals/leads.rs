@@ -1,7 +1,9 @@
 //! The words for the refusals and warnings of leads (reports, case actions, attachments and
 //! routing).
 
-use domain::case::{CaseRefusal, InputRefusal, LeadField, LeadRefusal, LeadWarning};
+use domain::case::{
+    CaseRefusal, InputRefusal, LeadField, LeadRefusal, LeadWarning, OutcomeRefusal,
+};
 use domain::files::{UploadRefusal, MAX_FILE_BYTES, MAX_LEAD_BYTES};
 use domain::routing::RouteError;
 
@@ -33,6 +35,10 @@ impl Localize for LeadField {
             LeadField::LicenceNo => "执业证号 licence_no",
             LeadField::Region => "地区 region",
             LeadField::Firm => "律所 firm",
+            LeadField::LetterReference => "来函文号 reference",
+            LeadField::ReferredTo => "移送机关 referred_to",
+            LeadField::ReceivedOn => "收函日期 received_on",
+            LeadField::ReplyFrom => "来函单位 from",
             LeadField::Text => return pick(lang, "内容", "the text"),
         }
         .to_string()
@@ -114,6 +120,17 @@ impl Localize for InputRefusal {
             R::UnknownOutcome(outcome) => {
                 naming(lang, "未知处理结果", "unknown outcome", &clip(outcome, 40))
             }
+            R::TwoSides => pick(
+                lang,
+                "同时反映双方时，须一方为司法人员、另一方为律师",
+                "a report about both sides names one judicial officer and one lawyer",
+            ),
+            R::ReceivedOnInvalid => pick(
+                lang,
+                "收函日期须为 YYYY-MM-DD，且不能晚于今天",
+                "received_on must be YYYY-MM-DD and not in the future",
+            ),
+            R::Outcome(r) => r.text(lang),
         }
     }
 }
@@ -142,6 +159,62 @@ impl Localize for CaseRefusal {
             R::UnknownUnit(code) => naming(lang, "未知单位代码", "unknown unit code", code),
             R::UnitTwice => pick(lang, "路径中单位重复", "a unit appears twice in the route"),
             R::TextMissing => pick(lang, "请填写内容", "the text is required"),
+            R::NotAReceiver(code) => naming(
+                lang,
+                "接收单位只能是司法机关、司法行政部门或协会，不能是律师事务所",
+                "receivers must be organs, justice bureaus or associations, not law firms",
+                &clip(code, 64),
+            ),
+            R::VerificationMissing(units) => {
+                let list = units.join(", ");
+                match lang {
+                    Lang::Zh => format!(
+                        "以下接收单位尚未记录调查核实情况或未核实的理由，暂不能办结（第八条第二款）：{list}"
+                    ),
+                    Lang::En => format!(
+                        "these receiving units have neither findings nor a reason for not verifying on file, so the case cannot be closed yet (Art. 8 para. 2): {list}"
+                    ),
+                }
+            }
+            R::NotOutsidePortal(code) => naming(
+                lang,
+                "只能登记本线索以函件移送的平台外单位的回复，且须由移送单位或联合办公室登记",
+                "only a reply of an organ outside the portal that this lead was sent to by letter can be recorded, by the unit that sent it or the joint office",
+                &clip(code, 64),
+            ),
+        }
+    }
+}
+
+impl Localize for OutcomeRefusal {
+    fn text(&self, lang: Lang) -> String {
+        use OutcomeRefusal as R;
+        match self {
+            R::NotSubstantiatedCombined => pick(
+                lang,
+                "“经核实不属实”不能与处分、处罚或移送同时记录",
+                "\"not substantiated\" cannot be combined with a sanction or a referral",
+            ),
+            R::DisciplineNotOwnOrgan => pick(
+                lang,
+                "依纪依规处理只能由被反映的司法人员所属机关作出（第十三条）",
+                "discipline can only be imposed by the judicial officer's own organ (Article 13)",
+            ),
+            R::PenaltyNotJusticeBureau => pick(
+                lang,
+                "行政处罚只能由司法行政部门对律师作出（第十三条）",
+                "an administrative penalty can only be imposed on a lawyer, by a justice bureau (Article 13)",
+            ),
+            R::SanctionNotBarAssociation => pick(
+                lang,
+                "行业处分只能由律师协会对律师作出（第十三条）",
+                "an industry sanction can only be imposed on a lawyer, by a lawyers' association (Article 13)",
+            ),
+            R::ReferralAuthorityMissing => pick(
+                lang,
+                "移送问题线索须写明移送的机关",
+                "a referral must name the authority it went to",
+            ),
         }
     }
 }
@@ -242,7 +315,7 @@ pub fn flash_text(code: &str, lang: Lang) -> Option<String> {
         .map(|r| r.text(lang).trim_end_matches(": ").to_string())
 }
 
-const FIELDS: [LeadField; 8] = [
+const FIELDS: [LeadField; 12] = [
     LeadField::Name,
     LeadField::Summary,
     LeadField::Details,
@@ -251,6 +324,10 @@ const FIELDS: [LeadField; 8] = [
     LeadField::Region,
     LeadField::Firm,
     LeadField::Text,
+    LeadField::LetterReference,
+    LeadField::ReferredTo,
+    LeadField::ReceivedOn,
+    LeadField::ReplyFrom,
 ];
 
 /// The refusal with what the client typed left out.
@@ -262,6 +339,16 @@ fn blank(r: &LeadRefusal) -> LeadRefusal {
         LeadRefusal::Input(I::Route(_)) => I::Route(RouteError::UnknownUnit(String::new())).into(),
         LeadRefusal::Case(CaseRefusal::UnknownUnit(_)) => {
             CaseRefusal::UnknownUnit(String::new()).into()
+        }
+        LeadRefusal::Case(CaseRefusal::NotAReceiver(_)) => {
+            CaseRefusal::NotAReceiver(String::new()).into()
+        }
+        // The units still to verify are on the case page itself.
+        LeadRefusal::Case(CaseRefusal::VerificationMissing(_)) => {
+            CaseRefusal::VerificationMissing(Vec::new()).into()
+        }
+        LeadRefusal::Case(CaseRefusal::NotOutsidePortal(_)) => {
+            CaseRefusal::NotOutsidePortal(String::new()).into()
         }
         other => other.clone(),
     }
@@ -287,6 +374,13 @@ fn catalogue() -> Vec<LeadRefusal> {
             I::LicenceMissing,
             I::UnknownAction,
             I::UnknownOutcome(String::new()),
+            I::TwoSides,
+            I::ReceivedOnInvalid,
+            I::Outcome(OutcomeRefusal::NotSubstantiatedCombined),
+            I::Outcome(OutcomeRefusal::DisciplineNotOwnOrgan),
+            I::Outcome(OutcomeRefusal::PenaltyNotJusticeBureau),
+            I::Outcome(OutcomeRefusal::SanctionNotBarAssociation),
+            I::Outcome(OutcomeRefusal::ReferralAuthorityMissing),
         ]
         .map(LeadRefusal::from),
     );
@@ -300,6 +394,9 @@ fn catalogue() -> Vec<LeadRefusal> {
             C::UnknownUnit(String::new()),
             C::UnitTwice,
             C::TextMissing,
+            C::NotAReceiver(String::new()),
+            C::VerificationMissing(Vec::new()),
+            C::NotOutsidePortal(String::new()),
         ]
         .map(LeadRefusal::from),
     );
@@ -435,6 +532,14 @@ mod tests {
             (
                 Box::new(CaseRefusal::UnknownUnit("nowhere".into())),
                 "未知单位代码 / unknown unit code: nowhere".into(),
+            ),
+            (
+                Box::new(InputRefusal::Outcome(OutcomeRefusal::SanctionNotBarAssociation)),
+                "行业处分只能由律师协会对律师作出（第十三条） / an industry sanction can only be imposed on a lawyer, by a lawyers' association (Article 13)".into(),
+            ),
+            (
+                Box::new(CaseRefusal::VerificationMissing(vec!["dz-court".into()])),
+                "以下接收单位尚未记录调查核实情况或未核实的理由，暂不能办结（第八条第二款）：dz-court / these receiving units have neither findings nor a reason for not verifying on file, so the case cannot be closed yet (Art. 8 para. 2): dz-court".into(),
             ),
             (
                 Box::new(UploadRefusal::TypeNotAllowed),

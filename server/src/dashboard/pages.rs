@@ -64,6 +64,7 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
         },
         total: f.total,
         overdue: f.overdue_cases,
+        conflicts: f.routing_conflicts,
         median_ack: f
             .median_hours_to_acknowledge
             .map(|h| format!("{h:.1} {}", lang.pick("小时", "hours")))
@@ -122,6 +123,11 @@ pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Cal
             "overdue_cases".into(),
             String::new(),
             f.overdue_cases.to_string(),
+        ),
+        (
+            "routing_conflicts".into(),
+            String::new(),
+            f.routing_conflicts.to_string(),
         ),
     ];
     rows.push((

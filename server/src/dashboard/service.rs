@@ -1,10 +1,10 @@
 //! The Article 9 figures for the caller: over the leads the caller's unit may see (the joint
-//! office sees all), with the training figures of the units it may see and the portal-wide
+//! office sees all), counted by aggregate SQL over every one of them, with the training figures of the units it may see and the portal-wide
 //! exchange figures. Viewing is audited. No HTTP types.
 
 use app::pages::training_reports::DashboardTraining;
-use domain::dashboard::{figures, Figures, LeadFacts};
-use domain::directory::Directory;
+use domain::dashboard::{figures, Figures};
+use domain::directory::{Directory, UnitKind};
 use store::sessions::Caller;
 
 use crate::error::AppError;
@@ -29,19 +29,12 @@ pub async fn load(state: &AppState, caller: &Caller) -> Result<Option<Dashboard>
     let Some(h) = crate::leads::service::handler(caller, &dir) else {
         return Ok(None);
     };
-    let leads = store::leads::list_visible(&state.db, &h.unit, h.joint_office, 100_000).await?;
-    let facts: Vec<LeadFacts> = leads
-        .into_iter()
-        .map(|l| LeadFacts {
-            created_at: l.created_at,
-            status: l.status,
-            rule: l.rule,
-            discoverer: l.discoverer,
-            route: l.route,
-            steps: l.steps,
-            feedback_at: l.feedback_at,
-        })
-        .collect();
+    // Every lead the unit may see, counted by the database (no list, no cap).
+    let jo_unit = dir
+        .home_unit(UnitKind::JusticeBureau)
+        .map(|u| u.code.clone())
+        .unwrap_or_default();
+    let inputs = store::leads::lead_figures(&state.db, &h.unit, h.joint_office, &jo_unit).await?;
     let viewed = store::audit::Event {
         action: "dashboard.viewed",
         object_type: Some("dashboard"),
@@ -55,7 +48,14 @@ pub async fn load(state: &AppState, caller: &Caller) -> Result<Option<Dashboard>
     let year = domain::events::local_date(store::now_ms()).year;
     let plans = (year, store::events::plan_counts(&state.db, year).await?);
     Ok(Some(Dashboard {
-        figures: figures(&facts, store::now_ms(), state.deadlines),
+        figures: figures(
+            inputs.counts,
+            &inputs.open_cases,
+            &inputs.ack_ms,
+            &inputs.feedback_ms,
+            store::now_ms(),
+            state.deadlines,
+        ),
         dir,
         unit,
         joint_office,

@@ -20,6 +20,9 @@ struct Act {
     text: &'static str,
     outcomes: &'static [&'static str],
     route: &'static [&'static str],
+    /// For `external_reply`: the replying organ and its letter number (received on the day of
+    /// the act).
+    letter: Option<(&'static str, &'static str)>,
 }
 
 const fn act(hours: i64, by: &'static str, action: &'static str, text: &'static str) -> Act {
@@ -30,6 +33,7 @@ const fn act(hours: i64, by: &'static str, action: &'static str, text: &'static 
         text,
         outcomes: &[],
         route: &[],
+        letter: None,
     }
 }
 
@@ -167,7 +171,7 @@ fn specs() -> Vec<Spec> {
                 act(3 * 24, JUSTICE, "acknowledge", ""),
                 act(10 * 24, JUSTICE, "findings", "经核查，该律师确以疏通关系为名收取费用，证据已固定。"),
                 Act {
-                    outcomes: &["administrative_penalty", "industry_sanction"],
+                    outcomes: &["administrative_penalty"],
                     ..act(14 * 24, JUSTICE, "outcome", "拟给予停止执业三个月的行政处罚，并建议律师协会给予行业处分。")
                 },
             ],
@@ -258,8 +262,30 @@ fn specs() -> Vec<Spec> {
                 act(20 * 24, JUSTICE, "reopen", "又收到新的反映材料，显示借款金额远大于核查所认定的数额，重新核查。"),
             ],
         },
-        // Hook: a lead finished through an organ outside the portal (issue 12's external
-        // reply) goes here, as one more Spec whose acts end with that action.
+        // R3, finished through an organ outside the portal: dz-court passes it on to the
+        // 荣昌区 court by letter, records that court's reply, feeds back; the joint office closes.
+        Spec {
+            rule: "R3",
+            by: JUSTICE,
+            subject: [J, "周某某", "rc-court", "adjudication"],
+            conduct: "other_improper",
+            summary: "外区法官在律师事务所与律师私下会见",
+            details: "据律师反映，荣昌区法院一名法官多次在律师事务所与案件代理律师私下会见。",
+            days_ago: 50,
+            route: None,
+            acts: vec![
+                act(3, COURT, "acknowledge", ""),
+                act(24, COURT, "not_verified", "被反映人系荣昌区法院法官，本院无管辖权，依第七条第（三）项移交荣昌区法院。"),
+                act(25, COURT, "pass_on", ""),
+                Act {
+                    outcomes: &["discipline"],
+                    letter: Some(("rc-court", "荣法函〔2026〕8号")),
+                    ..act(20 * 24, COURT, "external_reply", "经荣昌区法院核查，反映属实，已对该法官依纪依规处理。")
+                },
+                act(21 * 24, COURT, "feedback", "荣昌区法院来函：反映属实，已依纪依规处理。"),
+                act(22 * 24, JUSTICE, "close", ""),
+            ],
+        },
     ]
 }
 
@@ -291,6 +317,7 @@ fn report_of(spec: &Spec, occurred_on: String) -> Report {
         place: Some("重庆市大足区".into()),
         conduct_kind: Some(spec.conduct.into()),
         route: spec.route,
+        counterpart: None,
     }
 }
 
@@ -331,6 +358,13 @@ pub async fn seed(demo: &Demo<'_>) -> Result<(), DemoError> {
                 text: a.text.into(),
                 outcomes: a.outcomes.iter().map(|o| o.to_string()).collect(),
                 route: a.route.iter().map(|u| u.to_string()).collect(),
+                referred_to: String::new(),
+                from: a.letter.map(|(u, _)| u.to_string()).unwrap_or_default(),
+                received_on: a
+                    .letter
+                    .map(|_| demo.date_of(reported + a.hours * HOUR).to_string())
+                    .unwrap_or_default(),
+                reference: a.letter.map(|(_, r)| r.to_string()).unwrap_or_default(),
             };
             run_at(
                 state,

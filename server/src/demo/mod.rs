@@ -152,6 +152,14 @@ impl<'a> Demo<'a> {
         }
     }
 
+    /// The Beijing date of the instant `ms`.
+    pub fn date_of(&self, ms: i64) -> NaiveDate {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .with_timezone(&beijing())
+            .date_naive()
+    }
+
     /// `days` from today (negative: before) at `hh:mm` Beijing time, as Unix ms.
     pub fn at(&self, days: i64, hh: u32, mm: u32) -> i64 {
         local_ms(self.today + Duration::days(days), hh, mm)

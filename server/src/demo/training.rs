@@ -113,7 +113,8 @@ async fn learn(demo: &Demo<'_>, l: &Learner) -> Result<(), DemoError> {
         )
         .await
         .map_err(|e| DemoError::refused(STEP, e))?;
-        let answers = answers(course, &attempt.question_ids, *right);
+        // Answered as a learner would: with this attempt's option tokens.
+        let answers = attempt.answers_as_tokens(&answers(course, &attempt.question_ids, *right));
         attempts::submit(
             &state.db,
             &state.courses,

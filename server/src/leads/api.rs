@@ -8,7 +8,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::{Extension, Json};
-use domain::case::{allowed_actions, overdue, Action, LeadRefusal};
+use domain::case::{allowed_actions, overdue, Action, LeadRefusal, Verification};
 use domain::directory::Directory;
 use domain::routing::{route_lead, Subject};
 use serde::{Deserialize, Serialize};
@@ -71,6 +71,9 @@ pub struct PreviewReply {
     routes: Vec<Vec<String>>,
     reason: String,
     reason_en: String,
+    /// The units of the routes that do not take part in the portal (no lead handlers): the
+    /// lead goes to them by letter, and their reply is recorded as `external_reply`.
+    outside_portal: Vec<String>,
 }
 
 /// `POST /api/v1/leads/route-preview` (no sign-in): which rule applies and the route(s).
@@ -91,7 +94,13 @@ pub async fn route_preview(
     };
     let plan = route_lead(&dir, &body.discoverer, &subject)
         .map_err(|e| AppError::Unprocessable(e.both()))?;
+    let outside = store::leads::units_outside_portal(&state.db).await?;
+    let outside_portal = outside
+        .into_iter()
+        .filter(|u| plan.routes.iter().flatten().any(|r| r == u))
+        .collect();
     Ok(Json(PreviewReply {
+        outside_portal,
         rule: plan.rule.as_str(),
         basis: plan.rule.basis(),
         basis_zh: plan.rule.basis_zh(),
@@ -117,6 +126,9 @@ pub struct ReportIn {
     place: Option<String>,
     conduct_kind: Option<domain::case::ConductKind>,
     route: Option<usize>,
+    /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
+    /// a second lead is recorded about it, routed by its own rule, linked to the first.
+    counterpart: Option<ReportSubjectIn>,
 }
 
 /// Who a report is about.
@@ -149,6 +161,16 @@ pub struct Created {
     rule: String,
     manual: bool,
     warnings: Vec<String>,
+    /// The lead about the other side, when the report named both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counterpart: Option<CreatedCounterpart>,
+}
+
+/// The second lead of a two-sided report.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedCounterpart {
+    id: i64,
+    reference: String,
 }
 
 /// `POST /api/v1/leads`: a lead handler reports a lead for their unit.
@@ -172,6 +194,9 @@ pub async fn create(
         rule: done.lead.rule,
         manual: done.lead.manual,
         warnings: done.lead.warnings,
+        counterpart: done
+            .counterpart
+            .map(|(id, reference)| CreatedCounterpart { id, reference }),
     }))
 }
 
@@ -200,14 +225,42 @@ pub struct CaseReply {
     allowed_actions: Vec<Action>,
     overdue: Vec<domain::case::Overdue>,
     deadlines: domain::case::Deadlines,
+    /// Per unit the lead reached after the discoverer: `findings`, `reason` (why it did not
+    /// verify) or `missing`. Closing needs none missing (Art. 8 ¶2).
+    verification: Vec<VerificationRow>,
+    /// The joint office routes a lead about its own staff (R10): a conflict of interest.
+    routing_conflict: bool,
 }
 
-fn case_reply(state: &AppState, case: Case, h: &Handler<'_>) -> CaseReply {
+/// How one receiving unit stands on verification.
+#[derive(Serialize)]
+pub struct VerificationRow {
+    unit: String,
+    status: &'static str,
+    /// False for an organ outside the portal (its letter's reply is recorded for it).
+    in_portal: bool,
+}
+
+fn case_reply(state: &AppState, dir: &Directory, case: Case, h: &Handler<'_>) -> CaseReply {
     let facts = case.facts();
     CaseReply {
         allowed_actions: allowed_actions(&facts, &h.unit, h.joint_office),
         overdue: overdue(&facts, store::now_ms(), state.deadlines),
         deadlines: state.deadlines,
+        verification: facts
+            .receivers()
+            .into_iter()
+            .map(|unit| VerificationRow {
+                status: match facts.verification(&unit) {
+                    Verification::Findings => "findings",
+                    Verification::Reason => "reason",
+                    Verification::Missing => "missing",
+                },
+                in_portal: facts.in_portal(&unit),
+                unit,
+            })
+            .collect(),
+        routing_conflict: service::routing_conflict(dir, &facts),
         case,
     }
 }
@@ -230,7 +283,7 @@ pub async fn show(
     let dir = directory(&state).await?;
     let h = require_handler(&caller, &dir)?;
     let case = service::view(&state, &caller, &h, lead_id(&id)?).await?;
-    Ok(Json(case_reply(&state, case, &h)))
+    Ok(Json(case_reply(&state, &dir, case, &h)))
 }
 
 /// An action on a case.
@@ -240,11 +293,29 @@ pub struct ActionBody {
     action: String,
     #[serde(default)]
     text: String,
+    /// For `outcome` and `external_reply`: the Article 13 outcomes (each body only its own).
     #[serde(default)]
     #[schema(value_type = Vec<domain::case::Outcome>)]
     outcomes: Vec<String>,
+    /// For `route` (the joint office): the receivers in order: organs, justice bureaus or
+    /// associations.
     #[serde(default)]
     route: Vec<String>,
+    /// For an outcome with `criminal_referral`: the authority it went to.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    referred_to: String,
+    /// For `external_reply`: the code of the organ outside the portal that replied.
+    #[serde(default)]
+    from: String,
+    /// For `external_reply`: the date the letter was received.
+    #[serde(default)]
+    #[schema(format = Date)]
+    received_on: String,
+    /// For `external_reply`: the letter's number.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    reference: String,
 }
 
 /// The actions on a case (the tags of `domain::case::Action`), as the document names them.
@@ -257,7 +328,9 @@ impl utoipa::PartialSchema for ActionName {
             "acknowledge",
             "pass_on",
             "findings",
+            "not_verified",
             "outcome",
+            "external_reply",
             "feedback",
             "close",
             "reopen",
@@ -270,10 +343,10 @@ impl ToSchema for ActionName {}
 
 /// `POST /api/v1/leads/{id}/actions`: the case file after the action.
 #[utoipa::path(post, path = "/leads/{id}/actions",
-    summary = "Acknowledge, pass on, record findings/outcome, feed back, close, reopen, message, or (joint office) route a manual case",
+    summary = "Acknowledge, pass on, record findings (or why not verified) and this body's own Article 13 outcome, record the reply of an organ outside the portal (external_reply), feed back, close (every receiver verified), reopen, message, or (joint office) route a manual case",
     params(("id" = i64, Path, description = "The lead's id")), request_body = ActionBody,
     responses((status = 200, description = "The updated case file", body = Object),
-    (status = 409, description = "Not allowed now"), (status = 422, description = "Invalid input")))]
+    (status = 409, description = "Not allowed now"), (status = 422, description = "Invalid input, or an outcome Article 13 does not give to the recording body")))]
 pub async fn act(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -288,9 +361,13 @@ pub async fn act(
         text: body.text,
         outcomes: body.outcomes,
         route: body.route,
+        referred_to: body.referred_to,
+        from: body.from,
+        received_on: body.received_on,
+        reference: body.reference,
     };
     let case = service::run(&state, &caller, &h, id, command).await?;
-    Ok(Json(case_reply(&state, case, &h)))
+    Ok(Json(case_reply(&state, &dir, case, &h)))
 }
 
 /// The multipart body of an upload.

@@ -8,11 +8,12 @@
 use app::i18n::Lang;
 use app::pages::leads::{
     ActionForm, AttachmentRow, CaseView, EntryRow, InboxRow, InboxView, StepRow, UnitChoice,
+    VerificationRow,
 };
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::case::{allowed_actions, overdue, Action, CaseFacts, ConductKind, Duty, Outcome};
-use domain::directory::{Directory, UnitKind};
+use domain::case::{allowed_actions, overdue, Action, ConductKind, Duty, Outcome, Verification};
+use domain::directory::Directory;
 use domain::routing::RuleId;
 use store::leads::LeadSummary;
 
@@ -70,9 +71,13 @@ fn overdue_text(dir: &Directory, lang: Lang, what: &str, unit: &str) -> String {
     match (lang, what) {
         (Lang::Zh, "acknowledge") => format!("{name}逾期未签收"),
         (Lang::Zh, "pass_on") => format!("{name}逾期未移交"),
+        (Lang::Zh, "route") => "联合办公室逾期未确定接收单位".into(),
+        (Lang::Zh, "internal") => format!("{name}逾期未完成核实和处理"),
         (Lang::Zh, _) => format!("{name}逾期未反馈"),
         (Lang::En, "acknowledge") => format!("{name}: acknowledgement overdue"),
         (Lang::En, "pass_on") => format!("{name}: passing on overdue"),
+        (Lang::En, "route") => "The joint office: manual routing overdue".into(),
+        (Lang::En, "internal") => format!("{name}: findings and outcome overdue"),
         (Lang::En, _) => format!("{name}: feedback overdue"),
     }
 }
@@ -122,16 +127,7 @@ fn inbox_row(
     now: i64,
     l: LeadSummary,
 ) -> InboxRow {
-    let facts = CaseFacts {
-        discoverer: l.discoverer.clone(),
-        route: l.route.clone(),
-        steps: l.steps.clone(),
-        outcome_recorded: l.feedback_complete,
-        feedback_sent: l.feedback_complete,
-        closed: l.status == "closed",
-        ..Default::default()
-    };
-    let late = overdue(&facts, now, state.deadlines);
+    let late = overdue(&l.facts, now, state.deadlines);
     let waiting_for = if l.status == "manual" {
         unit_name(dir, lang, "dz-justice")
     } else {
@@ -188,24 +184,33 @@ fn action_forms(
             Action::Acknowledge => ActionForm::Acknowledge,
             Action::PassOn { to } => ActionForm::PassOn(unit_name(dir, lang, &to)),
             Action::Findings => ActionForm::Findings,
-            Action::Outcome => ActionForm::Outcome(
-                Outcome::ALL
-                    .iter()
-                    .map(|o| {
-                        (
-                            o.as_str().to_string(),
-                            lang.pick(o.labels().0, o.labels().1).to_string(),
-                        )
-                    })
-                    .collect(),
-            ),
+            Action::NotVerified => ActionForm::NotVerified,
+            Action::Outcome => ActionForm::Outcome(outcome_choices(lang)),
+            Action::ExternalReply { from } => ActionForm::ExternalReply {
+                code: from.clone(),
+                name: unit_name(dir, lang, &from),
+                outcomes: outcome_choices(lang),
+            },
             Action::Feedback => ActionForm::Feedback,
             Action::Close => ActionForm::Close,
             Action::Reopen => ActionForm::Reopen,
             Action::Message => ActionForm::Message,
             Action::Route => ActionForm::Route(unit_choices(dir, lang, |u| {
-                u.kind != UnitKind::LawFirm && u.code != discoverer
+                domain::case::may_receive(u.kind) && u.code != discoverer
             })),
+        })
+        .collect()
+}
+
+/// Article 13's outcomes as checkbox choices.
+fn outcome_choices(lang: Lang) -> Vec<(String, String)> {
+    Outcome::ALL
+        .iter()
+        .map(|o| {
+            (
+                o.as_str().to_string(),
+                lang.pick(o.labels().0, o.labels().1).to_string(),
+            )
         })
         .collect()
 }
@@ -277,6 +282,8 @@ fn case_view(
     let kind_label = |k: &str| -> String {
         match k {
             "findings" => label("调查核实情况", "Findings"),
+            "not_verified" => label("未核实的理由", "Why not verified"),
+            "external_reply" => label("平台外单位来函回复", "Reply received outside the portal"),
             "outcome" => label("处理结果", "Outcome"),
             "feedback" => label("反馈", "Feedback"),
             "message" => label("留言", "Message"),
@@ -303,8 +310,34 @@ fn case_view(
             .clone()
             .unwrap_or_default()
             .iter()
-            .map(|u| name(u))
+            .map(|u| {
+                if facts.in_portal(u) {
+                    name(u)
+                } else {
+                    format!("{}{}", name(u), label("（平台外，函件移送）", " (outside the portal: by letter)"))
+                }
+            })
             .collect(),
+        verification: facts
+            .receivers()
+            .iter()
+            .map(|u| VerificationRow {
+                unit: name(u),
+                status: match facts.verification(u) {
+                    Verification::Findings => label("已记录核实情况", "findings on file"),
+                    Verification::Reason => label("已说明未核实的理由", "reason for not verifying on file"),
+                    Verification::Missing => label("尚未记录", "missing"),
+                },
+                missing: facts.verification(u) == Verification::Missing,
+                outside: !facts.in_portal(u),
+            })
+            .collect(),
+        conflict: service::routing_conflict(dir, &facts).then(|| {
+            label(
+                "利益冲突提示：被反映人属于联合办公室所在的司法局，本线索却由联合办公室人工确定接收单位。确定路径的人员记录在案卷中。",
+                "Conflict of interest: the subject works at the justice bureau that hosts the joint office, which routes this lead by hand. Who routed it is recorded in the case file.",
+            )
+        }),
         discoverer: name(&case.discoverer),
         subject,
         facts: facts_rows,
@@ -334,7 +367,19 @@ fn case_view(
             .iter()
             .map(|e| EntryRow {
                 kind: kind_label(&e.kind),
-                unit: name(&e.unit),
+                unit: match &e.source_unit {
+                    Some(src) => format!("{}{}{}", name(src), label("（来函，由", " (letter, recorded by "), name(&e.unit)) + &label("登记）", ")"),
+                    None => name(&e.unit),
+                },
+                letter: e.letter_reference.as_ref().map(|r| {
+                    format!(
+                        "{}{r} · {}{}",
+                        label("来函文号：", "Letter no. "),
+                        label("收函日期：", "received on "),
+                        e.received_on.clone().unwrap_or_default()
+                    )
+                }),
+                referred_to: e.referred_to.clone(),
                 author: e.author_name.clone(),
                 at: format_beijing(e.at),
                 body: e.body.clone(),
@@ -353,12 +398,12 @@ fn case_view(
             .collect(),
         deadlines_note: match lang {
             Lang::Zh => format!(
-                "办理时限为本地工作规则（非《暂行规定》内容）：签收 {} 日、移交 {} 日、反馈 {} 日，自通报之日起计算。",
-                d.acknowledge_days, d.pass_on_days, d.feedback_days
+                "办理时限为本地工作规则（非《暂行规定》内容）：签收 {} 日、移交 {} 日、反馈 {} 日，自通报之日起计算；联合办公室人工确定接收单位 {} 日、本单位自行处理的线索完成核实和处理 {} 日，自登记之日起计算。",
+                d.acknowledge_days, d.pass_on_days, d.feedback_days, d.route_days, d.internal_days
             ),
             Lang::En => format!(
-                "Deadlines are local policy, not part of the regulation: acknowledge within {} days, pass on within {} days, feedback within {} days, counted from dispatch.",
-                d.acknowledge_days, d.pass_on_days, d.feedback_days
+                "Deadlines are local policy, not part of the regulation: acknowledge within {} days, pass on within {} days, feedback within {} days, counted from dispatch; the joint office routes a manual case within {} days, and a case handled internally has its findings and outcome within {} days, counted from recording.",
+                d.acknowledge_days, d.pass_on_days, d.feedback_days, d.route_days, d.internal_days
             ),
         },
         linked,
@@ -383,6 +428,10 @@ fn command_of(pairs: &[(String, String)]) -> LeadCommand {
         text: value(pairs, "text"),
         outcomes: values(pairs, "outcome"),
         route: values(pairs, "route"),
+        referred_to: value(pairs, "referred_to"),
+        from: value(pairs, "from"),
+        received_on: value(pairs, "received_on"),
+        reference: value(pairs, "reference"),
     }
 }
 

@@ -43,7 +43,19 @@ fn form_view(dir: &Directory, lang: Lang, unit: &str, values: ReportValues) -> R
     }
 }
 
-fn preview_view(dir: &Directory, lang: Lang, plan: &RoutePlan) -> PreviewView {
+/// The preview of `plan`; a unit outside the portal is marked: the lead goes to it by letter.
+fn preview_view(dir: &Directory, lang: Lang, plan: &RoutePlan, outside: &[String]) -> PreviewView {
+    let name = |u: &String| {
+        let n = unit_name(dir, lang, u);
+        if outside.contains(u) {
+            format!(
+                "{n}{}",
+                lang.pick("（平台外，函件移送）", " (outside the portal: by letter)")
+            )
+        } else {
+            n
+        }
+    };
     PreviewView {
         rule: plan.rule.as_str().into(),
         basis: lang.pick(plan.rule.basis_zh(), plan.rule.basis()).into(),
@@ -52,7 +64,7 @@ fn preview_view(dir: &Directory, lang: Lang, plan: &RoutePlan) -> PreviewView {
         routes: plan
             .routes
             .iter()
-            .map(|r| r.iter().map(|u| unit_name(dir, lang, u)).collect())
+            .map(|r| r.iter().map(name).collect())
             .collect(),
     }
 }
@@ -107,6 +119,8 @@ fn values_of(pairs: &[(String, String)]) -> ReportValues {
         place: v("place"),
         conduct_kind: v("conduct_kind"),
         route: v("route"),
+        both_sides: v("both_sides") == "1",
+        counterpart_name: v("counterpart_name"),
     }
 }
 
@@ -133,6 +147,24 @@ fn report_of(v: &ReportValues) -> Report {
         place: opt(&v.place),
         conduct_kind: opt(&v.conduct_kind),
         route: v.route.parse().ok(),
+        // Both sides: the other side is described by the form's other set of fields.
+        counterpart: v.both_sides.then(|| {
+            let lawyer = v.subject_type != "lawyer";
+            ReportSubject {
+                kind: if lawyer {
+                    "lawyer"
+                } else {
+                    "judicial_personnel"
+                }
+                .into(),
+                name: v.counterpart_name.clone(),
+                org: (!lawyer).then(|| opt(&v.org)).flatten(),
+                duty: (!lawyer).then(|| opt(&v.duty)).flatten(),
+                licence_no: lawyer.then(|| opt(&v.licence_no)).flatten(),
+                firm: lawyer.then(|| opt(&v.firm)).flatten(),
+                region: lawyer.then(|| opt(&v.region)).flatten(),
+            }
+        }),
     }
 }
 
@@ -161,7 +193,10 @@ pub async fn submit(
         form.from_tip = Some(tip);
     }
     match service::preview(&dir, &h.unit, &report.subject) {
-        Ok(plan) => form.preview = Some(preview_view(&dir, lang, &plan)),
+        Ok(plan) => {
+            let outside = store::leads::units_outside_portal(&state.db).await?;
+            form.preview = Some(preview_view(&dir, lang, &plan, &outside))
+        }
         Err(r) => form.error = Some(r.text(lang)),
     }
     if intent != "submit" || form.preview.is_none() {

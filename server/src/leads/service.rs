@@ -13,8 +13,8 @@ use domain::files::UploadRefusal;
 use domain::routing::{route_lead, RoutePlan, Subject};
 use store::audit::Actor;
 use store::leads::{
-    self, ActionError, ActionRequest, AttachmentInfo, Author, Case, LeadSummary, NewLead,
-    SubjectRecord, UploadError,
+    self, ActionError, ActionRequest, AttachmentInfo, Author, Case, ExternalReply, LeadSummary,
+    NewLead, SubjectRecord, UploadError,
 };
 use store::sessions::Caller;
 use store::users::{Role, User};
@@ -60,7 +60,7 @@ impl From<ActionError> for LeadError {
     fn from(e: ActionError) -> Self {
         match e {
             ActionError::NotFound => LeadError::NotFound,
-            ActionError::NotAllowed(r) => LeadError::Refused(r.into()),
+            ActionError::Refused(r) => LeadError::Refused(r),
             ActionError::Store(e) => LeadError::Store(e),
         }
     }
@@ -129,6 +129,10 @@ pub struct Report {
     pub place: Option<String>,
     pub conduct_kind: Option<String>,
     pub route: Option<usize>,
+    /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
+    /// the portal records a second lead about it, routed by its own rule, linked to the first.
+    #[serde(default)]
+    pub counterpart: Option<ReportSubject>,
 }
 
 /// The subject part of a report.
@@ -310,6 +314,21 @@ pub struct Reported {
     pub id: i64,
     pub reference: String,
     pub lead: NewLead,
+    /// The lead about the other side of the contact, when the report named both: (id,
+    /// reference).
+    pub counterpart: Option<(i64, String)>,
+}
+
+/// The report about one side of a two-sided report: the same facts about `subject`; the
+/// route choice applies to the side whose rule offers a choice (R7).
+fn side_of(dir: &Directory, unit: &str, report: &Report, subject: &ReportSubject) -> Report {
+    let choice = preview(dir, unit, subject).is_ok_and(|p| p.routes.len() > 1);
+    Report {
+        subject: subject.clone(),
+        route: if choice { report.route } else { None },
+        counterpart: None,
+        ..report.clone()
+    }
 }
 
 /// Validates, routes and records a report of the handler's unit.
@@ -321,9 +340,29 @@ pub async fn report(
     report: &Report,
     source: Source,
 ) -> Result<Reported, LeadError> {
-    let lead = build_lead(dir, handler, report)?;
     let actor = caller.actor();
-    let (id, reference) = leads::create_lead(&state.db, &lead, &actor).await?;
+    let (lead, id, reference, counterpart) = match &report.counterpart {
+        None => {
+            let lead = build_lead(dir, handler, report)?;
+            let (id, reference) = leads::create_lead(&state.db, &lead, &actor).await?;
+            (lead, id, reference, None)
+        }
+        Some(other) => {
+            let sides = [report.subject.kind.as_str(), other.kind.as_str()];
+            if !(sides.contains(&"lawyer") && sides.contains(&"judicial_personnel")) {
+                return Err(InputRefusal::TwoSides.into());
+            }
+            let first = build_lead(
+                dir,
+                handler,
+                &side_of(dir, &handler.unit, report, &report.subject),
+            )?;
+            let second = build_lead(dir, handler, &side_of(dir, &handler.unit, report, other))?;
+            let [(id, reference), b] =
+                leads::create_linked_leads(&state.db, &first, &second, &actor).await?;
+            (first, id, reference, Some(b))
+        }
+    };
     if let Source::Form { tip } = source {
         leads::delete_draft(&state.db, handler.user.id).await?;
         if let Some(tip) = tip {
@@ -334,6 +373,7 @@ pub async fn report(
         id,
         reference,
         lead,
+        counterpart,
     })
 }
 
@@ -456,14 +496,22 @@ pub async fn case_file(
 /// One action on a case, as a form or the API asks for it.
 #[derive(Clone, Debug, Default)]
 pub struct LeadCommand {
-    /// The action's name: `acknowledge`, `pass_on`, `findings`, `outcome`, `feedback`,
-    /// `close`, `reopen`, `message`, or `route` (the joint office, a manual case).
+    /// The action's name: `acknowledge`, `pass_on`, `findings`, `not_verified`, `outcome`,
+    /// `external_reply`, `feedback`, `close`, `reopen`, `message`, or `route` (the joint
+    /// office, a manual case).
     pub action: String,
     pub text: String,
-    /// For `outcome`: the Article 13 outcomes by code.
+    /// For `outcome` and `external_reply`: the Article 13 outcomes by code.
     pub outcomes: Vec<String>,
     /// For `route`: the receivers, in order.
     pub route: Vec<String>,
+    /// For a criminal referral: the authority it went to.
+    pub referred_to: String,
+    /// For `external_reply`: the replying organ's code, the date the letter was received
+    /// (`YYYY-MM-DD`) and its number.
+    pub from: String,
+    pub received_on: String,
+    pub reference: String,
 }
 
 /// Parses an action name as the API and the forms give it.
@@ -473,7 +521,11 @@ fn parse_action(name: &str) -> Option<Action> {
         "acknowledge" => Action::Acknowledge,
         "pass_on" => Action::PassOn { to: String::new() },
         "findings" => Action::Findings,
+        "not_verified" => Action::NotVerified,
         "outcome" => Action::Outcome,
+        "external_reply" => Action::ExternalReply {
+            from: String::new(),
+        },
         "feedback" => Action::Feedback,
         "close" => Action::Close,
         "reopen" => Action::Reopen,
@@ -516,14 +568,58 @@ pub async fn run_at(
         .iter()
         .map(|o| Outcome::parse(o).ok_or_else(|| InputRefusal::UnknownOutcome(o.clone())))
         .collect::<Result<Vec<_>, _>>()?;
+    check_text(LeadField::ReferredTo, &command.referred_to, 200, false)?;
+    let letter = match &action {
+        Action::ExternalReply { .. } => Some(letter_of(&command)?),
+        _ => None,
+    };
+    let action = match (&action, &letter) {
+        (Action::ExternalReply { .. }, Some(l)) => Action::ExternalReply {
+            from: l.from.clone(),
+        },
+        _ => action,
+    };
     let request = ActionRequest {
         action,
         text: command.text.trim().to_string(),
         outcomes,
         route: command.route,
+        referred_to: command.referred_to.trim().to_string(),
+        letter,
     };
     let actor = caller.actor();
     Ok(leads::apply_action_at(&state.db, id, &handler.author(&actor), &request, now).await?)
+}
+
+/// The letter of an `external_reply`: who replied, when it was received (a date, not in the
+/// future), and its number.
+fn letter_of(command: &LeadCommand) -> Result<ExternalReply, InputRefusal> {
+    let from = command.from.trim();
+    if from.is_empty() {
+        return Err(InputRefusal::Required(LeadField::ReplyFrom));
+    }
+    let received = command.received_on.trim();
+    if received.is_empty() {
+        return Err(InputRefusal::Required(LeadField::ReceivedOn));
+    }
+    let date = chrono::NaiveDate::parse_from_str(received, "%Y-%m-%d")
+        .map_err(|_| InputRefusal::ReceivedOnInvalid)?;
+    // A day of slack for the time zones (Beijing is ahead of UTC).
+    if date > chrono::Utc::now().date_naive() + chrono::Duration::days(1) {
+        return Err(InputRefusal::ReceivedOnInvalid);
+    }
+    check_text(LeadField::LetterReference, &command.reference, 64, true)?;
+    Ok(ExternalReply {
+        from: from.chars().take(64).collect(),
+        received_on: date.format("%Y-%m-%d").to_string(),
+        reference: command.reference.trim().to_string(),
+    })
+}
+
+/// Whether a case is about the joint office's own staff, which routes it itself (R10).
+pub fn routing_conflict(dir: &Directory, facts: &domain::case::CaseFacts) -> bool {
+    dir.home_unit(UnitKind::JusticeBureau)
+        .is_some_and(|jo| domain::case::routing_conflict(facts, &jo.code))
 }
 
 /// Attaches a file to lead `id` for the handler.
