@@ -73,7 +73,10 @@ pub async fn sign_in_form(
         }
         Err(SignInError::Refused(SignInRefused::Throttled(m))) => see_other(
             &format!(
-                "/login?error=throttled&wait={m}&next={}",
+                "/login?error=throttled&wait={m}&login={}&next={}",
+                app::layout::encode_component(
+                    form.login.chars().take(64).collect::<String>().as_str()
+                ),
                 app::layout::encode_component(&next)
             ),
             None,
@@ -81,7 +84,11 @@ pub async fn sign_in_form(
         Err(SignInError::Store(e)) => AppError::from(e).into_response(),
         Err(SignInError::Refused(SignInRefused::Invalid)) => see_other(
             &format!(
-                "/login?error=invalid&next={}",
+                "/login?error=invalid&login={}&next={}",
+                // The login typed is kept in the form (the password is not).
+                app::layout::encode_component(
+                    form.login.chars().take(64).collect::<String>().as_str()
+                ),
                 app::layout::encode_component(&next)
             ),
             None,
