@@ -650,7 +650,17 @@ fn lead_pages_report_preview_and_handle_a_case() {
         // A bad submission comes back with the values and the reason.
         let bad = justice.form("/leads/new", "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&summary=&details=x&intent=submit");
         assert_eq!(bad.status, 200);
-        assert!(bad.body.contains("report-error") && bad.body.contains(r#"value="赵某""#));
+        assert!(bad.body.contains("error-summary") && bad.body.contains(r#"value="赵某""#));
+        // The summary links to the field, and the field shows its error beside it.
+        assert!(
+            bad.body.contains(r##"href="#summary""##)
+                && bad.body.contains(r#"id="summary-error""#)
+                && bad
+                    .body
+                    .contains(r#"aria-describedby="summary-hint summary-error""#),
+            "{}",
+            bad.body
+        );
         // Submit.
         let done = justice.form("/leads/new", format!("{fields}&intent=submit"));
         assert_eq!(done.status, 303, "{}", done.body);
