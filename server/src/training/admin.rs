@@ -17,6 +17,8 @@ use super::service::{self, unit_progress, AssignmentCommand, Standing, TrainingE
 use crate::error::AppError;
 use crate::page::{redirect, value, values, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
+use app::forms::FormErrors;
+use app::pages::training::assignment_field;
 
 /// The unit of a training administrator: anonymous → sign in; without the role → the audited
 /// 404; a training administrator of no unit → the 404 page.
@@ -60,7 +62,7 @@ fn target_label(t: &Target, members: &[Member]) -> Bi {
 async fn admin_view(
     state: &AppState,
     unit: &str,
-    error: Option<String>,
+    error: Option<AssignmentRefusal>,
     status: Option<Bi>,
 ) -> Result<AdminView, PageError> {
     let progress = unit_progress(state, unit).await?;
@@ -106,7 +108,10 @@ async fn admin_view(
                     .collect(),
             })
             .collect(),
-        error,
+        // This page has always shown the refusals of its forms in both languages.
+        errors: error
+            .map(|r| FormErrors::one(assignment_field(&r), r.both()))
+            .unwrap_or_default(),
         status,
         exchange_hours: members
             .iter()
@@ -133,8 +138,7 @@ pub async fn admin_page(State(state): State<AppState>, page: Page) -> Result<Res
         (_, "deleted") => Some(bi("培训任务已删除。", "The assignment has been deleted.")),
         _ => None,
     };
-    // This page has always shown the refusals of its forms in both languages.
-    let error = (page.query_value("error") == "due").then(|| AssignmentRefusal::DueDate.both());
+    let error = (page.query_value("error") == "due").then_some(AssignmentRefusal::DueDate);
     let admin = admin_view(&state, &unit, error, status).await?;
     Ok(view(TrainingView::Admin(admin)).into_response())
 }
@@ -159,7 +163,7 @@ pub async fn admin_assign(
     match service::run_assignment(&state, &page.caller, command).await {
         Ok(_) => Ok(redirect("/training-admin?created=1")),
         Err(TrainingError::Assignment(refusal)) => {
-            let admin = admin_view(&state, &unit, Some(refusal.both()), None).await?;
+            let admin = admin_view(&state, &unit, Some(refusal), None).await?;
             Err(PageError::Invalid(
                 view(TrainingView::Admin(admin)).status(StatusCode::UNPROCESSABLE_ENTITY),
             ))
