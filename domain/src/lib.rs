@@ -15,3 +15,4 @@ pub mod tips;
 pub mod training;
 pub mod training_report;
 pub mod versions;
+pub mod work;

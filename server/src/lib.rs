@@ -9,6 +9,7 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod events;
+pub mod home;
 pub mod identity;
 pub mod leads;
 pub mod library;

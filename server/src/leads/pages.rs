@@ -12,7 +12,7 @@ use app::pages::leads::{
 use app::refusals::Localize;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::case::{allowed_actions, overdue, Action, CaseFacts, ConductKind, Duty, Outcome};
+use domain::case::{allowed_actions, overdue, Action, ConductKind, Duty, Outcome};
 use domain::directory::{Directory, UnitKind};
 use domain::routing::RuleId;
 use store::leads::LeadSummary;
@@ -123,15 +123,7 @@ fn inbox_row(
     now: i64,
     l: LeadSummary,
 ) -> InboxRow {
-    let facts = CaseFacts {
-        discoverer: l.discoverer.clone(),
-        route: l.route.clone(),
-        steps: l.steps.clone(),
-        outcome_recorded: l.feedback_complete,
-        feedback_sent: l.feedback_complete,
-        closed: l.status == "closed",
-        ..Default::default()
-    };
+    let facts = service::facts_of(&l);
     let late = overdue(&facts, now, state.deadlines);
     let waiting_for = if l.status == "manual" {
         unit_name(dir, lang, "dz-justice")

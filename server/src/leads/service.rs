@@ -112,6 +112,19 @@ pub fn handler<'a>(caller: &'a Caller, dir: &Directory) -> Option<Handler<'a>> {
     }
 }
 
+/// The facts of a listed lead that its deadlines depend on.
+pub fn facts_of(l: &LeadSummary) -> domain::case::CaseFacts {
+    domain::case::CaseFacts {
+        discoverer: l.discoverer.clone(),
+        route: l.route.clone(),
+        steps: l.steps.clone(),
+        outcome_recorded: l.feedback_complete,
+        feedback_sent: l.feedback_complete,
+        closed: l.status == "closed",
+        ..Default::default()
+    }
+}
+
 /// The unit directory.
 pub async fn directory(state: &AppState) -> Result<Directory, StoreError> {
     store::units::load_directory(&state.db).await
