@@ -21,5 +21,6 @@ mod library;
 mod operations;
 mod regulation;
 mod scaleout;
+mod screens;
 mod tips;
 mod training;
