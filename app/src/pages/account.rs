@@ -77,8 +77,9 @@ pub fn LoginPage() -> impl IntoView {
     );
     let next = q.get("next").unwrap_or_else(|| "/".into());
     let title = lang.pick("登录", "Sign in");
-    // The login is kept on error; the password never comes back.
-    let login = q.get("login").unwrap_or_default();
+    // A refused sign-in redirects here without the login typed: the redirect is the same for
+    // every login, so it does not tell whether a login exists, and logins stay out of the
+    // access logs' URLs.
     provide_context(
         error
             .map(|e| FormErrors::one("login", e))
@@ -90,7 +91,7 @@ pub fn LoginPage() -> impl IntoView {
         <ErrorSummary/>
         <form method="post" action="/login" class="form narrow">
             <input type="hidden" name="next" value=next/>
-            <TextInput id="login" label=lang.pick("账号", "Login") value=login
+            <TextInput id="login" label=lang.pick("账号", "Login")
                 autocomplete="username" required=true maxlength=64/>
             <TextInput id="password" kind="password" label=lang.pick("密码", "Password")
                 autocomplete="current-password" required=true maxlength=128/>

@@ -73,10 +73,7 @@ pub async fn sign_in_form(
         }
         Err(SignInError::Refused(SignInRefused::Throttled(m))) => see_other(
             &format!(
-                "/login?error=throttled&wait={m}&login={}&next={}",
-                app::layout::encode_component(
-                    form.login.chars().take(64).collect::<String>().as_str()
-                ),
+                "/login?error=throttled&wait={m}&next={}",
                 app::layout::encode_component(&next)
             ),
             None,
@@ -84,11 +81,7 @@ pub async fn sign_in_form(
         Err(SignInError::Store(e)) => AppError::from(e).into_response(),
         Err(SignInError::Refused(SignInRefused::Invalid)) => see_other(
             &format!(
-                "/login?error=invalid&login={}&next={}",
-                // The login typed is kept in the form (the password is not).
-                app::layout::encode_component(
-                    form.login.chars().take(64).collect::<String>().as_str()
-                ),
+                "/login?error=invalid&next={}",
                 app::layout::encode_component(&next)
             ),
             None,
