@@ -14,6 +14,7 @@ mod crash;
 mod events;
 mod foundation;
 mod fuzz;
+mod home;
 mod hostile;
 mod identity;
 mod leads;

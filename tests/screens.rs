@@ -3,78 +3,9 @@
 //! controls are at least 44 px tall; at desktop width and at 360 px, axe-core (the npm
 //! package, injected into the page) finds no serious or critical violation.
 
-use serde_json::json;
-
 use crate::support::browser::{available, Browser};
+use crate::support::work::{seed_work, Seeded};
 use crate::support::*;
-
-/// Records the test writes so that every kind of page has something to show.
-struct Seeded {
-    lead: i64,
-    event: i64,
-    tip: i64,
-}
-
-fn seed(app: &TestApp) -> Seeded {
-    let office = app.user("dz-justice-officer");
-    let r = office.api(
-        "POST",
-        "/api/v1/leads",
-        json!({
-            "subject": {"type": "judicial_personnel", "name": "赵某", "org": "yc-court", "duty": "adjudication"},
-            "summary": "律师宴请承办法官", "details": "据反映，某律师在饭店宴请承办法官。",
-            "place": "大足区某饭店", "occurred_on": "2026-11-01"
-        }),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let lead = r.json()["id"].as_i64().unwrap();
-    let coord = app.user("dz-judges-coordinator");
-    let r = coord.api(
-        "POST",
-        "/api/v1/events",
-        json!({
-            "title": "法官与律师工作交流座谈会", "kind": "seminar",
-            "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00",
-            "venue": "大足区人民法院第一会议室", "capacity": 20,
-            "registration_deadline": "2030-03-04T17:00:00+08:00",
-            "open_to": ["dz-court", "dz-firm-1"], "agenda": "- 通报第十二条交流机制运行情况"
-        }),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let event = r.json()["id"].as_i64().unwrap();
-    coord.api(
-        "POST",
-        &format!("/api/v1/events/{event}/approval"),
-        json!({"approved_by": "院领导", "reference": "审批-1", "approved_on": "2026-11-20"}),
-    );
-    let r = coord.api(
-        "POST",
-        &format!("/api/v1/events/{event}/publish"),
-        json!({}),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let r = app.user("judge-zhang").api(
-        "POST",
-        &format!("/api/v1/events/{event}/registrations"),
-        json!({"has_case": false}),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let r = app.anon().api(
-        "POST",
-        "/api/v1/tips",
-        json!({"text": "有人反映某律师多次在下班后宴请法官。"}),
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let tips = office.page("/leads/tips");
-    let tip = tips
-        .body
-        .split("href=\"/leads/tips/")
-        .nth(1)
-        .and_then(|c| c.split('"').next())
-        .and_then(|s| s.parse().ok())
-        .expect("the tip in the office's queue");
-    Seeded { lead, event, tip }
-}
 
 /// The main pages of a visitor (`None`) or a demo account.
 fn pages_of(login: Option<&str>, s: &Seeded) -> Vec<String> {
@@ -212,7 +143,7 @@ fn every_main_page_fits_a_phone_and_passes_axe_for_every_role() {
     }
     let db = &databases("browser-screens")[0];
     let app = TestApp::demo(db);
-    let seeded = seed(&app);
+    let seeded = seed_work(&app);
     let axe = axe_source();
     let b = Browser::start();
     let mut problems = Vec::new();
