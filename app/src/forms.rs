@@ -114,6 +114,25 @@ fn field(
     }
 }
 
+/// What a control needs from its field: its error, `aria-describedby`, `aria-invalid` and
+/// its name (the id unless given).
+struct Wired {
+    error: Option<String>,
+    describe: Option<String>,
+    invalid: Option<&'static str>,
+    name: String,
+}
+
+fn wire(id: &str, name: Option<String>, hint: bool, error: Option<String>) -> Wired {
+    let error = error_of(id, error);
+    Wired {
+        describe: described_by(id, hint, error.is_some()),
+        invalid: error.is_some().then_some("true"),
+        name: name.unwrap_or_else(|| id.to_string()),
+        error,
+    }
+}
+
 /// The error line of a field, with a prefix that screen readers read out.
 fn field_error(id: &str, message: String) -> impl IntoView {
     let lang = current_lang();
@@ -141,16 +160,14 @@ pub fn TextInput(
     #[prop(optional)]
     width: Option<&'static str>,
 ) -> impl IntoView {
-    let error = error_of(&id, error);
-    let describe = described_by(&id, hint.is_some(), error.is_some());
-    let invalid = error.is_some().then_some("true");
-    let name = name.unwrap_or_else(|| id.clone());
+    let w = wire(&id, name, hint.is_some(), error);
+    let (name, describe, invalid) = (w.name, w.describe, w.invalid);
     let control = view! {
         <input id=id.clone() name=name type=kind value=value class=width
             maxlength=maxlength.map(|m| m.to_string()) required=required autocomplete=autocomplete
             aria-describedby=describe aria-invalid=invalid/>
     };
-    field(&id, label, hint, error, control)
+    field(&id, label, hint, w.error, control)
 }
 
 /// A text area with its label, hint and error.
@@ -166,16 +183,14 @@ pub fn TextArea(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let error = error_of(&id, error);
-    let describe = described_by(&id, hint.is_some(), error.is_some());
-    let invalid = error.is_some().then_some("true");
-    let name = name.unwrap_or_else(|| id.clone());
+    let w = wire(&id, name, hint.is_some(), error);
+    let (name, describe, invalid) = (w.name, w.describe, w.invalid);
     let control = view! {
         <textarea id=id.clone() name=name rows=rows.to_string()
             maxlength=maxlength.map(|m| m.to_string()) required=required
             aria-describedby=describe aria-invalid=invalid>{value}</textarea>
     };
-    field(&id, label, hint, error, control)
+    field(&id, label, hint, w.error, control)
 }
 
 /// A drop-down list with its label, hint and error. `options` are (value, text); `blank` adds
@@ -192,10 +207,8 @@ pub fn Select(
     #[prop(optional, into)] error: Option<String>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let error = error_of(&id, error);
-    let describe = described_by(&id, hint.is_some(), error.is_some());
-    let invalid = error.is_some().then_some("true");
-    let name = name.unwrap_or_else(|| id.clone());
+    let w = wire(&id, name, hint.is_some(), error);
+    let (name, describe, invalid) = (w.name, w.describe, w.invalid);
     let options = options
         .into_iter()
         .map(|(value, text)| {
@@ -209,7 +222,7 @@ pub fn Select(
             {options}
         </select>
     };
-    field(&id, label, hint, error, control)
+    field(&id, label, hint, w.error, control)
 }
 
 /// Related fields under a heading (`<fieldset>` and `<legend>`), with an optional hint.

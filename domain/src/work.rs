@@ -87,7 +87,14 @@ mod tests {
         let d = Deadlines::default();
         let day = DAY_MS;
         use DueAction::*;
-        let cases: Vec<(&str, CaseFacts, &str, Option<(DueAction, i64)>)> = vec![
+        // (what, facts, unit, expected action and deadline)
+        type Case = (
+            &'static str,
+            CaseFacts,
+            &'static str,
+            Option<(DueAction, i64)>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "sent to b, not acknowledged",
                 facts(vec![step(1, "a", "b", None, None)]),
