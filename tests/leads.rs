@@ -703,7 +703,16 @@ fn lead_pages_report_preview_and_handle_a_case() {
         assert!(page.body.contains("do-pass-on") && page.body.contains("重庆市永川区人民法院"));
         // An empty findings text is refused with a reason, not a crash.
         let r = court.form(&format!("{case_path}/action"), "action=findings&text=");
-        assert!(r.header("location").unwrap().contains("?error="));
+        let back = r.header("location").unwrap().to_string();
+        assert!(back.contains("?error="), "{back}");
+        let page = court.page(&back);
+        // The reason is in the summary, linked to the findings text, and beside that text.
+        assert!(
+            page.body.contains(r##"href="#text-findings""##)
+                && page.body.contains(r#"id="text-findings-error""#),
+            "{}",
+            page.body
+        );
         // Members see an explanation instead of an inbox.
         let member = app.session("judge-zhang").page("/leads");
         assert_eq!(member.status, 200);

@@ -193,11 +193,27 @@ fn flash(lang: Lang) -> impl IntoView {
     let err = q
         .get("error")
         .map(|e| e.chars().take(300).collect::<String>());
+    // A refused action with a text: the reason beside that text and in the summary above.
+    let field = q
+        .get("action")
+        .filter(|a| TEXT_ACTIONS.contains(&a.as_str()))
+        .map(|a| format!("text-{a}"));
+    let (summary, alert) = match (err, field) {
+        (Some(e), Some(f)) => (FormErrors::one(f, e), None),
+        (e, _) => (FormErrors::default(), e),
+    };
+    provide_context(summary);
     view! {
         {ok.map(|m| view! { <p class="ok" role="status">{m}</p> })}
-        {err.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}
+        <ErrorSummary/>
+        {alert.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}
     }
 }
+
+/// The case actions whose form has a text (`text-{action}`).
+const TEXT_ACTIONS: [&str; 7] = [
+    "findings", "outcome", "feedback", "close", "reopen", "message", "route",
+];
 
 /// `/leads`: the unit's inbox.
 #[component]
