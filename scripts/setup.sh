@@ -31,10 +31,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   # Not --locked: its lock file names a crate version the registry no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
-# wasm-opt for release builds comes from npm's binaryen (Debian's is too old and breaks hydration).
-if [ ! -x node_modules/.bin/wasm-opt ]; then
+# wasm-opt for release builds comes from npm's binaryen (Debian's is too old and breaks hydration);
+# axe-core (the browser tests' accessibility checks) from npm too.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
   command -v npm >/dev/null || apt_install nodejs npm
-  say "installing binaryen (wasm-opt) from npm"; npm ci --no-audit --no-fund --silent
+  say "installing binaryen (wasm-opt) and axe-core from npm"; npm ci --no-audit --no-fund --silent
 fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null && command -v chromedriver >/dev/null || { say "installing chromium"; apt_install chromium chromium-driver; }

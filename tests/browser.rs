@@ -78,8 +78,14 @@ fn sign_in_through_the_page_and_sign_out() {
     b.type_text(&b.find("#login"), "judge-zhang");
     b.type_text(&b.find("#password"), "not-the-password");
     b.click(&b.find("#sign-in"));
-    let err = b.find("#login-error");
+    let err = b.find("#error-summary");
     assert!(b.text(&err).contains("账号或密码错误"));
+    // The summary links to the login field, which shows the error beside it.
+    assert!(b.text(&b.find("#login-error")).contains("账号或密码错误"));
+    assert_eq!(
+        b.attr(&b.find("#error-summary a"), "href").as_deref(),
+        Some("#login")
+    );
     b.type_text(&b.find("#login"), "judge-zhang");
     b.type_text(&b.find("#password"), "demo-pass-2021");
     b.click(&b.find("#sign-in"));

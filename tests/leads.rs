@@ -651,7 +651,17 @@ fn lead_pages_report_preview_and_handle_a_case() {
         // A bad submission comes back with the values and the reason.
         let bad = justice.form("/leads/new", "subject_type=judicial_personnel&name=%E8%B5%B5%E6%9F%90&org=yc-court&summary=&details=x&intent=submit");
         assert_eq!(bad.status, 200);
-        assert!(bad.body.contains("report-error") && bad.body.contains(r#"value="赵某""#));
+        assert!(bad.body.contains("error-summary") && bad.body.contains(r#"value="赵某""#));
+        // The summary links to the field, and the field shows its error beside it.
+        assert!(
+            bad.body.contains(r##"href="#summary""##)
+                && bad.body.contains(r#"id="summary-error""#)
+                && bad
+                    .body
+                    .contains(r#"aria-describedby="summary-hint summary-error""#),
+            "{}",
+            bad.body
+        );
         // Submit.
         let done = justice.form("/leads/new", format!("{fields}&intent=submit"));
         assert_eq!(done.status, 303, "{}", done.body);
@@ -694,7 +704,16 @@ fn lead_pages_report_preview_and_handle_a_case() {
         assert!(page.body.contains("do-pass-on") && page.body.contains("重庆市永川区人民法院"));
         // An empty findings text is refused with a reason, not a crash.
         let r = court.form(&format!("{case_path}/action"), "action=findings&text=");
-        assert!(r.header("location").unwrap().contains("?error="));
+        let back = r.header("location").unwrap().to_string();
+        assert!(back.contains("?error="), "{back}");
+        let page = court.page(&back);
+        // The reason is in the summary, linked to the findings text, and beside that text.
+        assert!(
+            page.body.contains(r##"href="#text-findings""##)
+                && page.body.contains(r#"id="text-findings-error""#),
+            "{}",
+            page.body
+        );
         // Members see an explanation instead of an inbox.
         let member = app.session("judge-zhang").page("/leads");
         assert_eq!(member.status, 200);

@@ -145,7 +145,7 @@ fn the_public_form_shows_the_receipt_once_and_keeps_text_on_errors() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("tip-form"));
     let short = app.anon().form("/tips", "text=%E5%A4%AA%E7%9F%AD");
-    assert!(short.body.contains("tip-error") && short.body.contains("太短"));
+    assert!(short.body.contains("error-summary") && short.body.contains("太短"));
     let ok = app.anon().form("/tips", "text=%E6%9F%90%E5%BE%8B%E5%B8%88%E5%90%91%E6%B3%95%E5%AE%98%E8%B5%A0%E9%80%81%E7%A4%BC%E5%93%81%EF%BC%8C%E6%88%91%E4%BA%B2%E7%9C%BC%E6%89%80%E8%A7%81%E3%80%82");
     let after = ok
         .body

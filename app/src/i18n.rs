@@ -93,6 +93,10 @@ pub enum Section {
 pub struct Text {
     pub site_title: &'static str,
     pub site_subtitle: &'static str,
+    /// The title in the phone-sized header: one short line.
+    pub site_short: &'static str,
+    /// The menu button of the phone-sized header.
+    pub menu: &'static str,
     pub skip_to_content: &'static str,
     pub nav_label: &'static str,
     pub nav_regulations: &'static str,
@@ -126,6 +130,8 @@ pub struct Text {
 pub const ZH: Text = Text {
     site_title: "大足区司法人员与律师交往规范平台",
     site_subtitle: "重庆市大足区人民法院 · 人民检察院 · 公安局 · 司法局",
+    site_short: "大足交往规范平台",
+    menu: "菜单",
     skip_to_content: "跳到正文",
     nav_label: "主导航",
     nav_regulations: "法规",
@@ -159,6 +165,8 @@ pub const ZH: Text = Text {
 pub const EN: Text = Text {
     site_title: "Dazu Judicial–Lawyer Conduct Portal",
     site_subtitle: "Dazu District People's Court · Procuratorate · Public Security Bureau · Justice Bureau",
+    site_short: "Dazu Conduct Portal",
+    menu: "Menu",
     skip_to_content: "Skip to content",
     nav_label: "Main navigation",
     nav_regulations: "Regulations",
@@ -197,6 +205,28 @@ impl Section {
             Section::Training => t.nav_training,
             Section::Events => t.nav_events,
             Section::Leads => t.nav_leads,
+        }
+    }
+
+    /// What the section offers, for the cards of the public home page.
+    pub fn offer(self, lang: Lang) -> &'static str {
+        match self {
+            Section::Regulations => lang.pick(
+                "《暂行规定》原文、非官方英文译本、条文对照、术语表和2015年相关规定摘要。",
+                "The Interim Provisions, an unofficial English translation, side-by-side articles, a glossary and a summary of the 2015 provisions.",
+            ),
+            Section::Training => lang.pick(
+                "职业道德与纪律课程、测验和证书（第十条、第十一条）；证书可公开核验。",
+                "Ethics and discipline courses, quizzes and certificates (Articles 10–11); certificates can be checked by anyone.",
+            ),
+            Section::Events => lang.pick(
+                "法官、检察官与律师的工作交流活动（第十二条）：日程、报名和已举办交流的公开登记。",
+                "Professional exchanges between judges, prosecutors and lawyers (Article 12): calendar, registration and the public register of exchanges held.",
+            ),
+            Section::Leads => lang.pick(
+                "各单位线索专员登记、通报、移交和反馈线索（第六条至第八条）；群众可不登录反映问题。",
+                "Units' lead handlers record, notify, transfer and feed back leads (Articles 6–8); anyone may report a concern without an account.",
+            ),
         }
     }
 

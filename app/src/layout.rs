@@ -5,7 +5,15 @@ use leptos_router::hooks::use_location;
 
 use crate::i18n::{current_lang, Section};
 
-/// Site header with the main navigation and the language switch.
+/// Site header: the title, the sections, search, notifications, the account and the language
+/// switch. Self-contained (it reads only the request), so a cached page body can have it
+/// rendered per request and spliced in.
+///
+/// Wide screens show everything in two rows. Phone-sized screens show one row: the short title
+/// and a menu button (`<details>`/`<summary>`, so it opens without WebAssembly) holding the
+/// sections, search, the account and the language switch. The wide rows are hidden there and
+/// the menu is hidden on wide screens, so each copy of a link is in the page's accessibility
+/// tree at one width only; ids belong to the wide copy, which the desktop tests drive.
 #[component]
 pub fn Header() -> impl IntoView {
     let lang = current_lang();
@@ -23,26 +31,58 @@ pub fn Header() -> impl IntoView {
         lang.other().code(),
         encode_component(&next)
     );
-    let nav = [
-        Section::Regulations,
-        Section::Training,
-        Section::Events,
-        Section::Leads,
-    ]
-    .into_iter()
-    .map(|s| {
-        let current = here.starts_with(s.href());
-        view! {
-            <li><a href=s.href() aria-current=current.then_some("page")>{s.label(lang)}</a></li>
+    let sign_in_href = format!("/login?next={}", encode_component(&here));
+    let user = crate::pages::account::current_user();
+    let unread = unread_count();
+    let sections = || {
+        [
+            Section::Regulations,
+            Section::Training,
+            Section::Events,
+            Section::Leads,
+        ]
+        .into_iter()
+        .map(|s| (s, here.starts_with(s.href())))
+    };
+    let nav = sections()
+        .map(|(s, current)| {
+            view! {
+                <li><a href=s.href() aria-current=current.then_some("page")>{s.label(lang)}</a></li>
+            }
+        })
+        .collect_view();
+    let menu_nav = sections()
+        .map(|(s, current)| {
+            view! {
+                <li><a href=s.href() aria-current=current.then_some("page")>{s.label(lang)}</a></li>
+            }
+        })
+        .collect_view();
+    let menu_badge = unread
+        .filter(|n| *n > 0)
+        .map(|n| view! { " "<span class="tag">{n.to_string()}</span> });
+    let menu_account = match (&user, unread) {
+        (Some(u), n) => view! {
+            <li><a href="/">{lang.pick("我的工作", "My work")}</a></li>
+            {n.map(|n| view! {
+                <li><a href="/notifications">{lang.pick("通知", "Notices")}
+                    {(n > 0).then(|| view! { " "<span class="tag">{n.to_string()}</span> })}</a></li>
+            })}
+            <li><a href="/account">{lang.pick("我的账号", "My account")}" · "{u.display_name.clone()}</a></li>
         }
-    })
-    .collect_view();
+        .into_any(),
+        (None, _) => view! {
+            <li><a href=sign_in_href.clone()>{lang.pick("登录", "Sign in")}</a></li>
+        }
+        .into_any(),
+    };
     view! {
         <a class="skip" href="#main">{t.skip_to_content}</a>
         <header class="site-header">
             <div class="container header-row">
                 <a class="brand" href="/">
                     <span class="brand-title">{t.site_title}</span>
+                    <span class="brand-short">{t.site_short}</span>
                     <span class="brand-sub">{t.site_subtitle}</span>
                 </a>
                 <div class="header-tools">
@@ -50,21 +90,36 @@ pub fn Header() -> impl IntoView {
                     <label for="header-q" class="visually-hidden">{lang.pick("搜索法规和课程", "Search the rules and courses")}</label>
                     <input id="header-q" type="search" name="q" maxlength="200" placeholder=lang.pick("搜索", "Search")/>
                 </form>
-                {unread_count().map(|n| view! {
+                {unread.map(|n| view! {
                     <a class="bell" id="bell" href="/notifications" title=lang.pick("通知", "Notifications")>
                         {lang.pick("通知", "Notices")}
                         {(n > 0).then(|| view! { " "<span class="tag" id="unread-count">{n.to_string()}</span> })}
                     </a>
                 })}
-                {match crate::pages::account::current_user() {
-                    Some(u) => view! { <a class="user" id="current-user" href="/account">{u.display_name}</a> }.into_any(),
-                    None => view! { <a class="user" id="sign-in-link" href=format!("/login?next={}", encode_component(&here))>{lang.pick("登录", "Sign in")}</a> }.into_any(),
+                {match &user {
+                    Some(u) => view! { <a class="user" id="current-user" href="/account">{u.display_name.clone()}</a> }.into_any(),
+                    None => view! { <a class="user" id="sign-in-link" href=sign_in_href.clone()>{lang.pick("登录", "Sign in")}</a> }.into_any(),
                 }}
-                <a class="lang-switch" id="lang-switch" href=switch_href hreflang=lang.other().html_code()
+                <a class="lang-switch" id="lang-switch" href=switch_href.clone() hreflang=lang.other().html_code()
                    lang=lang.other().html_code()>{t.switch_to_other}</a>
                 </div>
+                <details class="menu" id="site-menu">
+                    <summary>{t.menu}{menu_badge}</summary>
+                    <div class="menu-panel">
+                        <nav aria-label=t.nav_label><ul class="menu-list">{menu_nav}</ul></nav>
+                        <ul class="menu-list menu-account">
+                            {menu_account}
+                            <li><a href=switch_href hreflang=lang.other().html_code() lang=lang.other().html_code()>{t.switch_to_other}</a></li>
+                        </ul>
+                        <form method="get" action="/search" role="search" class="search-row">
+                            <label for="menu-q" class="visually-hidden">{lang.pick("搜索法规和课程", "Search the rules and courses")}</label>
+                            <input id="menu-q" type="search" name="q" maxlength="200" placeholder=lang.pick("搜索法规和课程", "Search the rules and courses")/>
+                            <button type="submit">{lang.pick("搜索", "Search")}</button>
+                        </form>
+                    </div>
+                </details>
             </div>
-            <nav class="container" aria-label=t.nav_label>
+            <nav class="container wide-nav" aria-label=t.nav_label>
                 <ul class="nav">{nav}</ul>
             </nav>
         </header>

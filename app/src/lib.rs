@@ -7,6 +7,7 @@
 // The event pages' views are deep nested types; the browser build needs a deeper query limit.
 #![recursion_limit = "256"]
 
+pub mod forms;
 pub mod i18n;
 pub mod islands;
 pub mod layout;
@@ -16,7 +17,7 @@ pub mod refusals;
 pub mod request;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -35,6 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/pkg/portal.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -49,7 +51,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let site = i18n::current_lang().t().site_title;
     view! {
+        // Every page's title names the page first: "<page> · <site>".
+        <Title formatter=move |page: String| title_for(&page, site)/>
         <Router>
             <layout::Header/>
             <main id="main" class="container">
@@ -102,6 +107,15 @@ pub fn App() -> impl IntoView {
             </main>
             <layout::Footer/>
         </Router>
+    }
+}
+
+/// The document title of a page: the page first, then the site; the home page is the site.
+pub fn title_for(page: &str, site: &str) -> String {
+    if page.is_empty() || page == site {
+        site.to_string()
+    } else {
+        format!("{page} · {site}")
     }
 }
 

@@ -19,4 +19,5 @@ pub mod training;
 pub mod training_report;
 pub mod versions;
 pub mod web;
+pub mod work;
 pub mod workdays;

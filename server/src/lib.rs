@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod home;
 pub mod identity;
 pub mod keyfile;
 pub mod leads;

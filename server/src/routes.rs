@@ -32,6 +32,7 @@ pub fn features() -> Mount {
         .merge(crate::tips::routes())
         .merge(crate::dashboard::routes())
         .merge(crate::leads::routes())
+        .merge(crate::home::routes())
 }
 
 /// Builds the whole application router over `state`.

@@ -158,6 +158,41 @@ impl Browser {
         )
     }
 
+    /// Runs an asynchronous script (its last argument is the callback) and returns its value.
+    pub fn script_async(&self, js: &str) -> Value {
+        self.call(
+            "POST",
+            &self.s("/execute/async"),
+            Some(json!({"script": js, "args": []})),
+        )
+    }
+
+    /// Sets the viewport (the page's `innerWidth` × `innerHeight`) to `width` × `height` CSS
+    /// pixels: sets the window, then makes up for the window's frame, if any.
+    pub fn resize(&self, width: i64, height: i64) {
+        let set = |w: i64, h: i64| {
+            self.call(
+                "POST",
+                &self.s("/window/rect"),
+                Some(json!({"width": w, "height": h})),
+            )
+        };
+        set(width, height);
+        let inner = self.script("return [window.innerWidth, window.innerHeight]");
+        let (iw, ih) = (
+            inner[0].as_i64().unwrap_or(width),
+            inner[1].as_i64().unwrap_or(height),
+        );
+        if (iw, ih) != (width, height) {
+            set(2 * width - iw, 2 * height - ih);
+        }
+    }
+
+    /// Forgets every cookie of the current site (signs out without the page's button).
+    pub fn clear_cookies(&self) {
+        self.call("DELETE", &self.s("/cookie"), None);
+    }
+
     /// Signs in as the demo account `login` on the sign-in page at `login_url` and waits
     /// until the page has moved on.
     pub fn sign_in(&self, login_url: &str, login: &str) {

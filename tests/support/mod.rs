@@ -19,6 +19,7 @@ use server::config::Config;
 use server::AppState;
 
 pub mod browser;
+pub mod work;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::forms::{ErrorSummary, FormErrors, TextInput};
 use crate::i18n::{current_lang, Lang};
 
 /// The signed-in user of the request being rendered, if any.
@@ -76,16 +77,24 @@ pub fn LoginPage() -> impl IntoView {
     );
     let next = q.get("next").unwrap_or_else(|| "/".into());
     let title = lang.pick("登录", "Sign in");
+    // A refused sign-in redirects here without the login typed: the redirect is the same for
+    // every login, so it does not tell whether a login exists, and logins stay out of the
+    // access logs' URLs.
+    provide_context(
+        error
+            .map(|e| FormErrors::one("login", e))
+            .unwrap_or_default(),
+    );
     view! {
         <Title text=title/>
         <h1>{title}</h1>
-        {error.map(|e| view! { <p class="alert" role="alert" id="login-error">{e}</p> })}
+        <ErrorSummary/>
         <form method="post" action="/login" class="form narrow">
             <input type="hidden" name="next" value=next/>
-            <label for="login">{lang.pick("账号", "Login")}</label>
-            <input id="login" name="login" autocomplete="username" required maxlength="64"/>
-            <label for="password">{lang.pick("密码", "Password")}</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128"/>
+            <TextInput id="login" label=lang.pick("账号", "Login")
+                autocomplete="username" required=true maxlength=64/>
+            <TextInput id="password" kind="password" label=lang.pick("密码", "Password")
+                autocomplete="current-password" required=true maxlength=128/>
             <button type="submit" id="sign-in">{title}</button>
         </form>
     }
@@ -132,38 +141,42 @@ pub fn AccountPage() -> impl IntoView {
         ),
         _ => None,
     };
-    let error = q.get("error").map(|e| match e.as_str() {
-        "current" => lang
-            .pick("当前密码不正确。", "The current password is wrong.")
-            .to_string(),
-        "mismatch" => lang
-            .pick(
+    let error = q.get("error").map(|e| {
+        let (field, zh, en) = match e.as_str() {
+            "current" => (
+                "current",
+                "当前密码不正确。",
+                "The current password is wrong.",
+            ),
+            "mismatch" => (
+                "confirm",
                 "两次输入的新密码不一致。",
                 "The new passwords do not match.",
-            )
-            .to_string(),
-        "short" => lang
-            .pick(
+            ),
+            "short" => (
+                "new",
                 "新密码至少 8 个字符。",
                 "The new password needs at least 8 characters.",
-            )
-            .to_string(),
-        "long" => lang
-            .pick(
+            ),
+            "long" => (
+                "new",
                 "新密码最多 128 个字符。",
                 "The new password may have at most 128 characters.",
-            )
-            .to_string(),
-        "common" => lang
-            .pick(
+            ),
+            "common" => (
+                "new",
                 "该密码过于常见，请另选一个。",
                 "This password is too common; choose another.",
-            )
-            .to_string(),
-        _ => lang
-            .pick("操作失败，请重试。", "That did not work; please try again.")
-            .to_string(),
+            ),
+            _ => (
+                "current",
+                "操作失败，请重试。",
+                "That did not work; please try again.",
+            ),
+        };
+        FormErrors::one(field, lang.pick(zh, en))
     });
+    provide_context(error.unwrap_or_default());
     let must_change = user.must_change_password || q.get("must_change").is_some();
     let title = lang.pick("我的账号", "My account");
     view! {
@@ -176,15 +189,16 @@ pub fn AccountPage() -> impl IntoView {
         </dl>
         {must_change.then(|| view! { <p class="alert" role="alert">{lang.pick("请先修改密码。", "Please change your password now.")}</p> })}
         {notice.map(|n| view! { <p class="ok" role="status">{n}</p> })}
-        {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+        <ErrorSummary/>
         <h2>{lang.pick("修改密码", "Change password")}</h2>
         <form method="post" action="/account/password" class="form narrow">
-            <label for="current">{lang.pick("当前密码", "Current password")}</label>
-            <input id="current" name="current" type="password" autocomplete="current-password" required maxlength="128"/>
-            <label for="new">{lang.pick("新密码（8–128 个字符）", "New password (8–128 characters)")}</label>
-            <input id="new" name="new" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
-            <label for="confirm">{lang.pick("再次输入新密码", "New password again")}</label>
-            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+            <TextInput id="current" kind="password" label=lang.pick("当前密码", "Current password")
+                autocomplete="current-password" required=true maxlength=128/>
+            <TextInput id="new" kind="password" label=lang.pick("新密码", "New password")
+                hint=lang.pick("8–128 个字符，不要使用常见密码。", "8–128 characters; not a common password.")
+                autocomplete="new-password" required=true maxlength=128/>
+            <TextInput id="confirm" kind="password" label=lang.pick("再次输入新密码", "New password again")
+                autocomplete="new-password" required=true maxlength=128/>
             <button type="submit">{lang.pick("修改密码", "Change password")}</button>
         </form>
         <h2>{lang.pick("API 令牌", "API tokens")}</h2>

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crate::forms::{described_by, ErrorSummary, Field, Fieldset, FormErrors, TextArea, TextInput};
 use crate::i18n::{current_lang, Lang};
 
 /// The role codes an administrator can grant, with labels.
@@ -121,29 +122,39 @@ fn status_line(lang: Lang) -> impl IntoView {
         "imported" => lang.pick("导入完成。", "Import complete."),
         _ => lang.pick("完成。", "Done."),
     });
-    let err = q.get("error").map(|e| match e.as_str() {
-        "login" => lang.pick(
-            "账号无效或已存在。",
-            "The login is invalid or already taken.",
-        ),
-        "name" => lang.pick(
-            "姓名须为 1–64 个字符。",
-            "The name must have 1–64 characters.",
-        ),
-        "unit" => lang.pick("未知单位。", "Unknown unit."),
-        "password" => lang.pick(
-            "临时密码不符合要求（8–128 个字符，不能过于常见）。",
-            "The temporary password does not qualify (8–128 characters, not a common one).",
-        ),
-        "self" => lang.pick(
-            "不能停用自己或取消自己的管理员角色。",
-            "You cannot disable yourself or remove your own administrator role.",
-        ),
-        _ => lang.pick("操作失败。", "That did not work."),
+    // Each refusal is shown beside the field of the new-user form it is about (the edit
+    // forms in the table give the same codes) and in the summary above.
+    let err = q.get("error").map(|e| {
+        let (field, zh, en) = match e.as_str() {
+            "login" => (
+                "new-login",
+                "账号无效或已存在。",
+                "The login is invalid or already taken.",
+            ),
+            "name" => (
+                "new-name",
+                "姓名须为 1–64 个字符。",
+                "The name must have 1–64 characters.",
+            ),
+            "unit" => ("new-unit", "未知单位。", "Unknown unit."),
+            "password" => (
+                "new-password",
+                "临时密码不符合要求（8–128 个字符，不能过于常见）。",
+                "The temporary password does not qualify (8–128 characters, not a common one).",
+            ),
+            "self" => (
+                "users-table",
+                "不能停用自己或取消自己的管理员角色。",
+                "You cannot disable yourself or remove your own administrator role.",
+            ),
+            _ => ("main", "操作失败。", "That did not work."),
+        };
+        FormErrors::one(field, lang.pick(zh, en))
     });
+    provide_context(err.clone().unwrap_or_default());
     view! {
         {ok.map(|m| view! { <p class="ok" role="status">{m}</p> })}
-        {err.map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+        <ErrorSummary errors=err.unwrap_or_default()/>
     }
 }
 
@@ -228,6 +239,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                     </td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {
@@ -237,17 +249,23 @@ pub fn AdminUsersPage() -> impl IntoView {
         {status_line(lang)}
         <h2>{lang.pick("新建用户", "New user")}</h2>
         <form method="post" action="/admin/users" class="form narrow" id="create-user">
-            <label>{lang.pick("账号", "Login")}<input name="login" required maxlength="64" pattern="[A-Za-z0-9._\\-]+"/></label>
-            <label>{lang.pick("姓名", "Name")}<input name="display_name" required maxlength="64"/></label>
-            <label>{lang.pick("单位", "Unit")}<select name="unit_code">{unit_options(&data.units, lang, None, true)}</select></label>
-            <fieldset><legend>{lang.pick("角色", "Roles")}</legend>{role_boxes(lang, "new".into(), &["member".to_string()])}</fieldset>
-            <label>{lang.pick("临时密码（首次登录须修改）", "Temporary password (to be changed at first sign-in)")}
-                <input name="temp_password" type="password" autocomplete="new-password" required minlength="8" maxlength="128"/></label>
+            <Field id="new-login" label=lang.pick("账号", "Login") hint=lang.pick("字母、数字、点、下划线或连字符。", "Letters, digits, dots, underscores or hyphens.")>
+                <input id="new-login" name="login" required maxlength="64" pattern="[A-Za-z0-9._\\-]+" autocomplete="off"
+                    aria-describedby=described_by("new-login", true, false)/>
+            </Field>
+            <TextInput id="new-name" name="display_name" label=lang.pick("姓名", "Name") required=true maxlength=64/>
+            <Field id="new-unit" label=lang.pick("单位", "Unit")>
+                <select id="new-unit" name="unit_code">{unit_options(&data.units, lang, None, true)}</select>
+            </Field>
+            <Fieldset legend=lang.pick("角色", "Roles")>{role_boxes(lang, "new".into(), &["member".to_string()])}</Fieldset>
+            <TextInput id="new-password" name="temp_password" kind="password" label=lang.pick("临时密码", "Temporary password")
+                hint=lang.pick("8–128 个字符；用户首次登录时须修改。", "8–128 characters; the user must change it at first sign-in.")
+                autocomplete="new-password" required=true maxlength=128/>
             <button type="submit">{lang.pick("创建", "Create")}</button>
         </form>
         <h2>{lang.pick("全部用户", "All users")}</h2>
         <div class="table-wrap">
-            <table class="data">
+            <table class="data" id="users-table">
                 <thead><tr>
                     <th>{lang.pick("账号", "Login")}</th><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("单位", "Unit")}</th>
                     <th>{lang.pick("角色", "Roles")}</th><th>{lang.pick("状态", "Status")}</th><th></th>
@@ -291,6 +309,7 @@ pub fn AdminUnitsPage() -> impl IntoView {
                     </td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {
@@ -318,20 +337,32 @@ pub fn AdminImportPage() -> impl IntoView {
     let data = use_context::<ImportView>().unwrap_or_default();
     let title = lang.pick("批量导入用户", "Import users");
     let valid = data.submitted && data.errors.is_empty() && !data.rows.is_empty();
-    let errors = (!data.errors.is_empty()).then(|| {
+    // Row problems link to the pasted content, where the rows are.
+    let errors = FormErrors(
+        data.errors
+            .iter()
+            .map(|(l, m)| {
+                (
+                    "import-csv".to_string(),
+                    format!("{} {l}: {m}", lang.pick("第", "line")),
+                )
+            })
+            .collect(),
+    );
+    let errors = (!errors.is_empty()).then(|| {
         view! {
-            <div class="alert" role="alert" id="import-errors">
+            <div id="import-errors">
                 <p>{lang.pick("以下行有错误，未导入任何用户：", "These rows have errors; no user was imported:")}</p>
-                <ul>{data.errors.iter().map(|(l, m)| view! { <li>{format!("{} {l}: {m}", lang.pick("第", "line"))}</li> }).collect_view()}</ul>
+                <ErrorSummary errors=errors/>
             </div>
         }
     });
     let preview = (!data.rows.is_empty()).then(|| {
         view! {
-            <table class="data" id="import-preview">
+            <div class="table-wrap"><table class="data" id="import-preview">
                 <thead><tr><th>"#"</th><th>{lang.pick("账号", "Login")}</th><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("单位", "Unit")}</th><th>{lang.pick("角色", "Roles")}</th></tr></thead>
                 <tbody>{data.rows.iter().map(|(l, a, b, c, d)| view! { <tr><td>{*l}</td><td>{a.clone()}</td><td>{b.clone()}</td><td>{c.clone()}</td><td>{d.clone()}</td></tr> }).collect_view()}</tbody>
-            </table>
+            </table></div>
         }
     });
     let confirm = valid.then(|| {
@@ -355,8 +386,10 @@ pub fn AdminImportPage() -> impl IntoView {
         {preview}
         {confirm}
         <form method="post" action="/admin/import" enctype="multipart/form-data" class="form">
-            <label>{lang.pick("选择文件", "Choose a file")}<input type="file" name="file" accept=".csv,text/csv"/></label>
-            <label>{lang.pick("或粘贴内容", "or paste the content")}<textarea name="csv" rows="8">{data.csv.clone()}</textarea></label>
+            <Field id="import-file" label=lang.pick("选择文件", "Choose a file")>
+                <input type="file" id="import-file" name="file" accept=".csv,text/csv"/>
+            </Field>
+            <TextArea id="import-csv" name="csv" label=lang.pick("或粘贴内容", "Or paste the content") value=data.csv.clone() rows=8/>
             <button type="submit" id="import-preview-button">{lang.pick("预览", "Preview")}</button>
         </form>
     }

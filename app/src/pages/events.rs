@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::forms::{ErrorSummary, Fieldset, FormErrors, Select, TextArea, TextInput};
 use crate::i18n::current_lang;
 
 /// An event as listed.
@@ -123,9 +124,36 @@ pub struct EventFormView {
     pub units: Vec<(String, String)>,
     pub associations: Vec<(String, String)>,
     pub kinds: Vec<(String, String)>,
-    pub error: Option<String>,
+    /// What was refused, by field (see [`event_field`]).
+    pub errors: FormErrors,
     /// The rule when the form makes a series (`/events/series/new`).
     pub series: Option<crate::pages::series::RuleFormValues>,
+}
+
+/// The field of the event form that a refusal is about, for the error summary's link.
+pub fn event_field(r: &domain::events::EventRefusal) -> &'static str {
+    use domain::events::{EventField as F, EventRefusal as R};
+    let field = |f: &F| match f {
+        F::Title => "title",
+        F::Agenda => "agenda",
+        F::Venue | F::VenueName => "venue-other",
+        F::StartsAt => "starts-at",
+        F::EndsAt => "ends-at",
+        F::RegistrationDeadline => "deadline",
+        _ => "title",
+    };
+    match r {
+        R::TooLong { field: f, .. } | R::ControlCharacters(f) | R::BadTime(f) => field(f),
+        R::KindMissing => "kind",
+        R::VenueMissing | R::VenueNameMissing | R::VenueNotListed | R::VenueRetired => "venue",
+        R::EndsBeforeStart | R::LongerThanAWeek => "ends-at",
+        R::StartInPast => "starts-at",
+        R::DeadlineAfterStart => "deadline",
+        R::CapacityOutOfRange | R::CapacityBelowRegistered(_) => "capacity",
+        R::OpenToMissing | R::UnknownUnit(_) => "open-to",
+        R::BadCohost(_) => "cohosts-field",
+        _ => "title",
+    }
 }
 
 /// A day cell of the month view.
@@ -541,40 +569,45 @@ fn form_page(f: EventFormView) -> impl IntoView {
         (None, None) => "/events/new".to_string(),
     };
     let v = f.values.clone();
+    let venue_options: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        lang.pick("其他地点（在下方填写）", "Another place (enter below)")
+            .to_string(),
+    ))
+    .chain(f.venues.iter().map(|(id, n)| (id.to_string(), n.clone())))
+    .collect();
     view! {
         <Title text=title/>
         <h1>{title}</h1>
-        {f.error.clone().map(|e| view! { <p class="alert" role="alert" id="form-error">{e}</p> })}
+        <ErrorSummary errors=f.errors.clone()/>
         <form method="post" action=action class="form" id="event-form">
-            <label for="title">{lang.pick("活动名称", "Title")}</label>
-            <input id="title" name="title" maxlength="100" required value=v.title.clone()/>
-            <label for="kind">{lang.pick("活动类型", "Kind")}</label>
-            <select id="kind" name="kind">{f.kinds.iter().map(|(c, l)| view! { <option value=c.clone() selected=*c == v.kind>{l.clone()}</option> }).collect_view()}</select>
-            <label for="agenda">{lang.pick("议程与议题（支持 Markdown）", "Agenda and topics (Markdown)")}</label>
-            <textarea id="agenda" name="agenda" rows="6" maxlength="5000">{v.agenda.clone()}</textarea>
-            <label for="venue">{lang.pick("地点（官方场所）", "Venue (official venues)")}</label>
-            <select id="venue" name="venue">
-                <option value="" selected=v.venue_id.is_empty()>{lang.pick("其他地点（在下方填写）", "Another place (enter below)")}</option>
-                {f.venues.iter().map(|(id, n)| view! { <option value=id.to_string() selected=id.to_string() == v.venue_id>{n.clone()}</option> }).collect_view()}
-            </select>
-            <label for="venue-other">{lang.pick("其他地点", "Other place")}</label>
-            <input id="venue-other" name="venue_other" maxlength="200" value=v.venue_other.clone()/>
-            <label for="starts-at">{lang.pick("开始时间（北京时间）", "Starts (Beijing time)")}</label>
-            <input id="starts-at" name="starts_at" type="datetime-local" required value=v.starts_at.clone()/>
-            <label for="ends-at">{lang.pick("结束时间（北京时间）", "Ends (Beijing time)")}</label>
-            <input id="ends-at" name="ends_at" type="datetime-local" required value=v.ends_at.clone()/>
-            <label for="capacity">{lang.pick("名额", "Places")}</label>
-            <input id="capacity" name="capacity" type="number" min="1" max="10000" required value=v.capacity.clone()/>
-            <label for="deadline">{lang.pick("报名截止时间（北京时间）", "Registration closes (Beijing time)")}</label>
-            <input id="deadline" name="deadline" type="datetime-local" required value=v.deadline.clone()/>
-            <fieldset id="open-to">
-                <legend>{lang.pick("可报名单位", "Units whose members may register")}</legend>
+            <Fieldset legend=lang.pick("活动", "The event")>
+                <TextInput id="title" label=lang.pick("活动名称", "Title") value=v.title.clone() maxlength=100 required=true/>
+                <Select id="kind" label=lang.pick("活动类型", "Kind") options=f.kinds.clone() selected=v.kind.clone()/>
+                <TextArea id="agenda" label=lang.pick("议程与议题", "Agenda and topics") hint=lang.pick("支持 Markdown，如以“- ”开头列出议题。", "Markdown: start a line with “- ” to list a topic.")
+                    value=v.agenda.clone() rows=6 maxlength=5000/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("地点", "Place")>
+                <Select id="venue" label=lang.pick("官方场所", "Official venue")
+                    hint=lang.pick("在官方场所以外举办的活动，发布前须登记审批。", "An event away from an official venue needs an approval on record before publishing.")
+                    options=venue_options selected=v.venue_id.clone()/>
+                <TextInput id="venue-other" name="venue_other" label=lang.pick("其他地点", "Other place") value=v.venue_other.clone() maxlength=200/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("时间与名额", "Time and places") hint=lang.pick("均为北京时间。工作时间以外举办的活动，发布前须登记审批。", "Beijing time. An event outside working hours needs an approval on record before publishing.")>
+                <TextInput id="starts-at" name="starts_at" kind="datetime-local" label=lang.pick("开始时间", "Starts") value=v.starts_at.clone() required=true width="w-medium"/>
+                <TextInput id="ends-at" name="ends_at" kind="datetime-local" label=lang.pick("结束时间", "Ends") value=v.ends_at.clone() required=true width="w-medium"/>
+                <TextInput id="capacity" kind="number" label=lang.pick("名额", "Places") hint=lang.pick("1–10000 人；报满后进入候补。", "1–10000; later registrations join the waitlist.")
+                    value=v.capacity.clone() required=true width="w-short"/>
+                <TextInput id="deadline" kind="datetime-local" label=lang.pick("报名截止时间", "Registration closes") value=v.deadline.clone() required=true width="w-medium"/>
+            </Fieldset>
+            <fieldset id="open-to" class="fieldset">
+                <legend class="fieldset-legend">{lang.pick("可报名单位", "Units whose members may register")}</legend>
                 {f.units.iter().map(|(c, n)| view! {
                     <label class="check"><input type="checkbox" name="open_to" value=c.clone() checked=v.open_to.contains(c)/>{n.clone()}</label>
                 }).collect_view()}
             </fieldset>
-            <fieldset id="cohosts-field">
-                <legend>{lang.pick("邀请共同主办的协会", "Associations invited to co-host")}</legend>
+            <fieldset id="cohosts-field" class="fieldset">
+                <legend class="fieldset-legend">{lang.pick("邀请共同主办的协会", "Associations invited to co-host")}</legend>
                 {f.associations.iter().map(|(c, n)| view! {
                     <label class="check"><input type="checkbox" name="cohost" value=c.clone() checked=v.cohosts.contains(c)/>{n.clone()}</label>
                 }).collect_view()}

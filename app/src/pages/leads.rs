@@ -7,6 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crate::forms::{
+    Choices, ErrorSummary, Field, Fieldset, FormErrors, Select, TextArea, TextInput,
+};
 use crate::i18n::{current_lang, Lang};
 
 /// A row of the inbox.
@@ -88,7 +91,8 @@ pub struct ReportFormView {
     pub firms: Vec<UnitChoice>,
     pub values: ReportValues,
     pub preview: Option<PreviewView>,
-    pub error: Option<String>,
+    /// What was refused, by field (see [`report_field`]).
+    pub errors: FormErrors,
     pub duties: Vec<(String, String)>,
     pub conduct_kinds: Vec<(String, String)>,
     /// The public tip this report takes up, if any.
@@ -220,11 +224,34 @@ fn flash(lang: Lang) -> impl IntoView {
     let err = q
         .get("error")
         .and_then(|code| crate::refusals::leads::flash_text(&code, lang));
+    // A refused action with a text: the reason beside that text and in the summary above.
+    let field = q
+        .get("action")
+        .filter(|a| TEXT_ACTIONS.contains(&a.as_str()))
+        .map(|a| format!("text-{a}"));
+    let (summary, alert) = match (err, field) {
+        (Some(e), Some(f)) => (FormErrors::one(f, e), None),
+        (e, _) => (FormErrors::default(), e),
+    };
+    provide_context(summary);
     view! {
         {ok.map(|m| view! { <p class="ok" role="status">{m}</p> })}
-        {err.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}
+        <ErrorSummary/>
+        {alert.map(|m| view! { <p class="alert" role="alert" id="action-error">{m}</p> })}
     }
 }
+
+/// The case actions whose form has a text (`text-{action}`).
+const TEXT_ACTIONS: [&str; 8] = [
+    "findings",
+    "not_verified",
+    "outcome",
+    "feedback",
+    "close",
+    "reopen",
+    "message",
+    "route",
+];
 
 /// `/leads`: the unit's inbox.
 #[component]
@@ -310,13 +337,43 @@ fn options(list: &[UnitChoice], selected: &str) -> impl IntoView {
         .collect_view()
 }
 
-fn pairs(list: &[(String, String)], selected: &str) -> impl IntoView {
+/// Units as the choices of a [`Select`].
+fn choices(list: &[UnitChoice]) -> Vec<(String, String)> {
     list.iter()
-        .map(|(code, label)| {
-            let sel = code == selected;
-            view! { <option value=code.clone() selected=sel>{label.clone()}</option> }
-        })
-        .collect_view()
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect()
+}
+
+/// The field of the report form that a refusal is about, for the error summary's link.
+pub fn report_field(r: &domain::case::LeadRefusal) -> &'static str {
+    use domain::case::{InputRefusal as I, LeadField as F, LeadRefusal};
+    let field = |f: &F| match f {
+        F::Name => "name",
+        F::Summary => "summary",
+        F::Details | F::Text => "details",
+        F::Place => "place",
+        F::LicenceNo => "licence_no",
+        F::Region => "region",
+        F::Firm => "firm",
+        // Fields of the case actions, not of this form.
+        F::LetterReference | F::ReferredTo | F::ReceivedOn | F::ReplyFrom => "name",
+    };
+    match r {
+        LeadRefusal::Input(i) => match i {
+            I::Required(f) | I::TooLong { field: f, .. } | I::ControlCharacters(f) => field(f),
+            I::OrganMissing | I::Route(_) => "org",
+            I::SubjectType => "subject_type",
+            I::BadDate | I::FutureDate => "occurred_on",
+            I::UnknownConduct(_) => "conduct_kind",
+            I::LicenceMissing => "licence_no",
+            I::RouteChoice { .. } => "route",
+            I::TwoSides => "counterpart_name",
+            I::UnknownAction | I::UnknownOutcome(_) | I::ReceivedOnInvalid | I::Outcome(_) => {
+                "name"
+            }
+        },
+        LeadRefusal::Case(_) | LeadRefusal::Upload(_) => "name",
+    }
 }
 
 /// `/leads/new`: the report form; "预览移送路径" shows the route before submitting.
@@ -325,31 +382,26 @@ pub fn LeadReportPage() -> impl IntoView {
     let lang = current_lang();
     let data = use_context::<ReportFormView>().unwrap_or_default();
     let v = data.values.clone();
+    provide_context(data.errors.clone());
     let title = lang.pick("登记线索", "Report a lead");
     let preview = data.preview.clone().map(|p| {
-        let routes = p
+        let chosen = if v.route.is_empty() { "0".to_string() } else { v.route.clone() };
+        let routes: Vec<(String, String)> = p
             .routes
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                let checked = v.route == i.to_string() || (v.route.is_empty() && i == 0);
-                let id = format!("route-{i}");
-                let label_for = id.clone();
-                view! {
-                    <label class="check" for=label_for>
-                        <input type="radio" id=id name="route" value=i.to_string() checked=checked/>
-                        {r.join(" → ")}
-                    </label>
-                }
-            })
-            .collect_view();
+            .map(|(i, r)| (i.to_string(), r.join(" → ")))
+            .collect();
         view! {
             <section class="preview" id="route-preview" aria-live="polite">
                 <h2>{lang.pick("移送路径预览", "Routing preview")}</h2>
                 <p><strong>{p.rule.clone()}</strong>" · "{p.basis.clone()}</p>
                 <p id="route-reason">{p.reason.clone()}</p>
                 {p.manual.then(|| view! { <p class="alert">{lang.pick("本规定对此情形未作规定：线索登记后由联合办公室（大足区司法局）人工确定接收单位。", "The regulation does not say where this lead goes: once recorded, the joint office (Dazu District Justice Bureau) chooses the receivers by hand.")}</p> })}
-                {(p.routes.len() > 1).then(|| view! { <fieldset><legend>{lang.pick("请选择通报路径（第八条）", "Choose the route (Article 8)")}</legend>{routes}</fieldset> })}
+                {(p.routes.len() > 1).then(|| view! {
+                    <Choices id="route" name="route" legend=lang.pick("请选择通报路径（第八条）", "Choose the route (Article 8)")
+                        items=routes checked=vec![chosen]/>
+                })}
             </section>
         }
     });
@@ -357,51 +409,42 @@ pub fn LeadReportPage() -> impl IntoView {
         <Title text=title/>
         <h1>{title}</h1>
         <p>{lang.pick("发现线索的单位：", "Discovering unit: ")}{data.unit_name.clone()}</p>
-        {data.error.clone().map(|e| view! { <p class="alert" role="alert" id="report-error">{e}</p> })}
+        <ErrorSummary/>
         {data.draft_saved.clone().map(|t| view! { <p class="ok" role="status" id="draft-notice">{lang.pick("草稿保存于 ", "Draft saved at ")}{t}</p> })}
         <form method="post" action="/leads/new" class="form report" id="report-form">
             {data.from_tip.map(|t| view! { <input type="hidden" name="tip" value=t.to_string()/> })}
-            <fieldset>
-                <legend>{lang.pick("被反映人", "Subject")}</legend>
-                <label for="subject_type">{lang.pick("身份", "Who")}</label>
-                <select id="subject_type" name="subject_type">
-                    <option value="judicial_personnel" selected=v.subject_type != "lawyer">{lang.pick("司法人员", "Judicial personnel")}</option>
-                    <option value="lawyer" selected=v.subject_type == "lawyer">{lang.pick("律师", "Lawyer")}</option>
-                </select>
-                <label for="name">{lang.pick("姓名", "Name")}</label>
-                <input id="name" name="name" value=v.name.clone() maxlength="64"/>
-                <p class="hint">{lang.pick("司法人员填写：", "For judicial personnel:")}</p>
-                <label for="org">{lang.pick("所在单位", "Organ")}</label>
-                <select id="org" name="org"><option value="">"—"</option>{options(&data.organs, &v.org)}</select>
-                <label for="duty">{lang.pick("职责（第十四条）", "Duty (Article 14)")}</label>
-                <select id="duty" name="duty"><option value="">"—"</option>{pairs(&data.duties, &v.duty)}</select>
-                <p class="hint">{lang.pick("律师填写：", "For a lawyer:")}</p>
-                <label for="licence_no">{lang.pick("执业证号", "Licence number")}</label>
-                <input id="licence_no" name="licence_no" value=v.licence_no.clone() maxlength="64"/>
-                <label for="firm">{lang.pick("律师事务所", "Law firm")}</label>
-                <select id="firm" name="firm"><option value="">"—"</option>{options(&data.firms, &v.firm)}</select>
-                <label for="region">{lang.pick("执业登记地区", "Registration region")}</label>
-                <input id="region" name="region" value=v.region.clone() maxlength="64"/>
+            <Fieldset legend=lang.pick("被反映人", "Subject")>
+                <Select id="subject_type" label=lang.pick("身份", "Who") selected=v.subject_type.clone()
+                    options=vec![
+                        ("judicial_personnel".into(), lang.pick("司法人员", "Judicial personnel").into()),
+                        ("lawyer".into(), lang.pick("律师", "Lawyer").into()),
+                    ]/>
+                <TextInput id="name" label=lang.pick("姓名", "Name") value=v.name.clone() maxlength=64 width="w-medium"/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("司法人员", "Judicial personnel") hint=lang.pick("被反映人是司法人员时填写。", "When the subject is judicial personnel.")>
+                <Select id="org" label=lang.pick("所在单位", "Organ") options=choices(&data.organs) selected=v.org.clone() blank=true/>
+                <Select id="duty" label=lang.pick("职责", "Duty") hint=lang.pick("第十四条所列的司法人员职责。", "The duties of judicial personnel listed in Article 14.")
+                    options=data.duties.clone() selected=v.duty.clone() blank=true/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("律师", "Lawyer") hint=lang.pick("被反映人是律师时填写。", "When the subject is a lawyer.")>
+                <TextInput id="licence_no" label=lang.pick("执业证号", "Licence number") value=v.licence_no.clone() maxlength=64 width="w-medium"/>
+                <Select id="firm" label=lang.pick("律师事务所", "Law firm") options=choices(&data.firms) selected=v.firm.clone() blank=true/>
+                <TextInput id="region" label=lang.pick("执业登记地区", "Registration region") value=v.region.clone() maxlength=64 width="w-medium"/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("同时反映对方", "Both sides") hint=lang.pick("司法人员和律师各登记一条线索，各按其规则通报，相互关联；上方两组信息中另一组即为对方。", "One lead about the judicial officer and one about the lawyer, each routed by its own rule, linked to each other; the other set of fields above describes the other side.")>
                 <label class="check" for="both_sides">
                     <input type="checkbox" id="both_sides" name="both_sides" value="1" checked=v.both_sides/>
-                    {lang.pick("同时反映对方：司法人员和律师各登记一条线索，各按其规则通报，相互关联", "Both sides: record one lead about the judicial officer and one about the lawyer, each routed by its own rule, linked to each other")}
+                    {lang.pick("同时反映对方", "Report both sides")}
                 </label>
-                <label for="counterpart_name">{lang.pick("对方姓名（上方两组信息中另一组即为对方）", "The other side's name (the other set of fields above describes them)")}</label>
-                <input id="counterpart_name" name="counterpart_name" value=v.counterpart_name.clone() maxlength="64"/>
-            </fieldset>
-            <fieldset>
-                <legend>{lang.pick("反映的情况", "What happened")}</legend>
-                <label for="occurred_on">{lang.pick("发生日期", "Date")}</label>
-                <input id="occurred_on" name="occurred_on" type="date" value=v.occurred_on.clone()/>
-                <label for="place">{lang.pick("地点", "Place")}</label>
-                <input id="place" name="place" value=v.place.clone() maxlength="200"/>
-                <label for="conduct_kind">{lang.pick("行为类型", "Kind of conduct")}</label>
-                <select id="conduct_kind" name="conduct_kind"><option value="">"—"</option>{pairs(&data.conduct_kinds, &v.conduct_kind)}</select>
-                <label for="summary">{lang.pick("摘要", "Summary")}</label>
-                <input id="summary" name="summary" value=v.summary.clone() maxlength="200"/>
-                <label for="details">{lang.pick("详细情况", "Details")}</label>
-                <textarea id="details" name="details" rows="6" maxlength="10000">{v.details.clone()}</textarea>
-            </fieldset>
+                <TextInput id="counterpart_name" label=lang.pick("对方姓名", "The other side's name") value=v.counterpart_name.clone() maxlength=64 width="w-medium"/>
+            </Fieldset>
+            <Fieldset legend=lang.pick("反映的情况", "What happened")>
+                <TextInput id="occurred_on" kind="date" label=lang.pick("发生日期", "Date") value=v.occurred_on.clone() width="w-short"/>
+                <TextInput id="place" label=lang.pick("地点", "Place") value=v.place.clone() maxlength=200/>
+                <Select id="conduct_kind" label=lang.pick("行为类型", "Kind of conduct") options=data.conduct_kinds.clone() selected=v.conduct_kind.clone() blank=true/>
+                <TextInput id="summary" label=lang.pick("摘要", "Summary") hint=lang.pick("一句话概括，显示在线索列表中。", "One line; shown in the list of leads.") value=v.summary.clone() maxlength=200/>
+                <TextArea id="details" label=lang.pick("详细情况", "Details") value=v.details.clone() rows=6 maxlength=10000/>
+            </Fieldset>
             {preview}
             <div class="buttons">
                 <button type="submit" name="intent" value="preview" id="preview-route">{lang.pick("预览移送路径", "Preview the route")}</button>
@@ -416,7 +459,7 @@ fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
     let action = format!("/leads/{id}/action");
     let text = |name: &'static str, label: &'static str, required: bool| {
         view! {
-            <label>{label}<textarea name="text" rows="3" maxlength="10000" required=required data-for=name></textarea></label>
+            <TextArea id=format!("text-{name}") name="text" label=label rows=3 maxlength=10000 required=required/>
         }
     };
     match form {
@@ -481,8 +524,10 @@ fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
         }.into_any(),
         ActionForm::Route(units) => view! {
             <form method="post" action=action class="form"><input type="hidden" name="action" value="route"/>
-                <label>{lang.pick("接收单位（按顺序选择，可多选）", "Receivers (in order; choose one or more)")}
-                    <select name="route" multiple size="8">{options(&units, "")}</select></label>
+                <Field id="route-units" label=lang.pick("接收单位", "Receivers")
+                    hint=lang.pick("按顺序选择，可多选。", "In order; choose one or more.")>
+                    <select id="route-units" name="route" multiple size="8" aria-describedby="route-units-hint">{options(&units, "")}</select>
+                </Field>
                 {text("route", lang.pick("人工确定的理由", "Reason for this routing"), true)}
                 <button type="submit" id="do-route">{lang.pick("确定接收单位并通报", "Route and notify")}</button></form>
         }.into_any(),
@@ -491,13 +536,11 @@ fn action_form(lang: Lang, id: i64, form: ActionForm) -> impl IntoView {
 
 /// Article 13's outcomes as checkboxes, and the authority of a criminal referral.
 fn outcome_fields(lang: Lang, prefix: &str, choices: Vec<(String, String)>) -> impl IntoView {
-    let referred = format!("{prefix}-referred-to");
     view! {
-        <fieldset><legend>{lang.pick("处理结果（第十三条：各机关只记录本机关作出的处理）", "Outcome (Article 13: each body records only its own)")}</legend>
-            {choices.into_iter().map(|(code, label)| view! { <label class="check"><input type="checkbox" name="outcome" value=code/>{label}</label> }).collect_view()}
-        </fieldset>
-        <label for=referred.clone()>{lang.pick("移送的机关（移送问题线索时填写）", "Authority referred to (for a referral)")}</label>
-        <input id=referred name="referred_to" maxlength="200"/>
+        <Choices id=prefix.to_string() name="outcome" legend=lang.pick("处理结果（第十三条：各机关只记录本机关作出的处理）", "Outcome (Article 13: each body records only its own)")
+            items=choices multiple=true/>
+        <TextInput id=format!("{prefix}-referred-to") name="referred_to" label=lang.pick("移送的机关", "Authority referred to")
+            hint=lang.pick("移送问题线索时填写。", "For a referral of a suspected crime.") maxlength=200/>
     }
 }
 
@@ -534,13 +577,13 @@ pub fn LeadCasePage() -> impl IntoView {
                 {c.linked.iter().map(|(i, r)| view! { <a href=format!("/leads/{i}")>{r.clone()}</a>" " }).collect_view()}</p>
         })}
         <h2>{lang.pick("通报移交记录", "Hand-overs")}</h2>
-        <table class="data" id="steps">
+        <div class="table-wrap"><table class="data" id="steps">
             <thead><tr><th>"#"</th><th>{lang.pick("通报单位", "From")}</th><th>{lang.pick("接收单位", "To")}</th><th>{lang.pick("通报时间", "Sent")}</th><th>{lang.pick("签收时间", "Acknowledged")}</th><th>{lang.pick("移交时间", "Passed on")}</th></tr></thead>
             <tbody>{c.steps.iter().map(|s| view! { <tr><td>{s.hop}</td><td>{s.from.clone()}</td><td>{s.to.clone()}</td><td>{s.sent.clone()}</td><td>{s.acknowledged.clone()}</td><td>{s.passed_on.clone()}</td></tr> }).collect_view()}</tbody>
-        </table>
+        </table></div>
         {(!c.verification.is_empty()).then(|| view! {
             <h2>{lang.pick("各接收单位调查核实情况（第八条第二款）", "Verification by each receiving unit (Art. 8 para. 2)")}</h2>
-            <table class="data" id="verification">
+            <div class="table-wrap"><table class="data" id="verification">
                 <thead><tr><th>{lang.pick("单位", "Unit")}</th><th>{lang.pick("核实", "Verification")}</th></tr></thead>
                 <tbody>{c.verification.iter().map(|v| view! {
                     <tr class=if v.missing { "missing" } else { "" }>
@@ -548,7 +591,7 @@ pub fn LeadCasePage() -> impl IntoView {
                         <td>{v.status.clone()}</td>
                     </tr>
                 }).collect_view()}</tbody>
-            </table>
+            </table></div>
         })}
         <h2>{lang.pick("案卷记录", "Case file")}</h2>
         <ol class="entries" id="entries">
@@ -570,8 +613,10 @@ pub fn LeadCasePage() -> impl IntoView {
         </ul>
         {c.can_upload.then(|| view! {
             <form method="post" action=format!("/leads/{id}/attachments") enctype="multipart/form-data" class="form inline-upload">
-                <label for="file">{lang.pick("上传附件（PDF、PNG、JPEG、TXT、DOCX、XLSX，单个不超过 10 MB，每条线索合计不超过 30 MB）", "Upload (PDF, PNG, JPEG, TXT, DOCX, XLSX; at most 10 MB each, 30 MB per lead)")}</label>
-                <input type="file" id="file" name="file" required/>
+                <Field id="file" label=lang.pick("上传附件", "Upload a file")
+                    hint=lang.pick("PDF、PNG、JPEG、TXT、DOCX、XLSX，单个不超过 10 MB，每条线索合计不超过 30 MB。", "PDF, PNG, JPEG, TXT, DOCX, XLSX; at most 10 MB each, 30 MB per lead.")>
+                    <input type="file" id="file" name="file" required aria-describedby="file-hint"/>
+                </Field>
                 <button type="submit" id="do-upload">{lang.pick("上传", "Upload")}</button>
             </form>
         })}

@@ -4,7 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod dashboard;
 pub mod events;
-mod home;
+pub mod home;
 pub mod leads;
 pub mod library;
 mod regulation;

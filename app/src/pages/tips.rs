@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::forms::{described_by, ErrorSummary, Field, FormErrors, TextArea};
 use crate::i18n::{current_lang, Lang};
 
 /// A tip message as shown.
@@ -113,33 +114,43 @@ pub fn TipsPage() -> impl IntoView {
         "Anyone can report suspected improper contact between judicial personnel and lawyers without an account. After you submit, a 16-digit receipt is shown once: keep it to check the progress and add information. The portal does not record your network address.",
     );
     let form = |error: Option<String>, text: String| {
+        let errors = error
+            .map(|e| FormErrors::one("tip-text", e))
+            .unwrap_or_default();
         view! {
-            {error.map(|e| view! { <p class="alert" role="alert" id="tip-error">{e}</p> })}
+            <ErrorSummary errors=errors.clone()/>
             <form method="post" action="/tips" class="form" id="tip-form">
-                <label for="tip-text">{lang.pick("反映内容（10–5000 字）", "What happened (10–5000 characters)")}</label>
-                <textarea id="tip-text" name="text" rows="8" maxlength="5000" required>{text}</textarea>
+                <TextArea id="tip-text" name="text" label=lang.pick("反映内容", "What happened")
+                    hint=lang.pick("10–5000 字：何时、何地、涉及哪些人、发生了什么。", "10–5000 characters: when, where, who was involved and what happened.")
+                    error=errors.get("tip-text").unwrap_or_default() value=text rows=8 maxlength=5000 required=true/>
                 <button type="submit" id="tip-submit">{lang.pick("提交", "Submit")}</button>
             </form>
         }
     };
-    let lookup = view! {
-        <h2>{lang.pick("查询办理情况", "Check progress")}</h2>
-        <form method="post" action="/tips/status" class="form narrow">
-            <label for="receipt">{lang.pick("16 位查询码", "16-digit receipt")}</label>
-            <input id="receipt" name="receipt" inputmode="numeric" autocomplete="off" maxlength="24" required/>
-            <button type="submit" id="tip-lookup">{lang.pick("查询", "Check")}</button>
-        </form>
+    let lookup = |error: Option<String>| {
+        let describe = described_by("receipt", true, error.is_some());
+        view! {
+            <h2>{lang.pick("查询办理情况", "Check progress")}</h2>
+            <ErrorSummary errors=error.clone().map(|e| FormErrors::one("receipt", e)).unwrap_or_default()/>
+            <form method="post" action="/tips/status" class="form narrow">
+                <Field id="receipt" label=lang.pick("查询码", "Receipt") hint=lang.pick("提交时显示的 16 位数字。", "The 16 digits shown when you submitted.")
+                    error=error.unwrap_or_default()>
+                    <input id="receipt" name="receipt" inputmode="numeric" autocomplete="off" maxlength="24" required aria-describedby=describe/>
+                </Field>
+                <button type="submit" id="tip-lookup">{lang.pick("查询", "Check")}</button>
+            </form>
+        }
     };
     let body = match data {
-        TipPublicView::Form => view! { {form(None, String::new())} {lookup} }.into_any(),
-        TipPublicView::FormError { error, text } => view! { {form(Some(error), text)} {lookup} }.into_any(),
+        TipPublicView::Form => view! { {form(None, String::new())} {lookup(None)} }.into_any(),
+        TipPublicView::FormError { error, text } => view! { {form(Some(error), text)} {lookup(None)} }.into_any(),
         TipPublicView::Created { receipt } => view! {
             <div class="ok" role="status">
                 <p>{lang.pick("已收到您反映的情况。您的查询码是：", "We have received your report. Your receipt is:")}</p>
                 <p class="receipt" id="tip-receipt">{receipt}</p>
                 <p>{lang.pick("查询码只显示这一次，本平台无法找回，请立即记下。", "The receipt is shown only this once and cannot be recovered: write it down now.")}</p>
             </div>
-            {lookup}
+            {lookup(None)}
         }
         .into_any(),
         TipPublicView::Status { receipt, status, created, body, messages, can_reply } => view! {
@@ -152,14 +163,13 @@ pub fn TipsPage() -> impl IntoView {
             {can_reply.then(|| view! {
                 <form method="post" action="/tips/reply" class="form">
                     <input type="hidden" name="receipt" value=receipt.clone()/>
-                    <label for="reply">{lang.pick("补充说明", "Add information")}</label>
-                    <textarea id="reply" name="text" rows="4" maxlength="5000" required></textarea>
+                    <TextArea id="reply" name="text" label=lang.pick("补充说明", "Add information") rows=4 maxlength=5000 required=true/>
                     <button type="submit" id="tip-reply">{lang.pick("发送", "Send")}</button>
                 </form>
             })}
         }
         .into_any(),
-        TipPublicView::Lookup { error } => view! { <p class="alert" role="alert" id="tip-error">{error}</p> {lookup} }.into_any(),
+        TipPublicView::Lookup { error } => lookup(Some(error)).into_any(),
     };
     view! {
         <Title text=title/>
@@ -237,8 +247,7 @@ pub fn TipDetailPage() -> impl IntoView {
         {t.open.then(|| view! {
             <form method="post" action=action.clone() class="form">
                 <input type="hidden" name="action" value="answer"/>
-                <label for="answer">{lang.pick("答复反映人", "Answer the reporter")}</label>
-                <textarea id="answer" name="text" rows="4" maxlength="5000" required></textarea>
+                <TextArea id="answer" name="text" label=lang.pick("答复反映人", "Answer the reporter") rows=4 maxlength=5000 required=true/>
                 <button type="submit" id="tip-answer">{lang.pick("答复", "Answer")}</button>
             </form>
             <form method="post" action=action.clone() class="form inline">

@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::forms::{Choices, ErrorSummary, FormErrors, Select, TextInput};
 use crate::i18n::{current_lang, Lang};
 
 /// A text in both languages.
@@ -125,12 +126,25 @@ pub struct AdminView {
     pub roles: Vec<(String, Bi)>,
     pub assignments: Vec<AssignmentRow>,
     pub pending: PendingPage,
-    pub error: Option<String>,
+    /// What the assignment form got wrong, by field (see [`assignment_field`]).
+    pub errors: FormErrors,
     /// What the last form did.
     pub status: Option<Bi>,
     /// Exchange hours attended (Art. 12 events), the most first, at most a page: (name, login,
     /// hours); everyone's are in the CSV.
     pub exchange_hours: Vec<(String, String, f64)>,
+}
+
+/// The field of the assignment form that a refusal is about, for the error summary's link.
+pub fn assignment_field(r: &domain::training::AssignmentRefusal) -> &'static str {
+    use domain::training::AssignmentRefusal as R;
+    match r {
+        R::CourseMissing => "assign-course",
+        R::OutsideUnit | R::NobodySelected | R::LawyersNotYours => "selected-people",
+        R::NoSuchFirm => "assign-target",
+        R::TargetMissing => "assign-target",
+        R::DueDate => "assign-due",
+    }
 }
 
 fn status_label(lang: Lang, s: &str) -> &'static str {
@@ -179,37 +193,51 @@ fn pending_view(lang: Lang, p: PendingPage) -> impl IntoView {
 
 fn admin(lang: Lang, a: AdminView) -> impl IntoView {
     let title = lang.pick("培训任务与完成情况", "Course assignments and completion");
+    let course_options: Vec<(String, String)> = a
+        .courses
+        .iter()
+        .map(|(id, t)| (id.clone(), t.get(lang)))
+        .collect();
+    let target_options: Vec<(String, String)> = std::iter::once((
+        "unit".to_string(),
+        lang.pick("本单位全体人员", "Everyone in the unit")
+            .to_string(),
+    ))
+    .chain(a.roles.iter().map(|(code, t)| (code.clone(), t.get(lang))))
+    .chain([(
+        "people".to_string(),
+        lang.pick("下列选定人员", "The people selected below")
+            .to_string(),
+    )])
+    .collect();
+    let people: Vec<(String, String)> = a
+        .members
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
     view! {
         <Title text=title/>
         <h1>{title}</h1>
         <p class="meta">{a.unit.clone()}</p>
-        {a.error.map(|e| view! { <p class="alert" role="alert" id="assign-error">{e}</p> })}
+        {(!a.errors.is_empty()).then(|| view! { <div id="assign-error"><ErrorSummary errors=a.errors.clone()/></div> })}
         {a.status.map(|m| view! { <p class="ok" role="status" id="admin-status">{m.get(lang)}</p> })}
         <h2>{lang.pick("布置课程", "Assign a course")}</h2>
         <form method="post" action="/training-admin" class="form" id="assign-form">
-            <label for="assign-course">{lang.pick("课程", "Course")}</label>
-            <select id="assign-course" name="course">
-                {a.courses.iter().map(|(id, t)| view! { <option value=id.clone()>{t.get(lang)}</option> }).collect_view()}
-            </select>
-            <label for="assign-target">{lang.pick("对象", "For")}</label>
-            <select id="assign-target" name="target">
-                <option value="unit">{lang.pick("本单位全体人员", "Everyone in the unit")}</option>
-                {a.roles.iter().map(|(code, t)| view! { <option value=code.clone()>{t.get(lang)}</option> }).collect_view()}
-                <option value="people">{lang.pick("下列选定人员", "The people selected below")}</option>
-            </select>
-            <fieldset>
-                <legend>{lang.pick("选定人员", "Selected people")}</legend>
-                <p class="hint">{match lang {
-                    Lang::Zh => format!("显示 {} 人，共 {} 人；其他人员请按姓名搜索。", a.members.len(), a.members_total),
-                    Lang::En => format!("Showing {} of {}; search by name for others.", a.members.len(), a.members_total),
-                }}</p>
-                {a.members.iter().map(|(id, name)| {
-                    let input_id = format!("person-{id}");
-                    view! { <p class="option"><input type="checkbox" id=input_id.clone() name="person" value=id.to_string()/><label for=input_id>{name.clone()}</label></p> }
-                }).collect_view()}
-            </fieldset>
-            <label for="assign-due">{lang.pick("截止日期", "Due date")}</label>
-            <input type="date" id="assign-due" name="due" required/>
+            <Select id="assign-course" name="course" label=lang.pick("课程", "Course")
+                options=course_options
+                error=a.errors.get("assign-course").unwrap_or_default()/>
+            <Select id="assign-target" name="target" label=lang.pick("对象", "For")
+                options=target_options
+                error=a.errors.get("assign-target").unwrap_or_default()/>
+            <Choices id="selected-people" name="person" multiple=true legend=lang.pick("选定人员", "Selected people")
+                hint=match lang {
+                    Lang::Zh => format!("对象为“下列选定人员”时勾选。显示 {} 人，共 {} 人；其他人员请按姓名搜索。", a.members.len(), a.members_total),
+                    Lang::En => format!("When the course is for the people selected here. Showing {} of {}; search by name for others.", a.members.len(), a.members_total),
+                }
+                items=people
+                error=a.errors.get("selected-people").unwrap_or_default()/>
+            <TextInput id="assign-due" name="due" kind="date" label=lang.pick("截止日期", "Due date") required=true width="w-short"
+                error=a.errors.get("assign-due").unwrap_or_default()/>
             <button type="submit" id="assign-submit">{lang.pick("布置", "Assign")}</button>
         </form>
         <form method="get" action="/training-admin" class="form inline" id="picker-search">

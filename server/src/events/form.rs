@@ -1,8 +1,9 @@
 //! The event form of coordinators: `/events/new` (a draft of their association) and
 //! `/events/{id}/edit`. A refused form comes back with what was typed and why (422).
 
+use app::forms::FormErrors;
 use app::i18n::Lang;
-use app::pages::events::{EventFormValues, EventFormView, EventsView};
+use app::pages::events::{event_field, EventFormValues, EventFormView, EventsView};
 use app::refusals::Localize;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -59,7 +60,7 @@ pub(super) async fn form_view(
     host: &str,
     id: Option<i64>,
     values: EventFormValues,
-    error: Option<String>,
+    errors: FormErrors,
 ) -> Result<EventFormView, StoreError> {
     let venues = events::list_venues(&state.db)
         .await?
@@ -105,7 +106,7 @@ pub(super) async fn form_view(
         units,
         associations,
         kinds,
-        error,
+        errors,
         series: None,
     })
 }
@@ -171,12 +172,12 @@ async fn refused(
     pairs: &[(String, String)],
     error: EventError,
 ) -> Result<Response, PageError> {
-    let message = match error {
-        EventError::Refused(r) => r.text(page.lang),
+    let errors = match error {
+        EventError::Refused(r) => FormErrors::one(event_field(&r), r.text(page.lang)),
         EventError::NotFound => return Err(PageError::Denied),
         EventError::Store(e) => return Err(e.into()),
     };
-    let form = form_view(state, dir, page.lang, host, id, typed(pairs), Some(message)).await?;
+    let form = form_view(state, dir, page.lang, host, id, typed(pairs), errors).await?;
     Err(PageError::Invalid(
         view(EventsView::Form(Box::new(form))).status(StatusCode::UNPROCESSABLE_ENTITY),
     ))
@@ -192,7 +193,16 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<Respo
         open_to: vec![host.clone()],
         ..Default::default()
     };
-    let form = form_view(&state, &dir, page.lang, &host, None, values, None).await?;
+    let form = form_view(
+        &state,
+        &dir,
+        page.lang,
+        &host,
+        None,
+        values,
+        FormErrors::default(),
+    )
+    .await?;
     Ok(view(EventsView::Form(Box::new(form))).into_response())
 }
 
@@ -225,7 +235,7 @@ pub async fn edit_form(
         &ev.host_unit,
         Some(id),
         values_of(&ev),
-        None,
+        FormErrors::default(),
     )
     .await?;
     Ok(view(EventsView::Form(Box::new(form))).into_response())

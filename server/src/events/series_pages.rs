@@ -79,7 +79,16 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<Respo
         open_to: vec![host.clone()],
         ..Default::default()
     };
-    let mut form = form_view(&state, &dir, page.lang, &host, None, values, None).await?;
+    let mut form = form_view(
+        &state,
+        &dir,
+        page.lang,
+        &host,
+        None,
+        values,
+        app::forms::FormErrors::default(),
+    )
+    .await?;
     form.series = Some(RuleFormValues {
         frequency: "quarterly".into(),
         interval: "1".into(),
@@ -103,20 +112,13 @@ pub async fn create(
     };
     let message = match service::create(&state, &page.caller, &dir, &fields).await {
         Ok((id, _)) => return Ok(redirect(&format!("/events/series/{id}?status=created"))),
-        Err(EventError::Refused(r)) => r.text(page.lang),
+        Err(EventError::Refused(r)) => {
+            app::forms::FormErrors::one(app::pages::events::event_field(&r), r.text(page.lang))
+        }
         Err(EventError::NotFound) => return Err(PageError::Denied),
         Err(EventError::Store(e)) => return Err(e.into()),
     };
-    let mut form = form_view(
-        &state,
-        &dir,
-        page.lang,
-        &host,
-        None,
-        typed(&pairs),
-        Some(message),
-    )
-    .await?;
+    let mut form = form_view(&state, &dir, page.lang, &host, None, typed(&pairs), message).await?;
     form.series = Some(rule_typed(&pairs));
     Err(PageError::Invalid(
         view(EventsView::Form(Box::new(form))).status(StatusCode::UNPROCESSABLE_ENTITY),

@@ -12,7 +12,10 @@ use app::pages::leads::{
 };
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::case::{allowed_actions, overdue, Action, ConductKind, Duty, Outcome, Verification};
+use domain::case::{
+    allowed_actions, overdue, Action, CaseRefusal, ConductKind, Duty, LeadRefusal, Outcome,
+    Verification,
+};
 use domain::directory::Directory;
 use domain::routing::RuleId;
 use store::leads::LeadSummary;
@@ -450,10 +453,34 @@ pub async fn action(
     let (_, h) = gate(&state, &page).await?;
     match service::run(&state, &page.caller, &h, id, command_of(&pairs)).await {
         Ok(_) => Ok(redirect(&format!("/leads/{id}?status=done"))),
-        Err(LeadError::Refused(r)) => Ok(redirect(&format!(
-            "/leads/{id}?error={}",
-            app::layout::encode_component(&app::refusals::leads::flash_code(&r))
-        ))),
+        Err(LeadError::Refused(r)) => {
+            // A refusal of what was typed names the action (letters and `_` only), so the
+            // page shows the reason beside that action's text.
+            let typed = matches!(
+                r,
+                LeadRefusal::Input(_)
+                    | LeadRefusal::Case(
+                        CaseRefusal::TextMissing
+                            | CaseRefusal::ReopenReasonMissing
+                            | CaseRefusal::RouteIncomplete
+                            | CaseRefusal::OutcomeMissing
+                    )
+            );
+            let action: String = value(&pairs, "action")
+                .chars()
+                .filter(|c| c.is_ascii_lowercase() || *c == '_')
+                .take(20)
+                .collect();
+            Ok(redirect(&format!(
+                "/leads/{id}?error={}{}",
+                app::layout::encode_component(&app::refusals::leads::flash_code(&r)),
+                if typed {
+                    format!("&action={action}")
+                } else {
+                    String::new()
+                }
+            )))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -3,8 +3,9 @@
 //! public tip taken up as a lead (`?tip=ID`). A refused report comes back with everything
 //! typed and the reason.
 
+use app::forms::FormErrors;
 use app::i18n::Lang;
-use app::pages::leads::{PreviewView, ReportFormView, ReportValues};
+use app::pages::leads::{report_field, PreviewView, ReportFormView, ReportValues};
 use app::refusals::Localize;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -29,7 +30,7 @@ fn form_view(dir: &Directory, lang: Lang, unit: &str, values: ReportValues) -> R
         firms: unit_choices(dir, lang, |u| u.kind == UnitKind::LawFirm),
         values,
         preview: None,
-        error: None,
+        errors: Default::default(),
         duties: Duty::ALL
             .iter()
             .map(|d| labelled(d.as_str(), d.labels()))
@@ -41,6 +42,11 @@ fn form_view(dir: &Directory, lang: Lang, unit: &str, values: ReportValues) -> R
         from_tip: None,
         draft_saved: None,
     }
+}
+
+/// A refusal as the form shows it: beside its field and in the summary.
+fn refused(lang: Lang, r: domain::case::LeadRefusal) -> FormErrors {
+    FormErrors::one(report_field(&r), r.text(lang))
 }
 
 /// The preview of `plan`; a unit outside the portal is marked: the lead goes to it by letter.
@@ -197,7 +203,7 @@ pub async fn submit(
             let outside = store::leads::units_outside_portal(&state.db).await?;
             form.preview = Some(preview_view(&dir, lang, &plan, &outside))
         }
-        Err(r) => form.error = Some(r.text(lang)),
+        Err(r) => form.errors = refused(lang, r.into()),
     }
     if intent != "submit" || form.preview.is_none() {
         return Ok(view(form).into_response());
@@ -206,7 +212,7 @@ pub async fn submit(
     match service::report(&state, &page.caller, &h, &dir, &report, source).await {
         Ok(done) => Ok(redirect(&format!("/leads/{}?status=created", done.id))),
         Err(LeadError::Refused(r)) => {
-            form.error = Some(r.text(lang));
+            form.errors = refused(lang, r);
             Ok(view(form).into_response())
         }
         Err(e) => Err(e.into()),

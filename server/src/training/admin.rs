@@ -20,6 +20,8 @@ use super::service::{
 };
 use crate::page::{redirect, value, values, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
+use app::forms::FormErrors;
+use app::pages::training::assignment_field;
 
 /// The unit of a training administrator: anonymous → sign in; without the role → the audited
 /// 404; a training administrator of no unit → the 404 page.
@@ -171,7 +173,7 @@ async fn admin_view(
     state: &AppState,
     unit: &str,
     query: &AdminQuery,
-    error: Option<String>,
+    error: Option<AssignmentRefusal>,
     status: Option<Bi>,
 ) -> Result<AdminView, PageError> {
     let progress = unit_progress(state, unit).await?;
@@ -245,7 +247,10 @@ async fn admin_view(
             })
             .collect(),
         pending: pending_page(state, &progress, &query.q, query.page),
-        error,
+        // This page has always shown the refusals of its forms in both languages.
+        errors: error
+            .map(|r| FormErrors::one(assignment_field(&r), r.both()))
+            .unwrap_or_default(),
         status,
         exchange_hours,
     })
@@ -263,8 +268,7 @@ pub async fn admin_page(State(state): State<AppState>, page: Page) -> Result<Res
         (_, "deleted") => Some(bi("培训任务已删除。", "The assignment has been deleted.")),
         _ => None,
     };
-    // This page has always shown the refusals of its forms in both languages.
-    let error = (page.query_value("error") == "due").then(|| AssignmentRefusal::DueDate.both());
+    let error = (page.query_value("error") == "due").then_some(AssignmentRefusal::DueDate);
     let admin = admin_view(&state, &unit, &AdminQuery::of(&page), error, status).await?;
     Ok(view(TrainingView::Admin(admin)).into_response())
 }
@@ -290,7 +294,7 @@ pub async fn admin_assign(
         Ok(_) => Ok(redirect("/training-admin?created=1")),
         Err(TrainingError::Assignment(refusal)) => {
             let query = AdminQuery::default();
-            let admin = admin_view(&state, &unit, &query, Some(refusal.both()), None).await?;
+            let admin = admin_view(&state, &unit, &query, Some(refusal), None).await?;
             Err(PageError::Invalid(
                 view(TrainingView::Admin(admin)).status(StatusCode::UNPROCESSABLE_ENTITY),
             ))
