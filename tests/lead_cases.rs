@@ -542,7 +542,7 @@ fn the_rc_court_case_finishes_on_the_case_page_in_a_browser() {
     b.click(&b.find("#do-acknowledge"));
     done(&b, "acknowledged");
     b.type_text(
-        &b.find("textarea[data-for='not_verified']"),
+        &b.find("#text-not_verified"),
         "无管辖权，已移交荣昌区法院。",
     );
     b.click(&b.find("#do-not-verified"));
@@ -560,7 +560,7 @@ fn the_rc_court_case_finishes_on_the_case_page_in_a_browser() {
     );
     b.click(&b.find(&format!("{form} input[value='discipline']")));
     b.type_text(
-        &b.find(&format!("{form} textarea[data-for='external_reply']")),
+        &b.find(&format!("{form} textarea[name='text']")),
         "经调查核实，反映问题属实，已依纪依规处理。",
     );
     b.click(&b.find(&format!("{form} button")));
@@ -571,7 +571,7 @@ fn the_rc_court_case_finishes_on_the_case_page_in_a_browser() {
         "{entries}"
     );
     b.type_text(
-        &b.find("textarea[data-for='feedback']"),
+        &b.find("#text-feedback"),
         "荣昌区法院来函：属实，已依纪依规处理。",
     );
     b.click(&b.find("#do-feedback"));

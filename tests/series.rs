@@ -491,7 +491,7 @@ fn a_saturday_occurrence_waits_for_its_approval_and_holidays_count() {
             .form("/events/series/new", form);
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(
-            r.body.contains("id=\"form-error\"") && r.body.contains("二者选一"),
+            r.body.contains("id=\"error-summary\"") && r.body.contains("二者选一"),
             "{}",
             r.body
         );

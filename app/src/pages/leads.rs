@@ -242,7 +242,7 @@ fn flash(lang: Lang) -> impl IntoView {
 }
 
 /// The case actions whose form has a text (`text-{action}`).
-const TEXT_ACTIONS: [&str; 8] = [
+pub const TEXT_ACTIONS: [&str; 8] = [
     "findings",
     "not_verified",
     "outcome",

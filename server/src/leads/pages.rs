@@ -454,7 +454,7 @@ pub async fn action(
     match service::run(&state, &page.caller, &h, id, command_of(&pairs)).await {
         Ok(_) => Ok(redirect(&format!("/leads/{id}?status=done"))),
         Err(LeadError::Refused(r)) => {
-            // A refusal of what was typed names the action (letters and `_` only), so the
+            // A refusal of what was typed names the action (one the page knows), so the
             // page shows the reason beside that action's text.
             let typed = matches!(
                 r,
@@ -466,11 +466,9 @@ pub async fn action(
                             | CaseRefusal::OutcomeMissing
                     )
             );
-            let action: String = value(&pairs, "action")
-                .chars()
-                .filter(|c| c.is_ascii_lowercase() || *c == '_')
-                .take(20)
-                .collect();
+            // Only a name the page knows goes back into the address, never typed text.
+            let action = value(&pairs, "action");
+            let typed = typed && app::pages::leads::TEXT_ACTIONS.contains(&action.as_str());
             Ok(redirect(&format!(
                 "/leads/{id}?error={}{}",
                 app::layout::encode_component(&app::refusals::leads::flash_code(&r)),
