@@ -168,6 +168,16 @@ fn a_fresh_demo_looks_used() {
         );
         assert!(d["exchanges"]["upcoming"].as_i64().unwrap() >= 3);
         assert!(office.page("/leads/dashboard").body.contains("R10"));
+        // One case finished through an organ outside the portal: its letter, then closed.
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM lead_entries e JOIN leads l ON l.id = e.lead_id WHERE e.kind = 'external_reply' AND e.source_unit = 'rc-court' AND l.status = 'closed'",
+                &[]
+            ),
+            1,
+            "{}",
+            db.label
+        );
 
         // A receiving unit sees its own cases only, and has some waiting.
         let court = app.user("dz-court-officer");
