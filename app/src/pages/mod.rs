@@ -11,6 +11,7 @@ mod regulation;
 pub mod series;
 pub mod tips;
 pub mod training;
+pub mod training_admin;
 pub mod training_reports;
 
 pub use account::{AccountPage, LoginPage};
