@@ -9,6 +9,7 @@ mod support;
 
 mod admin;
 mod api_conformance;
+mod audit;
 mod browser;
 mod crash;
 mod events;

@@ -125,6 +125,13 @@ pub struct Config {
     /// hints: an event outside them needs an approval record before it is published.
     #[arg(long, env = "PORTAL_WORKING_HOURS", value_parser = parse_hours, default_value = "08:30-12:00,14:00-18:00")]
     pub working_hours: domain::events::WorkingHours,
+    /// The secret key of the audit chain (HMAC-SHA256), kept outside the database: created at
+    /// the first start when missing. Every process on one database needs the same file.
+    #[arg(long, env = "PORTAL_AUDIT_KEY_FILE", default_value = "data/audit.key")]
+    pub audit_key_file: PathBuf,
+    /// Seconds between two log lines with the audit chain's head (an anchor for an external log).
+    #[arg(long, env = "PORTAL_AUDIT_HEAD_LOG_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub audit_head_log_secs: u64,
 }
 
 impl Config {

@@ -41,6 +41,15 @@ impl AppState {
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
+        // The key first: the seeding below may already write audit entries.
+        store::audit::prepare(&db, &config.audit_key_file)
+            .await
+            .map_err(StartError::Database)?;
+        store::audit::start_writer(&db);
+        crate::administration::anchor::spawn_head_log(
+            db.clone(),
+            std::time::Duration::from_secs(config.audit_head_log_secs),
+        );
         store::units::seed_directory(&db)
             .await
             .map_err(StartError::Database)?;

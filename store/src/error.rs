@@ -12,4 +12,7 @@ pub enum StoreError {
     Open { target: String, cause: String },
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The audit chain's key file cannot be read, created or used (the message names the file).
+    #[error("audit key: {0}")]
+    AuditKey(String),
 }

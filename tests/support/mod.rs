@@ -186,7 +186,15 @@ pub fn config(db: &TestDb) -> Config {
         pass_on_days: 5,
         feedback_days: 30,
         working_hours: Default::default(),
+        audit_key_file: audit_key_file(),
+        audit_head_log_secs: 900,
     }
+}
+
+/// The audit key file of every server of this test process, in-process or child: one process
+/// installs one key, and a child tool must verify what the in-process servers wrote.
+pub fn audit_key_file() -> PathBuf {
+    std::env::temp_dir().join(format!("portal-test-{}/audit.key", std::process::id()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,7 +588,9 @@ impl Client {
 
 /// The server binary, to run a command or serve as a child process.
 pub fn server_bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.env("PORTAL_AUDIT_KEY_FILE", audit_key_file());
+    command
 }
 
 /// Runs the server binary with `args` on `url` from the workspace root; (success, stdout +
