@@ -20,6 +20,7 @@ mod identity;
 mod leads;
 mod library;
 mod operations;
+mod page_cache;
 mod regulation;
 mod scaleout;
 mod tips;

@@ -30,6 +30,9 @@ pub enum Command {
         #[arg(long, default_value = "系统管理员")]
         name: String,
     },
+    /// Write brotli and gzip copies of the built `/pkg` assets next to them (part of the build:
+    /// the server then serves them precompressed under hashed names).
+    Precompress,
     /// Regulation versions: what changed, and which content needs review.
     Regulation {
         #[command(subcommand)]

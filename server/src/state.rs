@@ -22,6 +22,10 @@ pub struct AppState {
     pub library: std::sync::Arc<corpus::library::Library>,
     /// Training courses, validated at start.
     pub courses: std::sync::Arc<corpus::courses::Catalogue>,
+    /// Content pages rendered once per language, spliced per request.
+    pub pages: Arc<crate::page_cache::PageCache>,
+    /// `/pkg` assets under hashed names, precompressed.
+    pub assets: Arc<crate::assets::Assets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -64,8 +68,9 @@ impl AppState {
                 .await
                 .map_err(StartError::Database)?;
         }
+        let assets = crate::assets::Assets::load(&config.site_root);
         let leptos = LeptosOptions::builder()
-            .output_name("portal")
+            .output_name(assets.stem.clone())
             .site_root(config.site_root.to_string_lossy().to_string())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
@@ -83,6 +88,8 @@ impl AppState {
             deadlines,
             library: Arc::new(library),
             courses: Arc::new(courses),
+            pages: Arc::new(crate::page_cache::PageCache::new()),
+            assets: Arc::new(assets),
         })
     }
 }

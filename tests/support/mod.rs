@@ -228,6 +228,12 @@ impl Builder {
         self
     }
 
+    /// The built site (`/pkg` assets) from `dir`.
+    pub fn site_root(mut self, dir: PathBuf) -> Builder {
+        self.config.site_root = dir;
+        self
+    }
+
     /// Content from `dir` instead of the shipped `content/`.
     pub fn content_dir(mut self, dir: PathBuf) -> Builder {
         self.config.content_dir = dir;
