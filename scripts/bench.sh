@@ -42,7 +42,9 @@ cargo leptos build --release >&2
 cargo build --release -p portal-bench >&2
 server="$target/release/server" bench="$target/release/portal-bench"
 # Part of the build: brotli and gzip copies of the /pkg assets, served under hashed names.
-LEPTOS_SITE_ROOT=target/site "$server" precompress >&2
+# (A server from before issue 18 has no such command: this script also measures those, for the
+# "before" figures, and their assets are then compressed per response.)
+LEPTOS_SITE_ROOT=target/site "$server" precompress >&2 2>/dev/null || say "no 'server precompress' in this build (before issue 18)"
 # nginx (Debian's nginx-light) is the ceiling of the SSR comparison.
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   say "installing nginx-light"
