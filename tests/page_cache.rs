@@ -63,6 +63,9 @@ fn cached_pages_follow_the_language_and_carry_their_own_nonce() {
             assert_eq!(anon.page(path).status, 200, "{path}");
         }
         assert_eq!(app.state.pages.len(), before + 3, "{}", db.label);
+        // A page that is not there is answered as before and not kept.
+        assert_eq!(anon.page("/regulations/dazu-2021-6/art-999").status, 404);
+        assert_eq!(app.state.pages.len(), before + 3, "{}", db.label);
     }
 }
 

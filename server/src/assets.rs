@@ -40,11 +40,20 @@ struct Asset {
 }
 
 /// The hashed assets of the built site.
-#[derive(Default)]
 pub struct Assets {
     /// `portal.<hash>`, or `portal` when the site is not built.
     pub stem: String,
     by_path: HashMap<String, Arc<Asset>>,
+}
+
+impl Default for Assets {
+    /// No built site: the plain names, served from the site folder.
+    fn default() -> Assets {
+        Assets {
+            stem: "portal".into(),
+            by_path: HashMap::new(),
+        }
+    }
 }
 
 impl Assets {
@@ -55,12 +64,7 @@ impl Assets {
         for (ext, _, _) in FILES {
             match std::fs::read(pkg.join(format!("portal.{ext}"))) {
                 Ok(bytes) => raw.push(bytes),
-                Err(_) => {
-                    return Assets {
-                        stem: "portal".into(),
-                        by_path: HashMap::new(),
-                    }
-                }
+                Err(_) => return Assets::default(),
             }
         }
         let mut hash = Sha256::new();

@@ -137,7 +137,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let found = cache.pages.read().ok().and_then(|p| p.get(&key).cloned());
     let template = match found {
         Some(t) => t,
-        None => match fill(&state, &req).await {
+        None => match fill(&state, anonymous_parts(&req, &cache.placeholder)).await {
             Some(t) => {
                 if let Ok(mut pages) = cache.pages.write() {
                     pages.entry(key).or_insert_with(|| t.clone());
@@ -152,9 +152,9 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// Renders the anonymous page and header with the placeholder nonce; `None` when the page is
 /// not a plain 200 or its header is not found exactly once.
-async fn fill(state: &AppState, req: &Request) -> Option<Arc<Template>> {
+async fn fill(state: &AppState, parts: http::request::Parts) -> Option<Arc<Template>> {
     let placeholder = state.pages.placeholder.clone();
-    let parts = anonymous_parts(req, &placeholder);
+    let path = parts.uri.path().to_string();
     let page = crate::page::render(
         state,
         Request::from_parts(parts.clone(), Body::empty()),
@@ -171,7 +171,7 @@ async fn fill(state: &AppState, req: &Request) -> Option<Arc<Template>> {
     let header = app::request::render_header(parts);
     let at = positions(&body, header.as_bytes());
     let [at] = at[..] else {
-        tracing::warn!(path = %req.uri().path(), found = at.len(), "page cache: the header is not found once in the page; rendering it every time");
+        tracing::warn!(path = %path, found = at.len(), "page cache: the header is not found once in the page; rendering it every time");
         return None;
     };
     Some(Arc::new(Template {

@@ -68,7 +68,11 @@ impl AppState {
                 .await
                 .map_err(StartError::Database)?;
         }
-        let assets = crate::assets::Assets::load(&config.site_root);
+        // Reading (and hashing) the assets is file work: off the async threads.
+        let site_root = config.site_root.clone();
+        let assets = tokio::task::spawn_blocking(move || crate::assets::Assets::load(&site_root))
+            .await
+            .unwrap_or_default();
         let leptos = LeptosOptions::builder()
             .output_name(assets.stem.clone())
             .site_root(config.site_root.to_string_lossy().to_string())
