@@ -41,11 +41,24 @@ say "building (cargo leptos build --release, cargo build --release -p portal-ben
 cargo leptos build --release >&2
 cargo build --release -p portal-bench >&2
 server="$target/release/server" bench="$target/release/portal-bench"
+# Part of the build: brotli and gzip copies of the /pkg assets, served under hashed names.
+# (A server from before issue 18 has no such command: this script also measures those, for the
+# "before" figures, and their assets are then compressed per response.)
+LEPTOS_SITE_ROOT=target/site "$server" precompress >&2 2>/dev/null || say "no 'server precompress' in this build (before issue 18)"
+# nginx (Debian's nginx-light) is the ceiling of the SSR comparison.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx-light"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get install -y nginx-light >&2
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d /tmp/portal-bench.XXXXXX)
-pid="" pgdir=""
+pid="" pgdir="" nginx_pid="" ndir=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  [ -n "$ndir" ] && rm -rf "$ndir"
   if [ -n "$pgdir" ]; then scripts/pg.sh stop "$pgdir" 2>/dev/null || true; rm -rf "$pgdir"; fi
   rm -rf "$work"
 }
@@ -64,6 +77,8 @@ fi
 # cargo leptos writes the site to the site-root of Cargo.toml (target/site), wherever
 # CARGO_TARGET_DIR puts the binaries.
 export DATABASE_URL LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site PORTAL_CONTENT_DIR=content
+# The audit key of this run's database (the generator's demo seeding writes entries too).
+export PORTAL_AUDIT_KEY_FILE="$work/audit.key"
 base="http://127.0.0.1:$port"
 
 say "generating $users users, $attempts attempts, $leads leads, $events events into $backend"
@@ -109,12 +124,50 @@ same=no
 if cmp -s <(curl -s "$base$page" | sed -E 's/[0-9a-f]{32}/NONCE/g') \
           <(curl -s "$base/bench/ceiling/regulation" | sed -E 's/[0-9a-f]{32}/NONCE/g'); then same=yes; fi
 
-say "1. regulation page: SSR against the ceiling (${secs}s each, $conc clients, twice, alternating)"
+# nginx on core 0 like the server, one worker, serving the bytes the portal answered (as is,
+# and as brotli with the encoding header), no compression of its own.
+ndir=$(mktemp -d /tmp/portal-bench-nginx.XXXXXX)
+chmod 755 "$ndir"
+curl -s -H "Accept-Encoding: identity" "$base$page" >"$ndir/page.html"
+curl -s -H "Accept-Encoding: br" "$base$page" >"$ndir/page.html.br"
+nport=$(( port + 2000 ))
+cat >"$ndir/nginx.conf" <<NGINX
+daemon off;
+master_process off;
+worker_processes 1;
+pid $ndir/nginx.pid;
+error_log $ndir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $ndir/body; proxy_temp_path $ndir/proxy; fastcgi_temp_path $ndir/fastcgi;
+  uwsgi_temp_path $ndir/uwsgi; scgi_temp_path $ndir/scgi;
+  gzip off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nport;
+    root $ndir;
+    location = /page { default_type "text/html; charset=utf-8"; try_files /page.html =404; }
+    location = /page-br { default_type "text/html; charset=utf-8"; add_header Content-Encoding br; try_files /page.html.br =404; }
+  }
+}
+NGINX
+taskset -c 0 "$nginx_bin" -c "$ndir/nginx.conf" -p "$ndir" 2>"$ndir/start.log" &
+nginx_pid=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$nport/page" && break; sleep 0.05; done
+curl -fs -o /dev/null "http://127.0.0.1:$nport/page" || { cat "$ndir/start.log" "$ndir/error.log" >&2; say "nginx did not start"; exit 1; }
+nginx_same=no
+cmp -s "$ndir/page.html" <(curl -s "http://127.0.0.1:$nport/page") && nginx_same=yes
+
+say "1. regulation page: SSR against nginx and the in-binary ceiling (${secs}s each, $conc clients, twice, alternating)"
 declare -A rps
 for enc in identity br; do
   for round in 1 2; do
-    for which in ssr ceiling; do
+    for which in ssr nginx ceiling; do
       url="$base$page"; [ "$which" = ceiling ] && url="$base/bench/ceiling/regulation"
+      if [ "$which" = nginx ]; then
+        url="http://127.0.0.1:$nport/page"; [ "$enc" = br ] && url="http://127.0.0.1:$nport/page-br"
+      fi
       read -r r p50 p99 bad < <(load "$url" -H "Accept-Encoding: $enc")
       say "   $which ($enc) round $round: $r req/s, p50 $p50 ms, p99 $p99 ms, $bad errors"
       rps[$which-$enc]=$(( ${rps[$which-$enc]:-0} + r ))
@@ -122,6 +175,7 @@ for enc in identity br; do
   done
 done
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+kill "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 
 mem() { awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' "/proc/$pid/status"; }
 mem_log="after the regulation runs: $(mem)"$'\n'
@@ -157,11 +211,14 @@ mem_log+="after the p99 runs: $(mem)"$'\n'
 
 say "4. bytes shipped"
 size() { curl -s -o /dev/null -w '%{size_download}' -H "Accept-Encoding: $2" ${3:+-H "Cookie: $3"} "$base$1"; }
+# The assets every page loads, under the (hashed) names the page gives them.
+asset() { curl -s "$base$page" | grep -o "/pkg/portal[^\"]*\.$1" | head -n 1; }
+wasm=$(asset wasm) js=$(asset js) css=$(asset css)
 quiz=$(curl -s "$base/api/v1/courses" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["quiz"]["id"])' 2>/dev/null || echo regulation-guide-quiz)
 bytes=""
 total_br=0 total_raw=0
 for spec in "regulation HTML|$page|" "quiz page HTML|/quizzes/$quiz|$learner" \
-            "portal.wasm|/pkg/portal.wasm|" "portal.js|/pkg/portal.js|" "portal.css|/pkg/portal.css|"; do
+            "portal.wasm|$wasm|" "portal.js|$js|" "portal.css|$css|"; do
   IFS='|' read -r name path cookie <<<"$spec"
   raw=$(size "$path" identity "$cookie"); gz=$(size "$path" gzip "$cookie"); br=$(size "$path" br "$cookie")
   bytes+=$(printf '%-16s %9s raw %9s gzip %9s br' "$name" "$raw" "$gz" "$br")$'\n'
@@ -183,9 +240,11 @@ data        $gen_out
 database    $db_size
 
 1. regulation page, $conc clients, ${secs}s x 2 each, server on core 0, oha on core 1
-   ceiling bytes identical to the page (nonce aside): $same
-   no compression: SSR $(( rps[ssr-identity] / 2 )) req/s, ceiling $(( rps[ceiling-identity] / 2 )) req/s, ratio $(ratio "${rps[ssr-identity]}" "${rps[ceiling-identity]}")
-   brotli:         SSR $(( rps[ssr-br] / 2 )) req/s, ceiling $(( rps[ceiling-br] / 2 )) req/s, ratio $(ratio "${rps[ssr-br]}" "${rps[ceiling-br]}")
+   ceiling bytes identical to the page (nonce aside): $same; nginx serves the page's bytes: $nginx_same
+   no compression: SSR $(( rps[ssr-identity] / 2 )) req/s, nginx $(( rps[nginx-identity] / 2 )) req/s, ratio $(ratio "${rps[ssr-identity]}" "${rps[nginx-identity]}")
+                   in-binary ceiling $(( rps[ceiling-identity] / 2 )) req/s, ratio $(ratio "${rps[ssr-identity]}" "${rps[ceiling-identity]}")
+   brotli:         SSR $(( rps[ssr-br] / 2 )) req/s, nginx (the same br bytes) $(( rps[nginx-br] / 2 )) req/s, ratio $(ratio "${rps[ssr-br]}" "${rps[nginx-br]}")
+                   in-binary ceiling $(( rps[ceiling-br] / 2 )) req/s, ratio $(ratio "${rps[ssr-br]}" "${rps[ceiling-br]}")
 
 2. $mix_out
 

@@ -29,13 +29,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::current_lang();
     #[cfg(feature = "ssr")]
     request::provide_csp_nonce();
+    // The server names the assets after their content (`portal.<hash>`), cached for good.
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/pkg/portal.css"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>

@@ -36,3 +36,24 @@ pub fn provide_csp_nonce() {
         provide_context(leptos::nonce::Nonce::from_value(n.0));
     }
 }
+
+/// Renders the site header alone for the request `parts`, exactly as it stands inside the
+/// page: the per-request part that the server's page cache splices into a page rendered once
+/// (who is signed in, the notification count, the links back to this path).
+pub fn render_header(parts: Parts) -> String {
+    use leptos::tachys::view::RenderHtml;
+    use leptos_router::components::Router;
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(&format!(
+            "http://leptos.dev{path}"
+        )));
+        provide_context(parts);
+        view! { <Router><crate::layout::Header/></Router> }.to_html()
+    })
+}

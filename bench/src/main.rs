@@ -39,6 +39,9 @@ pub struct Config {
     /// Folder with the regulation and course content.
     #[arg(long, env = "PORTAL_CONTENT_DIR", default_value = "content")]
     pub content_dir: PathBuf,
+    /// The audit chain's key file, as the server reads it (the demo seeding writes entries).
+    #[arg(long, env = "PORTAL_AUDIT_KEY_FILE", default_value = "data/audit.key")]
+    pub audit_key_file: PathBuf,
 }
 
 impl Config {

@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use store::audit::{self, Verdict};
 use store::users::{NewUser, Role};
-use store::Db;
+use store::{Db, StoreError};
 
 use crate::config::Config;
 
 async fn open(config: &Config) -> Result<Db, ExitCode> {
     match Db::open(&config.database_url()).await {
-        Ok(db) => match store::units::seed_directory(&db).await {
+        Ok(db) => match prepare_database(&db, config).await {
             Ok(_) => Ok(db),
             Err(e) => {
                 eprintln!("server: {e}");
@@ -24,6 +24,12 @@ async fn open(config: &Config) -> Result<Db, ExitCode> {
             Err(ExitCode::FAILURE)
         }
     }
+}
+
+/// Loads (or creates) the audit key, then seeds the directory.
+async fn prepare_database(db: &Db, config: &Config) -> Result<(), StoreError> {
+    audit::prepare(db, &config.audit_key_file).await?;
+    store::units::seed_directory(db).await.map(|_| ())
 }
 
 /// `server create-admin --login L [--name N]`, password from `PORTAL_ADMIN_PASSWORD` or stdin.

@@ -30,6 +30,9 @@ pub enum Command {
         #[arg(long, default_value = "系统管理员")]
         name: String,
     },
+    /// Write brotli and gzip copies of the built `/pkg` assets next to them (part of the build:
+    /// the server then serves them precompressed under hashed names).
+    Precompress,
     /// Regulation versions: what changed, and which content needs review.
     Regulation {
         #[command(subcommand)]
@@ -145,6 +148,13 @@ pub struct Config {
         default_value = "data/tip-receipt.key"
     )]
     pub tip_key_file: PathBuf,
+    /// The secret key of the audit chain (HMAC-SHA256), kept outside the database: created at
+    /// the first start when missing. Every process on one database needs the same file.
+    #[arg(long, env = "PORTAL_AUDIT_KEY_FILE", default_value = "data/audit.key")]
+    pub audit_key_file: PathBuf,
+    /// Seconds between two log lines with the audit chain's head (an anchor for an external log).
+    #[arg(long, env = "PORTAL_AUDIT_HEAD_LOG_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub audit_head_log_secs: u64,
 }
 
 impl Config {

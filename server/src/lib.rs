@@ -3,6 +3,7 @@
 
 pub mod administration;
 pub mod api;
+pub mod assets;
 pub mod bench;
 pub mod commands;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod leads;
 pub mod library;
 pub mod mount;
 pub mod page;
+pub mod page_cache;
 pub mod routes;
 pub mod security;
 pub mod state;

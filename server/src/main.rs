@@ -20,6 +20,18 @@ async fn main() -> std::process::ExitCode {
         Command::CreateAdmin { login, name } => {
             commands::create_admin(&cli.config, &login, &name).await
         }
+        Command::Precompress => match server::assets::precompress(&cli.config.site_root) {
+            Ok(written) => {
+                for line in written {
+                    println!("{line}");
+                }
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("server: precompress: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        },
         Command::Backup { out } => commands::backup(&cli.config, &out).await,
         Command::Restore { from } => commands::restore(&cli.config, &from).await,
         Command::Regulation { command } => commands::regulation(&cli.config, command),

@@ -75,6 +75,14 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(axum::middleware::from_fn_with_state(
         state.clone(),
+        crate::page_cache::serve,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::assets::serve,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
         crate::events::notifications::attach_unread,
     ))
     .layer(axum::middleware::from_fn_with_state(

@@ -24,6 +24,10 @@ pub struct AppState {
     pub courses: std::sync::Arc<corpus::courses::Catalogue>,
     /// The tip receipts' secret key, read from `PORTAL_TIP_KEY_FILE` (never in the database).
     pub receipt_key: store::tips::ReceiptKey,
+    /// Content pages rendered once per language, spliced per request.
+    pub pages: Arc<crate::page_cache::PageCache>,
+    /// `/pkg` assets under hashed names, precompressed.
+    pub assets: Arc<crate::assets::Assets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,6 +53,15 @@ impl AppState {
         let db = Db::open(&config.database_url())
             .await
             .map_err(StartError::Database)?;
+        // The key first: the seeding below may already write audit entries.
+        store::audit::prepare(&db, &config.audit_key_file)
+            .await
+            .map_err(StartError::Database)?;
+        store::audit::start_writer(&db);
+        crate::administration::anchor::spawn_head_log(
+            db.clone(),
+            std::time::Duration::from_secs(config.audit_head_log_secs),
+        );
         store::units::seed_directory(&db)
             .await
             .map_err(StartError::Database)?;
@@ -63,8 +76,13 @@ impl AppState {
                 .await
                 .map_err(StartError::Database)?;
         }
+        // Reading (and hashing) the assets is file work: off the async threads.
+        let site_root = config.site_root.clone();
+        let assets = tokio::task::spawn_blocking(move || crate::assets::Assets::load(&site_root))
+            .await
+            .unwrap_or_default();
         let leptos = LeptosOptions::builder()
-            .output_name("portal")
+            .output_name(assets.stem.clone())
             .site_root(config.site_root.to_string_lossy().to_string())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
@@ -85,6 +103,8 @@ impl AppState {
             library: Arc::new(library),
             courses: Arc::new(courses),
             receipt_key,
+            pages: Arc::new(crate::page_cache::PageCache::new()),
+            assets: Arc::new(assets),
         })
     }
 }

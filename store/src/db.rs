@@ -29,6 +29,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The audit writer's queue and verification checkpoint, shared by every clone.
+    pub(crate) audit: std::sync::Arc<crate::audit::Shared>,
 }
 
 impl Db {
@@ -98,7 +100,20 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| open_err(format!("migration failed: {e}")))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            audit: crate::audit::Shared::new(),
+        })
+    }
+
+    /// The same pool without the shared audit state (for the audit writer itself).
+    pub(crate) fn detached(&self) -> Db {
+        Db {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            audit: crate::audit::Shared::new(),
+        }
     }
 
     /// Answers when the database answers a trivial query.

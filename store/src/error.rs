@@ -15,4 +15,7 @@ pub enum StoreError {
     /// Every password-hashing slot is taken and the queue is full: try again shortly.
     #[error("too busy to check a password now")]
     Busy,
+    /// The audit chain's key file cannot be read, created or used (the message names the file).
+    #[error("audit key: {0}")]
+    AuditKey(String),
 }

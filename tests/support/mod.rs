@@ -191,7 +191,15 @@ pub fn config(db: &TestDb) -> Config {
         working_hours: Default::default(),
         trusted_proxies: Default::default(),
         tip_key_file: scratch_dir("tip-key").join("tip-receipt.key"),
+        audit_key_file: audit_key_file(),
+        audit_head_log_secs: 900,
     }
+}
+
+/// The audit key file of every server of this test process, in-process or child: one process
+/// installs one key, and a child tool must verify what the in-process servers wrote.
+pub fn audit_key_file() -> PathBuf {
+    std::env::temp_dir().join(format!("portal-test-{}/audit.key", std::process::id()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,6 +240,12 @@ impl Builder {
     pub fn living_demo(mut self, now: i64) -> Builder {
         self.config.demo = true;
         self.living_demo = Some(now);
+        self
+    }
+
+    /// The built site (`/pkg` assets) from `dir`.
+    pub fn site_root(mut self, dir: PathBuf) -> Builder {
+        self.config.site_root = dir;
         self
     }
 
@@ -705,7 +719,9 @@ impl Client {
 
 /// The server binary, to run a command or serve as a child process.
 pub fn server_bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.env("PORTAL_AUDIT_KEY_FILE", audit_key_file());
+    command
 }
 
 /// Runs the server binary with `args` on `url` from the workspace root; (success, stdout +

@@ -70,6 +70,9 @@ async fn generate(config: &Config, sizes: Sizes, seed: u64) -> Result<(), String
         .await
         .map_err(|e| e.to_string())?;
     let s = |e: StoreError| e.to_string();
+    store::audit::prepare(&db, &config.audit_key_file)
+        .await
+        .map_err(s)?;
     store::units::seed_directory(&db).await.map_err(s)?;
     store::users::seed_demo_accounts(&db).await.map_err(s)?;
     store::events::seed_demo_venues(&db).await.map_err(s)?;

@@ -3,6 +3,7 @@
 //! ([`service`]); the pages ([`users`], [`import`], [`audit`]) answer anyone else with the
 //! audited 404.
 
+pub mod anchor;
 pub mod audit;
 pub mod import;
 pub mod service;

@@ -68,7 +68,7 @@ async fn serve(state: AppState, cell: Arc<OnceCell<Cached>>, req: Request) -> Re
                 .await
                 .map_err(|_| ())?;
             Ok::<_, ()>(Cached {
-                nonce_at: positions(&body, nonce.as_bytes()),
+                nonce_at: crate::page_cache::positions(&body, nonce.as_bytes()),
                 nonce_len: nonce.len(),
                 content_type,
                 body,
@@ -98,32 +98,14 @@ async fn serve(state: AppState, cell: Arc<OnceCell<Cached>>, req: Request) -> Re
     res
 }
 
-/// Where `needle` starts in `haystack` (non-overlapping); none for an empty needle.
-fn positions(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    if needle.is_empty() {
-        return out;
-    }
-    let mut i = 0;
-    while i + needle.len() <= haystack.len() {
-        if haystack[i..].starts_with(needle) {
-            out.push(i);
-            i += needle.len();
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn finds_every_occurrence() {
         assert_eq!(
-            super::positions(b"a nonce-x and nonce-x.", b"x"),
+            crate::page_cache::positions(b"a nonce-x and nonce-x.", b"x"),
             vec![8, 20]
         );
-        assert!(super::positions(b"abc", b"").is_empty());
+        assert!(crate::page_cache::positions(b"abc", b"").is_empty());
     }
 }

@@ -1,9 +1,23 @@
-//! The tamper-evident audit trail. Every entry carries the SHA-256 of the previous entry and of
-//! its own fields, and is written in the same transaction as the action it records. Editing,
-//! deleting or reordering rows breaks the chain, which [`verify_chain`] reports.
+//! The tamper-evident audit trail. Every entry carries the hash of the previous entry and an
+//! HMAC-SHA256 of its own fields under a key kept outside the database ([`key`]), and is
+//! written in the same transaction as the action it records. Editing, deleting, reordering or
+//! recomputing rows without the key breaks the chain, which [`verify_chain`] reports.
+//!
+//! Entries that record only a view (a case file opened, a denial) have no transaction of their
+//! own: [`record`] hands them to one writer task ([`writer`]) that commits every entry waiting at
+//! that moment in one transaction and then answers each caller, so concurrent views share one
+//! commit instead of queueing behind each other's writes.
 
-use sha2::{Digest, Sha256};
+pub mod key;
+mod verify;
+mod writer;
+
 use sqlx::{Any, Row, Transaction};
+
+pub use key::{keyed_hash, plain_hash, prepare, AuditKey};
+pub use verify::{verify_chain, verify_since_checkpoint, Checkpoint, Verdict};
+pub(crate) use writer::Shared;
+pub use writer::{start_writer, writer_stats, WriterStats};
 
 use crate::{now_ms, Db, StoreError};
 
@@ -45,37 +59,13 @@ pub struct Entry {
     pub hash: String,
 }
 
-fn entry_hash(e: &Entry) -> String {
-    let mut h = Sha256::new();
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    // Unit separator between fields, and a marker for "absent" so None and "" differ.
-    for field in [
-        e.seq.to_string(),
-        e.at.to_string(),
-        e.actor_id
-            .map(|i| i.to_string())
-            .unwrap_or_else(|| "\u{0}".into()),
-        opt(&e.actor_login),
-        opt(&e.actor_unit),
-        e.action.clone(),
-        opt(&e.object_type),
-        opt(&e.object_id),
-        opt(&e.detail),
-        opt(&e.client_addr),
-        e.prev_hash.clone(),
-    ] {
-        h.update(field.as_bytes());
-        h.update([0x1f]);
-    }
-    hex::encode(h.finalize())
-}
-
 /// Appends an entry inside `tx`, the transaction of the action itself.
 pub async fn append(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
     event: Event<'_>,
 ) -> Result<i64, StoreError> {
+    let key = key::current()?;
     // Taking the head row first serialises writers (row lock on PostgreSQL, write lock on SQLite).
     let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **tx)
@@ -96,7 +86,7 @@ pub async fn append(
         prev_hash,
         hash: String::new(),
     };
-    e.hash = entry_hash(&e);
+    e.hash = keyed_hash(key, &e);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_unit, action, object_type, object_id, detail, client_addr, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -122,8 +112,14 @@ pub async fn append(
     Ok(seq)
 }
 
-/// Records a standalone event in its own transaction.
+/// Records a standalone event and returns once it is committed: through the writer task when
+/// it runs (batched with the entries of concurrent requests), else in its own transaction.
 pub async fn record(db: &Db, actor: &Actor, event: Event<'_>) -> Result<i64, StoreError> {
+    writer::submit(db, actor, event).await
+}
+
+/// Records `event` in its own transaction (what the writer falls back to).
+async fn record_alone(db: &Db, actor: &Actor, event: Event<'_>) -> Result<i64, StoreError> {
     let mut tx = db.pool.begin().await?;
     let seq = append(&mut tx, actor, event).await?;
     tx.commit().await?;
@@ -180,73 +176,14 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Entry>, StoreError> {
         .collect()
 }
 
-/// The result of walking the chain.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every entry links to the one before and the head; `entries` were checked.
-    Intact { entries: i64, head: String },
-    /// The first entry (by position) that does not match, and why.
-    Broken { seq: i64, reason: String },
-}
-
-/// Walks the whole chain in order and reports the first entry that does not match. With
-/// `anchor`, the chain must also contain an entry with that hash (a truncated tail is caught).
-pub async fn verify_chain(db: &Db, anchor: Option<&str>) -> Result<Verdict, StoreError> {
+/// The whole trail in order (for keying a trail written before the key existed).
+async fn list_all(db: &Db) -> Result<Vec<Entry>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
     ))
     .fetch_all(&db.pool)
     .await?;
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    let mut anchor_found = anchor.is_none();
-    for r in &rows {
-        let e = entry_from_row(r)?;
-        if e.seq != expected_seq {
-            return Ok(Verdict::Broken {
-                seq: expected_seq,
-                reason: format!("entry {expected_seq} is missing (next is {})", e.seq),
-            });
-        }
-        if e.prev_hash != prev {
-            return Ok(Verdict::Broken {
-                seq: e.seq,
-                reason: "does not link to the entry before it".into(),
-            });
-        }
-        if entry_hash(&e) != e.hash {
-            return Ok(Verdict::Broken {
-                seq: e.seq,
-                reason: "content does not match its hash (edited)".into(),
-            });
-        }
-        if anchor == Some(e.hash.as_str()) {
-            anchor_found = true;
-        }
-        prev = e.hash;
-        expected_seq += 1;
-    }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&db.pool)
-        .await?;
-    let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
-    if head_seq != expected_seq - 1 || head_hash != prev {
-        return Ok(Verdict::Broken {
-            seq: expected_seq,
-            reason: format!(
-                "the chain ends at entry {} but the head says {head_seq}",
-                expected_seq - 1
-            ),
-        });
-    }
-    if !anchor_found {
-        return Ok(Verdict::Broken {
-            seq: expected_seq,
-            reason: "the anchored hash is not in the chain (truncated)".into(),
-        });
-    }
-    Ok(Verdict::Intact {
-        entries: expected_seq - 1,
-        head: prev,
-    })
+    rows.iter()
+        .map(|r| entry_from_row(r).map_err(StoreError::from))
+        .collect()
 }
