@@ -189,8 +189,13 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordRefused> {
 mod tests {
     use super::*;
 
+    /// The hashing slots are one per process: the flood test must not run beside the tests
+    /// that expect a free slot.
+    static SLOTS_IN_USE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     #[tokio::test]
     async fn hashes_verify_and_wrong_passwords_fail() {
+        let _alone = SLOTS_IN_USE.lock().await;
         let h = hash_password("correct horse battery".into()).await.unwrap();
         assert!(h.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert_eq!(
@@ -212,6 +217,7 @@ mod tests {
 
     #[tokio::test]
     async fn old_parameters_ask_for_a_rehash() {
+        let _alone = SLOTS_IN_USE.lock().await;
         let weak = Argon2::new(
             Algorithm::Argon2id,
             Version::V0x13,
@@ -232,6 +238,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flood_of_checks_is_bounded_and_answered_busy_quickly() {
+        let _alone = SLOTS_IN_USE.lock().await;
         // Far more simultaneous checks than slots plus queue: the excess is refused at once.
         let checks: Vec<_> = (0..20 * slot_count())
             .map(|_| tokio::spawn(verify_password("guess".into(), None)))
