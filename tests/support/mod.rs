@@ -725,6 +725,14 @@ impl Client {
 pub fn server_bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command.env("PORTAL_AUDIT_KEY_FILE", audit_key_file());
+    // Never the default `data/tip-receipt.key` below the crate folder the tests run in.
+    command.env(
+        "PORTAL_TIP_KEY_FILE",
+        std::env::temp_dir().join(format!(
+            "portal-test-{}/tip-receipt.key",
+            std::process::id()
+        )),
+    );
     command
 }
 
