@@ -33,3 +33,4 @@ mod tips;
 mod training;
 mod training_integrity;
 mod training_lawyers;
+mod training_snapshot;

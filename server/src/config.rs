@@ -155,6 +155,10 @@ pub struct Config {
     /// Seconds between two log lines with the audit chain's head (an anchor for an external log).
     #[arg(long, env = "PORTAL_AUDIT_HEAD_LOG_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub audit_head_log_secs: u64,
+    /// Seconds a unit's figures on `/training-admin` are shared between views (a change to
+    /// its assignments made on this server shows at once; a certificate earned, within this).
+    #[arg(long, env = "PORTAL_TRAINING_FIGURES_SECS", default_value_t = 30)]
+    pub training_figures_secs: u64,
 }
 
 impl Config {

@@ -28,6 +28,8 @@ pub struct AppState {
     pub pages: Arc<crate::page_cache::PageCache>,
     /// `/pkg` assets under hashed names, precompressed.
     pub assets: Arc<crate::assets::Assets>,
+    /// The training administrators' figures per unit, shared for half a minute.
+    pub training_snapshots: Arc<crate::training::snapshot::Snapshots>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -105,6 +107,7 @@ impl AppState {
             receipt_key,
             pages: Arc::new(crate::page_cache::PageCache::new()),
             assets: Arc::new(assets),
+            training_snapshots: Arc::default(),
         })
     }
 }

@@ -171,8 +171,11 @@ pub(crate) async fn unit_parties(
     conn: &mut AnyConnection,
 ) -> Result<HashMap<String, Party>, StoreError> {
     let rows = sqlx::query(
-        "SELECT u.code, u.kind, (SELECT COUNT(*) FROM users us JOIN user_roles r ON r.user_id = us.id \
-         WHERE us.unit_code = u.code AND r.role = 'lead_handler' AND us.disabled = 0) AS handlers FROM units u",
+        // The few lead handlers first (index `user_roles_role`), grouped by unit, then joined
+        // to the units: a count per unit over its users scanned every user (156 ms at 100,000).
+        "SELECT u.code, u.kind, COALESCE(h.n, 0) AS handlers FROM units u LEFT JOIN \
+         (SELECT us.unit_code, COUNT(*) AS n FROM user_roles r JOIN users us ON us.id = r.user_id \
+          WHERE r.role = 'lead_handler' AND us.disabled = 0 GROUP BY us.unit_code) h ON h.unit_code = u.code",
     )
     .fetch_all(&mut *conn)
     .await?;

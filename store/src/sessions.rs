@@ -6,7 +6,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::users::{find_user, User};
+use crate::users::User;
 use crate::{now_ms, Db, StoreError};
 
 /// Browser session: ends after 2 hours idle or 12 hours in all.
@@ -88,6 +88,8 @@ pub struct Authenticated {
     pub user: User,
     pub token_hash: String,
     pub kind: Kind,
+    /// The user's unread notifications when the request came in (the bell in the header).
+    pub unread: i64,
 }
 
 /// Resolves a secret of `kind` to its user, or `None` when unknown, expired, idle too long or
@@ -98,16 +100,27 @@ pub async fn authenticate(
     kind: Kind,
 ) -> Result<Option<Authenticated>, StoreError> {
     let token_hash = hash_secret(secret);
-    let row = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND kind = $2")
-        .bind(&token_hash)
-        .bind(kind.as_str())
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let (user_id, last_seen, expires): (i64, i64, i64) = (
-        row.try_get("user_id")?,
+    // Session, user, roles and unread notifications in one query: this runs before every
+    // signed-in request, and on SQLite each statement is a round trip to the connection's
+    // thread (four of them were a fifth of a deadline-day request).
+    let rows = sqlx::query(&format!(
+        "SELECT s.last_seen_at, s.expires_at, {}, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread \
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_roles r ON r.user_id = u.id \
+         WHERE s.token_hash = $1 AND s.kind = $2 ORDER BY r.role",
+        crate::users::USER_ROLE_COLUMNS
+    ))
+    .bind(&token_hash)
+    .bind(kind.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    let (last_seen, expires, unread): (i64, i64, i64) = (
         row.try_get("last_seen_at")?,
         row.try_get("expires_at")?,
+        row.try_get("unread")?,
     );
     let now = now_ms();
     let idle_expired = kind == Kind::Session && now - last_seen > SESSION_IDLE_MS;
@@ -118,7 +131,7 @@ pub async fn authenticate(
             .await?;
         return Ok(None);
     }
-    let Some(user) = find_user(db, user_id).await?.filter(|u| !u.disabled) else {
+    let Some(user) = crate::users::user_from_role_rows(&rows)?.filter(|u| !u.disabled) else {
         return Ok(None);
     };
     if now - last_seen > TOUCH_EVERY_MS {
@@ -132,6 +145,7 @@ pub async fn authenticate(
         user,
         token_hash,
         kind,
+        unread,
     }))
 }
 

@@ -118,6 +118,27 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
 
 const USER_COLUMNS: &str = "id, login, display_name, unit_code, must_change_password, disabled";
 
+/// [`USER_COLUMNS`] of `users u` for a join, with `r.role` of a `LEFT JOIN user_roles r` (one
+/// row per role, or one with no role).
+pub(crate) const USER_ROLE_COLUMNS: &str =
+    "u.id, u.login, u.display_name, u.unit_code, u.must_change_password, u.disabled, r.role";
+
+/// One user from the rows of a query of [`USER_ROLE_COLUMNS`] (all rows of the same user).
+pub(crate) fn user_from_role_rows(rows: &[sqlx::any::AnyRow]) -> Result<Option<User>, StoreError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut user = user_from_row(first)?;
+    for r in rows {
+        let role: Option<String> = r.try_get("role")?;
+        if let Some(role) = role.as_deref().and_then(Role::parse) {
+            user.roles.push(role);
+        }
+    }
+    user.roles.sort_by_key(|r| r.as_str());
+    Ok(Some(user))
+}
+
 /// Fills in roles for `users` with one query.
 async fn with_roles(db: &Db, mut users: Vec<User>) -> Result<Vec<User>, StoreError> {
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();

@@ -193,6 +193,8 @@ pub fn config(db: &TestDb) -> Config {
         tip_key_file: scratch_dir("tip-key").join("tip-receipt.key"),
         audit_key_file: audit_key_file(),
         audit_head_log_secs: 900,
+        // Tests read their own writes; `training_snapshot` tests the sharing itself.
+        training_figures_secs: 0,
     }
 }
 
@@ -258,6 +260,13 @@ impl Builder {
     /// Behind reverse proxies at `list` (`PORTAL_TRUSTED_PROXIES`).
     pub fn trusted_proxies(mut self, list: &str) -> Builder {
         self.config.trusted_proxies = domain::web::TrustedProxies::parse(list).unwrap();
+        self
+    }
+
+    /// `/training-admin` shares a unit's figures for `secs` (`PORTAL_TRAINING_FIGURES_SECS`;
+    /// 0 in tests unless set here).
+    pub fn training_figures_secs(mut self, secs: u64) -> Builder {
+        self.config.training_figures_secs = secs;
         self
     }
 

@@ -67,6 +67,9 @@ pub struct AdminView {
     /// Exchange hours attended (Art. 12 events), the most first, at most a page: (name, login,
     /// hours); everyone's are in the CSV.
     pub exchange_hours: Vec<(String, String, f64)>,
+    /// When the counts and lists were read (Beijing time), and how old they may be at most.
+    pub figures_at: String,
+    pub figures_max_age: u64,
 }
 
 /// The field of the assignment form that a refusal is about, for the error summary's link.
@@ -180,6 +183,10 @@ pub(super) fn admin(lang: Lang, a: AdminView) -> impl IntoView {
             <button type="submit">{lang.pick("查找", "Find")}</button>
         </form>
         <h2>{lang.pick("完成情况", "Completion")}</h2>
+        <p class="hint" id="figures-at">{match lang {
+            Lang::Zh => format!("统计于 {}。此后新取得的证书最迟 {} 秒后计入；在本页所做的修改立即显示。", a.figures_at, a.figures_max_age),
+            Lang::En => format!("Figures as of {}. Certificates earned since then show within {} seconds; changes made on this page show at once.", a.figures_at, a.figures_max_age),
+        }}</p>
         <p><a href="/training-admin/report.csv" id="report-csv">{lang.pick("导出 CSV（全部人员，Excel 可直接打开）", "Export CSV (everyone; opens in Excel)")}</a>
             " · "<a href="/training-admin/reports" id="reports-link">{lang.pick("统计报表（通过率、逾期人员、完成进度图）", "Reports (pass rates, overdue people, completion chart)")}</a></p>
         {a.assignments.into_iter().map(|asg| view! {

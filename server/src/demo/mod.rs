@@ -137,6 +137,7 @@ impl<'a> Demo<'a> {
                 user: self.user(login)?.clone(),
                 token_hash: String::new(),
                 kind: Kind::Session,
+                unread: 0,
             }),
             client_addr: "demo-seed".into(),
             client_key: "demo-seed".into(),

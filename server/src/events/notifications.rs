@@ -43,11 +43,7 @@ pub async fn notifications_read(
 }
 
 /// Puts the signed-in user's unread count into page requests, for the bell in the header.
-pub async fn attach_unread(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn attach_unread(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let page = req.method() == axum::http::Method::GET
         && !path.starts_with("/api/")
@@ -56,15 +52,14 @@ pub async fn attach_unread(
         && !path.ends_with(".csv")
         && path != "/healthz";
     if page {
-        let user = req
+        // Counted by the caller's sign-in query, a moment ago.
+        let unread = req
             .extensions()
             .get::<Caller>()
-            .and_then(|c| c.user())
-            .map(|u| u.id);
-        if let Some(id) = user {
-            if let Ok(n) = events::unread_count(&state.db, id).await {
-                req.extensions_mut().insert(app::layout::Unread(n));
-            }
+            .and_then(|c| c.auth.as_ref())
+            .map(|a| a.unread);
+        if let Some(n) = unread {
+            req.extensions_mut().insert(app::layout::Unread(n));
         }
     }
     next.run(req).await

@@ -176,11 +176,12 @@ async fn admin_view(
     error: Option<AssignmentRefusal>,
     status: Option<Bi>,
 ) -> Result<AdminView, PageError> {
-    let progress = unit_progress(state, unit).await?;
+    // Shared by the views of the next half minute (see `snapshot`): the page is cut from it.
+    let snapshot = state.training_snapshots.get(state, unit).await?;
+    let progress = &snapshot.progress;
+    let hours = &snapshot.hours;
     let members = &progress.members;
     let dir = store::units::load_directory(&state.db).await?;
-    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-    let hours = store::events::attended_hours(&state.db, &ids).await?;
     let selectable: Vec<(i64, String, &str)> = members
         .iter()
         .map(|m| (m.id, m.display_name.clone(), m.login.as_str()))
@@ -246,7 +247,9 @@ async fn admin_view(
                 }
             })
             .collect(),
-        pending: pending_page(state, &progress, &query.q, query.page),
+        pending: pending_page(state, progress, &query.q, query.page),
+        figures_at: crate::time::format_beijing(snapshot.taken_at),
+        figures_max_age: state.config.training_figures_secs,
         // This page has always shown the refusals of its forms in both languages.
         errors: error
             .map(|r| FormErrors::one(assignment_field(&r), r.both()))

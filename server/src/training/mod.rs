@@ -24,6 +24,7 @@ pub mod pages;
 pub mod quiz;
 pub mod reports;
 pub mod service;
+pub mod snapshot;
 
 use axum::routing::{get, post};
 

@@ -510,7 +510,7 @@ pub async fn run_assignment(
     let (user, unit) = administered_unit(caller).ok_or(TrainingError::NotFound)?;
     let actor = caller.actor();
     let db = &state.db;
-    match command {
+    let done = match command {
         AssignmentCommand::Create {
             course,
             target,
@@ -551,7 +551,10 @@ pub async fn run_assignment(
                 false => Err(TrainingError::NotFound),
             }
         }
-    }
+    };
+    // The administrator sees their own change at once (the page shares figures otherwise).
+    state.training_snapshots.forget(unit);
+    done
 }
 
 /// Whom a unit may assign courses to: its enabled members, and for the district justice
