@@ -5,6 +5,10 @@ use server::commands;
 use server::config::{AuditCommand, Cli, Command};
 use server::{router, AppState};
 
+/// See the note on `mimalloc` in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

@@ -95,7 +95,11 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         crate::security::security_headers,
     ))
-    .layer(CompressionLayer::new())
+    // Quality 4, not the default: for brotli the default is 11, the slowest and most
+    // memory-hungry setting (a large hash table per response), meant for files compressed
+    // once; at 4 a page is a few percent larger and compressed many times faster. The /pkg
+    // assets are compressed at 11 once, at build time (`server precompress`).
+    .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
     .layer(TraceLayer::new_for_http())
     .with_state(state)
 }
