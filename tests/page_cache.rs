@@ -103,6 +103,44 @@ fn nothing_of_one_persons_header_reaches_another() {
         assert!(!anon_page.body.contains("id=\"bell\""), "{}", db.label);
         // The bell counts each person's own notifications.
         assert!(judge_page.body.contains("id=\"bell\""), "{}", db.label);
+        // A signed-in page is never stored by caches; the anonymous one (served before the
+        // caller is resolved) carries its own nonce in the page and the policy alike.
+        assert_eq!(judge_page.header("cache-control"), Some("no-store"));
+        let nonce_of = |r: &Reply| {
+            let csp = r
+                .header("content-security-policy")
+                .unwrap_or("")
+                .to_string();
+            csp.split("'nonce-")
+                .nth(1)
+                .and_then(|n| n.split('\'').next())
+                .map(str::to_string)
+        };
+        for _ in 0..2 {
+            let again = anon.page(PAGE);
+            assert_eq!(again.header("cache-control"), None, "{}", db.label);
+            let nonce = nonce_of(&again).expect("a nonce in the policy");
+            assert!(
+                again.body.contains(&format!("nonce=\"{nonce}\"")),
+                "{}",
+                db.label
+            );
+            assert!(again.body.contains("id=\"sign-in-link\""));
+        }
+        // A session cookie that is no longer valid: the anonymous page, but marked no-store
+        // as every answer to presented credentials is.
+        let stale = get(
+            &app.url(PAGE),
+            &[("cookie", "portal_session=not-a-session")],
+        );
+        assert_eq!(stale.status, 200);
+        assert!(stale.body.contains("id=\"sign-in-link\""), "{}", db.label);
+        assert_eq!(
+            stale.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            db.label
+        );
     }
 }
 

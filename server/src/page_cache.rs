@@ -127,12 +127,53 @@ fn request_lang(req: &Request) -> Lang {
         .unwrap_or_default()
 }
 
-/// The middleware: serves a cacheable page from its template, filling the template first.
-pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::GET || req.uri().query().is_some() || !cacheable(req.uri().path()) {
+/// Whether `req` asks for a page this cache may hold (GET, no query string, a content page).
+fn plain_get(req: &Request) -> bool {
+    req.method() == Method::GET && req.uri().query().is_none() && cacheable(req.uri().path())
+}
+
+/// The key of `req`'s page: its path and language.
+fn key_of(req: &Request) -> (String, &'static str) {
+    (req.uri().path().to_string(), request_lang(req).code())
+}
+
+/// What [`serve_anonymous`] needs: the cache and the name of the session cookie. Narrower
+/// than the whole `AppState`, which every layer clones for every request.
+#[derive(Clone)]
+pub struct Anonymous {
+    pub pages: Arc<PageCache>,
+    pub session_cookie: &'static str,
+}
+
+/// The outer middleware, just inside the security headers: a visitor who presents no
+/// credentials (no session cookie, no `Authorization`) gets a page already in the cache
+/// without passing the caller, notification and asset layers, which would find out only that
+/// the visitor is anonymous. Everything else, and a page not cached yet, goes on to [`serve`].
+pub async fn serve_anonymous(State(fast): State<Anonymous>, req: Request, next: Next) -> Response {
+    if !plain_get(&req)
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || crate::identity::caller::cookie_value(req.headers(), fast.session_cookie).is_some()
+    {
         return next.run(req).await;
     }
-    let key = (req.uri().path().to_string(), request_lang(&req).code());
+    let found = fast
+        .pages
+        .pages
+        .read()
+        .ok()
+        .and_then(|p| p.get(&key_of(&req)).cloned());
+    match found {
+        Some(template) => respond(&template, req),
+        None => next.run(req).await,
+    }
+}
+
+/// The middleware: serves a cacheable page from its template, filling the template first.
+pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !plain_get(&req) {
+        return next.run(req).await;
+    }
+    let key = key_of(&req);
     let cache = state.pages.clone();
     let found = cache.pages.read().ok().and_then(|p| p.get(&key).cloned());
     let template = match found {

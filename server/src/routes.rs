@@ -92,7 +92,14 @@ pub fn router(state: AppState) -> Router {
         crate::identity::caller::refuse_cross_site,
     ))
     .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
+        crate::page_cache::Anonymous {
+            pages: state.pages.clone(),
+            session_cookie: crate::identity::caller::cookie_name(state.config.secure_cookies),
+        },
+        crate::page_cache::serve_anonymous,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.config.secure_cookies,
         crate::security::security_headers,
     ))
     // Quality 4, not the default: for brotli the default is 11, the slowest and most

@@ -8,11 +8,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use rand::RngCore;
 
-use crate::state::AppState;
-
-/// Middleware: chooses the nonce, lets the page use it, and sets the headers.
+/// Middleware: chooses the nonce, lets the page use it, and sets the headers. Its state is
+/// whether the portal is served over TLS (not the whole `AppState`: every request clones it).
 pub async fn security_headers(
-    State(state): State<AppState>,
+    State(secure_cookies): State<bool>,
     mut req: Request,
     next: Next,
 ) -> Response {
@@ -38,7 +37,7 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if state.config.secure_cookies {
+    if secure_cookies {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
