@@ -33,6 +33,7 @@ pub async fn save_answers(
     let mut merged = attempt.answers.clone();
     merged.extend(answers);
     let json = serde_json::to_string(&merged).map_err(|_| corrupt("answers"))?;
+    let _turn = db.write_turn().await;
     let n = sqlx::query(
         "UPDATE quiz_attempts SET answers = $1 WHERE id = $2 AND user_id = $3 AND submitted_at IS NULL",
     )
@@ -71,6 +72,7 @@ pub async fn submit(
         .by_quiz(&attempt.quiz_id)
         .ok_or(SubmitRefused::NotFound)?
         .course;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let late = attempt.deadline(course).is_some_and(|d| now > d);
     let outcome = finish(

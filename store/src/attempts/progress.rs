@@ -96,6 +96,7 @@ pub async fn complete_lesson(
     lesson_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
+    let _turn = db.write_turn().await;
     sqlx::query(
         "INSERT INTO lesson_progress (user_id, lesson_id, completed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, lesson_id) DO NOTHING",
     )

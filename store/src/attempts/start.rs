@@ -140,6 +140,7 @@ pub async fn start(
         .by_quiz(quiz_id)
         .ok_or(StartRefused::UnknownQuiz)?
         .course;
+    let _turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     let attempts = lock_and_list(&mut tx, user_id, quiz_id).await?;
     let plan = plan(course, mode, &attempts, now);
