@@ -14,7 +14,6 @@ pub mod error;
 pub mod events;
 pub mod home;
 pub mod identity;
-pub mod keyfile;
 pub mod leads;
 pub mod library;
 pub mod mount;

@@ -42,13 +42,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 .get::<Caller>()
                 .cloned()
                 .unwrap_or_default(),
-            lang: crate::identity::caller::cookie_value(&parts.headers, "lang")
-                .and_then(|v| Lang::parse(&v))
-                .unwrap_or_default(),
+            lang: lang_of(&parts.headers),
             uri: parts.uri.clone(),
             headers: parts.headers.clone(),
         })
     }
+}
+
+/// The language a page is rendered in: the `lang` cookie, as `app::i18n` reads it.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    crate::identity::caller::cookie_value(headers, "lang")
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
 }
 
 impl Page {

@@ -18,7 +18,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use app::i18n::Lang;
 use app::request::CspNonce;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -114,19 +113,6 @@ fn cacheable(path: &str) -> bool {
             })
 }
 
-/// The language the page would be rendered in (the `lang` cookie, as `app::i18n` reads it).
-fn request_lang(req: &Request) -> Lang {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .and_then(|(_, v)| Lang::parse(v))
-        .unwrap_or_default()
-}
-
 /// Whether `req` asks for a page this cache may hold (GET, no query string, a content page).
 fn plain_get(req: &Request) -> bool {
     req.method() == Method::GET && req.uri().query().is_none() && cacheable(req.uri().path())
@@ -134,7 +120,10 @@ fn plain_get(req: &Request) -> bool {
 
 /// The key of `req`'s page: its path and language.
 fn key_of(req: &Request) -> (String, &'static str) {
-    (req.uri().path().to_string(), request_lang(req).code())
+    (
+        req.uri().path().to_string(),
+        crate::page::lang_of(req.headers()).code(),
+    )
 }
 
 /// What [`serve_anonymous`] needs: the cache and the name of the session cookie. Narrower

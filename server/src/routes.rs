@@ -81,9 +81,6 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         crate::assets::serve,
     ))
-    .layer(axum::middleware::from_fn(
-        crate::events::notifications::attach_unread,
-    ))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),
         crate::identity::caller::resolve_caller,

@@ -49,7 +49,7 @@ impl AppState {
         let library =
             corpus::library::load(&config.content_dir, &content).map_err(StartError::Content)?;
         let courses = corpus::courses::load(&config.content_dir).map_err(StartError::Content)?;
-        let receipt_key = crate::keyfile::load_or_create(&config.tip_key_file, "tip receipt")
+        let receipt_key = store::keyfile::load_or_create(&config.tip_key_file, "tip receipt")
             .map(store::tips::ReceiptKey)
             .map_err(StartError::Key)?;
         let db = Db::open(&config.database_url())

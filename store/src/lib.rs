@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod import;
+pub mod keyfile;
 pub mod leads;
 pub mod passwords;
 pub mod sessions;

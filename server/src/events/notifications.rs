@@ -2,11 +2,9 @@
 //! the change they announce; reading the page does not mark them read.
 
 use app::pages::events::{EventsView, NotificationRow};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use store::events;
-use store::sessions::Caller;
 
 use crate::page::{redirect, view, Page, PageError};
 use crate::state::AppState;
@@ -40,27 +38,4 @@ pub async fn notifications_read(
     let user = page.user()?;
     events::mark_all_read(&state.db, user.id).await?;
     Ok(redirect("/notifications"))
-}
-
-/// Puts the signed-in user's unread count into page requests, for the bell in the header.
-pub async fn attach_unread(mut req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let page = req.method() == axum::http::Method::GET
-        && !path.starts_with("/api/")
-        && !path.starts_with("/pkg/")
-        && !path.ends_with(".ics")
-        && !path.ends_with(".csv")
-        && path != "/healthz";
-    if page {
-        // Counted by the caller's sign-in query, a moment ago.
-        let unread = req
-            .extensions()
-            .get::<Caller>()
-            .and_then(|c| c.auth.as_ref())
-            .map(|a| a.unread);
-        if let Some(n) = unread {
-            req.extensions_mut().insert(app::layout::Unread(n));
-        }
-    }
-    next.run(req).await
 }

@@ -191,6 +191,22 @@ pub async fn edit(
     Ok(out)
 }
 
+/// The occurrences each whole-series act works on (the series page offers an act only when one
+/// of them is there).
+pub fn publishable(ev: &EventRecord) -> bool {
+    ev.status == EventStatus::Draft
+}
+
+/// Not started yet and still cancellable (drafts and published).
+pub fn cancellable(ev: &EventRecord, now: i64) -> bool {
+    ev.starts_at > now && ev.status.can_become(EventStatus::Cancelled)
+}
+
+/// Published and not started yet.
+pub fn open_for_registration(ev: &EventRecord, now: i64) -> bool {
+    ev.status == EventStatus::Published && ev.starts_at > now
+}
+
 /// Publishes every draft occurrence that may be published; the others say why not.
 pub async fn publish(
     state: &AppState,
@@ -204,7 +220,7 @@ pub async fn publish(
         caller,
         dir,
         &view,
-        |ev| ev.status == EventStatus::Draft,
+        publishable,
         EventCommand::Publish,
     )
     .await
@@ -225,7 +241,7 @@ pub async fn cancel(
         caller,
         dir,
         &view,
-        |ev| ev.starts_at > now && ev.status.can_become(EventStatus::Cancelled),
+        |ev| cancellable(ev, now),
         EventCommand::Cancel {
             reason: reason.to_string(),
         },
@@ -248,7 +264,7 @@ pub async fn register_all(
         caller,
         dir,
         &view,
-        |ev| ev.status == EventStatus::Published && ev.starts_at > now,
+        |ev| open_for_registration(ev, now),
         EventCommand::Register {
             has_case: false,
             note: String::new(),

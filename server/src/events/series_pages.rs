@@ -183,14 +183,12 @@ fn detail_of(
             })
             .collect(),
         manager: view_.manager,
-        can_publish: occurrences.iter().any(|e| e.status == EventStatus::Draft),
-        can_cancel: occurrences
-            .iter()
-            .any(|e| e.starts_at > now && e.status.can_become(EventStatus::Cancelled)),
+        can_publish: occurrences.iter().any(service::publishable),
+        can_cancel: occurrences.iter().any(|e| service::cancellable(e, now)),
         can_register_all: signed_in
             && occurrences
                 .iter()
-                .any(|e| e.status == EventStatus::Published && e.starts_at > now),
+                .any(|e| service::open_for_registration(e, now)),
         message,
         error,
     }

@@ -107,6 +107,10 @@ pub async fn resolve_caller(
     let mut res = if must_change && !allowed_before_password_change(&path) {
         password_change_first(&path)
     } else {
+        // The bell in the header: counted by the sign-in query a moment ago.
+        if let Some(a) = &auth {
+            req.extensions_mut().insert(app::layout::Unread(a.unread));
+        }
         req.extensions_mut().insert(Caller {
             auth,
             client_addr,

@@ -7,7 +7,6 @@
 //! process uses it. One process serves one trail with one key, and several processes on one
 //! PostgreSQL database must read the same key file.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -95,52 +94,16 @@ pub fn plain_hash(e: &Entry) -> String {
 
 /// Reads the key file: 64 hex digits (surrounding whitespace ignored).
 fn read_key(path: &Path) -> Result<AuditKey, StoreError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| StoreError::AuditKey(format!("cannot read {}: {e}", path.display())))?;
-    let bytes = hex::decode(text.trim())
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or_else(|| {
-            StoreError::AuditKey(format!(
-                "{} does not hold a key (64 hexadecimal digits)",
-                path.display()
-            ))
-        })?;
-    Ok(AuditKey(bytes))
+    crate::keyfile::read(path)
+        .map(AuditKey)
+        .map_err(StoreError::AuditKey)
 }
 
-/// Writes a new random key to `path` readable by the owner only. The file appears complete or
-/// not at all (written aside, then linked into place), and an existing file is never replaced:
-/// when another process created it first, its key is read instead.
+/// Writes a new random key to `path` readable by the owner only ([`crate::keyfile::create`]).
 fn create_key(path: &Path) -> Result<AuditKey, StoreError> {
-    let fail = |what: &str, e: std::io::Error| {
-        StoreError::AuditKey(format!("cannot {what} {}: {e}", path.display()))
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| fail("create the folder of", e))?;
-    }
-    let key = AuditKey(rand::random());
-    // Unique per call: threads of one process may race to create the same file.
-    let aside = path.with_extension(format!(
-        "new-{}-{:x}",
-        std::process::id(),
-        rand::random::<u64>()
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&aside).map_err(|e| fail("write", e))?;
-    file.write_all(format!("{}\n", hex::encode(key.0)).as_bytes())
-        .and_then(|_| file.sync_all())
-        .map_err(|e| fail("write", e))?;
-    let linked = std::fs::hard_link(&aside, path);
-    let _ = std::fs::remove_file(&aside);
-    match linked {
-        Ok(()) => Ok(key),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_key(path),
-        Err(e) => Err(fail("create", e)),
-    }
+    crate::keyfile::create(path)
+        .map(AuditKey)
+        .map_err(StoreError::AuditKey)
 }
 
 /// Loads the key from `path` and installs it for this process. When the file does not exist
