@@ -17,6 +17,7 @@ mod demo;
 mod events;
 mod foundation;
 mod fuzz;
+mod group_commit;
 mod home;
 mod hostile;
 mod identity;

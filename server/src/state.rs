@@ -60,6 +60,7 @@ impl AppState {
             .await
             .map_err(StartError::Database)?;
         store::audit::start_writer(&db);
+        store::group_commit::start_writer(&db);
         crate::administration::anchor::spawn_head_log(
             db.clone(),
             std::time::Duration::from_secs(config.audit_head_log_secs),

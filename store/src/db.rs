@@ -31,8 +31,8 @@ pub struct Db {
     pub backend: Backend,
     /// The audit writer's queue and verification checkpoint, shared by every clone.
     pub(crate) audit: std::sync::Arc<crate::audit::Shared>,
-    /// SQLite: the turn of the busiest writes (see [`Db::write_turn`]), shared by every clone.
-    writers: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The group writer's queue (see [`crate::group_commit`]), shared by every clone.
+    pub(crate) group: std::sync::Arc<crate::group_commit::Shared>,
 }
 
 impl Db {
@@ -106,7 +106,7 @@ impl Db {
             pool,
             backend,
             audit: crate::audit::Shared::new(),
-            writers: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            group: crate::group_commit::Shared::new(),
         })
     }
 
@@ -116,20 +116,7 @@ impl Db {
             pool: self.pool.clone(),
             backend: self.backend,
             audit: crate::audit::Shared::new(),
-            writers: self.writers.clone(),
-        }
-    }
-
-    /// On SQLite, waits for the turn of the busiest writes (a quiz started, answers saved, a
-    /// quiz submitted, a lesson completed): they then queue in order in the process instead of
-    /// colliding on SQLite's single writer, where the loser sleeps in the busy handler in
-    /// back-off steps of up to 100 ms (deadline-day p99s of 160–200 ms, single requests of
-    /// 0.8 s). Nothing to wait for on PostgreSQL, whose row locks queue writers themselves.
-    /// Hold the turn until the write has committed, and never take it twice in one task.
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        match self.backend {
-            Backend::Sqlite => self.writers.acquire().await.ok(),
-            Backend::Postgres => None,
+            group: self.group.clone(),
         }
     }
 

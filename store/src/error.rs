@@ -18,4 +18,8 @@ pub enum StoreError {
     /// The audit chain's key file cannot be read, created or used (the message names the file).
     #[error("audit key: {0}")]
     AuditKey(String),
+    /// A write's group transaction failed or its writer stopped (the cause, for the log);
+    /// nothing of the write was kept.
+    #[error("group commit: {0}")]
+    Group(String),
 }

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod group_commit;
 pub mod import;
 pub mod keyfile;
 pub mod leads;

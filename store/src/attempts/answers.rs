@@ -9,13 +9,14 @@ use crate::audit::{self, Actor, Event};
 use crate::{Db, StoreError};
 use corpus::courses::Catalogue;
 use sqlx::Row;
+use std::sync::Arc;
 
 /// Saves answers of an open attempt within its time limit (they replace the saved ones for the
 /// questions they name). `answers` name options by the attempt's tokens; they are stored as
 /// content ids. `Ok(false)`: not open (submitted or past the limit).
 pub async fn save_answers(
     db: &Db,
-    catalogue: &Catalogue,
+    catalogue: &Arc<Catalogue>,
     attempt: &Attempt,
     answers: &Answers,
     now: i64,
@@ -33,17 +34,22 @@ pub async fn save_answers(
     let mut merged = attempt.answers.clone();
     merged.extend(answers);
     let json = serde_json::to_string(&merged).map_err(|_| corrupt("answers"))?;
-    let _turn = db.write_turn().await;
-    let n = sqlx::query(
-        "UPDATE quiz_attempts SET answers = $1 WHERE id = $2 AND user_id = $3 AND submitted_at IS NULL",
-    )
-    .bind(json)
-    .bind(attempt.id)
-    .bind(attempt.user_id)
-    .execute(&db.pool)
-    .await
-    .map_err(StoreError::from)?
-    .rows_affected();
+    let (id, user_id) = (attempt.id, attempt.user_id);
+    let n = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE quiz_attempts SET answers = $1 WHERE id = $2 AND user_id = $3 AND submitted_at IS NULL",
+                )
+                .bind(json)
+                .bind(id)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await?;
     Ok(n == 1)
 }
 
@@ -52,7 +58,7 @@ pub async fn save_answers(
 /// a certificate.
 pub async fn submit(
     db: &Db,
-    catalogue: &Catalogue,
+    catalogue: &Arc<Catalogue>,
     id: i64,
     user_id: i64,
     answers: &Answers,
@@ -72,21 +78,22 @@ pub async fn submit(
         .by_quiz(&attempt.quiz_id)
         .ok_or(SubmitRefused::NotFound)?
         .course;
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
     let late = attempt.deadline(course).is_some_and(|d| now > d);
-    let outcome = finish(
-        &mut tx,
-        course,
-        &attempt,
-        (!late).then_some(answers),
-        now,
-        actor,
-    )
-    .await?;
+    let answers = (!late).then(|| answers.clone());
+    let (catalogue, actor) = (catalogue.clone(), actor.clone());
+    let outcome = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let course = &catalogue
+                    .by_quiz(&attempt.quiz_id)
+                    .ok_or_else(|| corrupt("quiz no longer in the catalogue"))?
+                    .course;
+                finish(tx, course, &attempt, answers.as_ref(), now, &actor).await
+            })
+        })
+        .await?;
     match outcome {
         Some(mut o) => {
-            tx.commit().await?;
             o.late = late;
             Ok(o)
         }

@@ -96,16 +96,21 @@ pub async fn complete_lesson(
     lesson_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    let _turn = db.write_turn().await;
-    sqlx::query(
-        "INSERT INTO lesson_progress (user_id, lesson_id, completed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, lesson_id) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(lesson_id)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    let lesson_id = lesson_id.to_string();
+    db.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO lesson_progress (user_id, lesson_id, completed_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, lesson_id) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(lesson_id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// The lessons the user has finished.

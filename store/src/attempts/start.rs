@@ -10,6 +10,7 @@ use super::{corrupt, list, row_to_attempt, Answers, Attempt, StartRefused, COLUM
 use crate::audit::{self, Actor, Event};
 use crate::{Db, StoreError};
 use corpus::courses::Catalogue;
+use std::sync::Arc;
 
 /// Takes the user's row lock first (a write: row lock on PostgreSQL, write lock on SQLite), so
 /// two tabs cannot both start an attempt, then lists the user's attempts at `quiz_id`, newest
@@ -129,36 +130,54 @@ pub async fn plan_for(
 /// attempt and whether it was resumed.
 pub async fn start(
     db: &Db,
-    catalogue: &Catalogue,
+    catalogue: &Arc<Catalogue>,
     quiz_id: &str,
     mode: Mode,
     actor: &Actor,
     user_id: i64,
     now: i64,
 ) -> Result<(Attempt, bool), StartRefused> {
-    let course = &catalogue
-        .by_quiz(quiz_id)
-        .ok_or(StartRefused::UnknownQuiz)?
-        .course;
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    let attempts = lock_and_list(&mut tx, user_id, quiz_id).await?;
+    if catalogue.by_quiz(quiz_id).is_none() {
+        return Err(StartRefused::UnknownQuiz);
+    }
+    let (catalogue, quiz_id, actor) = (catalogue.clone(), quiz_id.to_string(), actor.clone());
+    // A refusal is an answer, not a failure: the expired attempts scored on the way are kept.
+    let started: Result<(Attempt, bool), StartRefusal> = db
+        .write(move |tx| {
+            Box::pin(async move {
+                let course = &catalogue
+                    .by_quiz(&quiz_id)
+                    .ok_or_else(|| corrupt("quiz no longer in the catalogue"))?
+                    .course;
+                start_in(tx, course, &quiz_id, mode, &actor, user_id, now).await
+            })
+        })
+        .await?;
+    Ok(started?)
+}
+
+/// The start inside its transaction: takes the user's row lock, scores expired attempts, then
+/// resumes, refuses or draws a new attempt.
+async fn start_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    course: &Course,
+    quiz_id: &str,
+    mode: Mode,
+    actor: &Actor,
+    user_id: i64,
+    now: i64,
+) -> Result<Result<(Attempt, bool), StartRefusal>, StoreError> {
+    let attempts = lock_and_list(tx, user_id, quiz_id).await?;
     let plan = plan(course, mode, &attempts, now);
     for open in &plan.expired {
         if let Some(d) = open.deadline(course) {
             // Expired: scored with what was saved, as submitted at the deadline.
-            finish(&mut tx, course, open, None, d, actor).await?;
+            finish(tx, course, open, None, d, actor).await?;
         }
     }
     match plan.next {
-        Next::Resume(open) => {
-            tx.commit().await?;
-            return Ok((open, true));
-        }
-        Next::Refused(r) => {
-            tx.commit().await?;
-            return Err(r.into());
-        }
+        Next::Resume(open) => return Ok(Ok((open, true))),
+        Next::Refused(r) => return Ok(Err(r)),
         Next::Start => {}
     }
     let (question_ids, option_orders, option_tokens) = {
@@ -179,7 +198,7 @@ pub async fn start(
         (ids, orders, tokens)
     };
     let attempt = insert(
-        &mut tx,
+        tx,
         quiz_id,
         user_id,
         now,
@@ -192,8 +211,7 @@ pub async fn start(
         actor,
     )
     .await?;
-    tx.commit().await?;
-    Ok((attempt, false))
+    Ok(Ok((attempt, false)))
 }
 
 /// The drawn questions' ids and their option orders, shuffled.
