@@ -14,6 +14,7 @@ mod audit;
 mod browser;
 mod crash;
 mod demo;
+mod directory_version;
 mod events;
 mod foundation;
 mod fuzz;

@@ -33,6 +33,9 @@ pub struct Db {
     pub(crate) audit: std::sync::Arc<crate::audit::Shared>,
     /// The group writer's queue (see [`crate::group_commit`]), shared by every clone.
     pub(crate) group: std::sync::Arc<crate::group_commit::Shared>,
+    /// The unit directory as last read, with its version (see [`crate::units::load_directory`]).
+    pub(crate) directory:
+        std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<crate::units::Kept>>>>,
 }
 
 impl Db {
@@ -111,6 +114,7 @@ impl Db {
             backend,
             audit: crate::audit::Shared::new(),
             group: crate::group_commit::Shared::new(),
+            directory: Default::default(),
         })
     }
 
@@ -121,6 +125,7 @@ impl Db {
             backend: self.backend,
             audit: crate::audit::Shared::new(),
             group: self.group.clone(),
+            directory: self.directory.clone(),
         }
     }
 

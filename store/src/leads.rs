@@ -201,12 +201,11 @@ pub(crate) async fn unit_parties(
 /// The codes of the units that do not take part in the portal (no active lead handler): a
 /// hand-over to one of them goes by letter, as the route preview says.
 pub async fn units_outside_portal(db: &Db) -> Result<Vec<String>, StoreError> {
-    let mut conn = db.pool.acquire().await?;
-    let mut out: Vec<String> = unit_parties(&mut conn)
+    let mut out: Vec<String> = crate::units::parties(db)
         .await?
-        .into_values()
+        .values()
         .filter(|p| !p.in_portal)
-        .map(|p| p.code)
+        .map(|p| p.code.clone())
         .collect();
     out.sort();
     Ok(out)

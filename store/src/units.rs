@@ -1,6 +1,10 @@
 //! The unit directory in the database: seeded on first start from
 //! [`domain::directory::seed_units`], read back as a [`Directory`] for routing and the UI.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use domain::case::Party;
 use domain::directory::{Directory, Level, Unit, UnitKind, HOME_REGION};
 use sqlx::Row;
 
@@ -68,7 +72,51 @@ pub async fn list_units(db: &Db) -> Result<Vec<Unit>, StoreError> {
 
 /// The directory as routing sees it, with the home jurisdiction of this deployment.
 pub async fn load_directory(db: &Db) -> Result<Directory, StoreError> {
-    Ok(Directory::new(list_units(db).await?, HOME_REGION))
+    Ok(kept(db).await?.directory.clone())
+}
+
+/// Every unit's kind and whether it takes part in the portal (has an active lead handler), as
+/// of now.
+pub async fn parties(db: &Db) -> Result<Arc<HashMap<String, Party>>, StoreError> {
+    Ok(kept(db).await?.parties.clone())
+}
+
+/// The directory and the units' parts in the portal as this process keeps them, under the
+/// `directory_version` they were read at (see migration 0016).
+#[derive(Debug)]
+pub(crate) struct Kept {
+    version: i64,
+    directory: Directory,
+    parties: Arc<HashMap<String, Party>>,
+}
+
+/// The kept directory if the database's `directory_version` has not moved since it was read,
+/// else a fresh read. One small query per view instead of the two it saves (the parties'
+/// handler count was 0.4 ms of a 2.5 ms inbox view). The version is read before the data, so
+/// the data kept is never older than the version it is kept under.
+async fn kept(db: &Db) -> Result<Arc<Kept>, StoreError> {
+    let version: i64 = sqlx::query_scalar("SELECT n FROM directory_version WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await?;
+    let held = db.directory.lock().ok().and_then(|k| k.clone());
+    if let Some(k) = held.filter(|k| k.version == version) {
+        return Ok(k);
+    }
+    let units = list_units(db).await?;
+    let mut conn = db.pool.acquire().await?;
+    let parties = crate::leads::unit_parties(&mut conn).await?;
+    let fresh = Arc::new(Kept {
+        version,
+        directory: Directory::new(units, HOME_REGION),
+        parties: Arc::new(parties),
+    });
+    if let Ok(mut k) = db.directory.lock() {
+        // Never replace a newer read by an older one (two views may miss at once).
+        if k.as_ref().is_none_or(|old| old.version <= version) {
+            *k = Some(fresh.clone());
+        }
+    }
+    Ok(fresh)
 }
 
 /// Changes the names and parent of a unit. Codes, kinds and levels are fixed because lead

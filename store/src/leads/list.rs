@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::{
-    case_from_row, entry_from_row, facts_of, parties_of, step_from_row, unit_parties, Case,
-    ENTRY_COLUMNS, LEAD_COLUMNS,
+    case_from_row, entry_from_row, facts_of, parties_of, step_from_row, Case, ENTRY_COLUMNS,
+    LEAD_COLUMNS,
 };
 use crate::{Db, StoreError};
 
@@ -132,8 +132,7 @@ async fn fill_cases(db: &Db, cases: &mut [Case]) -> Result<(), StoreError> {
             }
         }
     }
-    let mut conn = db.pool.acquire().await?;
-    let units = unit_parties(&mut conn).await?;
+    let units = crate::units::parties(db).await?;
     for c in cases.iter_mut() {
         c.parties = parties_of(&c.route, &units);
     }
