@@ -1,5 +1,6 @@
-//! Group commit for the writes that come in bursts on SQLite (a quiz started, answers saved, a
-//! quiz submitted, a lesson completed: the deadline-day load).
+//! Group commit for the writes that come in bursts on SQLite: a quiz started, answers saved, a
+//! quiz submitted, a lesson completed (the deadline-day load), and the standalone audit entries
+//! of views ([`crate::audit::record`]), so that one task holds SQLite's one write lock.
 //!
 //! SQLite has one writer at a time, and with `synchronous = FULL` every commit waits for an
 //! fsync of the WAL (about half a millisecond on the benchmark machine). Committed one by one,

@@ -8,6 +8,10 @@
 //! Without the task (command-line tools, a runtime that has stopped) an entry is written in its
 //! own transaction, as before. Should a batch fail, each of its entries is retried alone so that
 //! one bad entry cannot fail the others.
+//!
+//! On SQLite this task does not run: the entries go to the group writer
+//! ([`crate::group_commit`]), which batches the same way, so that one task holds SQLite's one
+//! write lock instead of two taking turns through the busy handler's back-off sleeps.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,7 +19,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{append, record_alone, Actor, Checkpoint, Event};
-use crate::{Db, StoreError};
+use crate::{Backend, Db, StoreError};
 
 /// Most entries committed in one transaction.
 const BATCH: usize = 256;
@@ -100,6 +104,9 @@ impl Shared {
 /// Starts the writer task on the current runtime for `db` and its clones (once; later calls
 /// do nothing). The task ends when the runtime stops.
 pub fn start_writer(db: &Db) {
+    if db.backend == Backend::Sqlite {
+        return;
+    }
     let (tx, rx) = mpsc::channel(4 * BATCH);
     if db.audit.queue.set(tx).is_ok() {
         // The task holds the pool, not the shared state, so that it never keeps its own queue
@@ -110,6 +117,27 @@ pub fn start_writer(db: &Db) {
 
 /// Hands the entry to the writer and waits for its commit; alone when there is no writer.
 pub(super) async fn submit(db: &Db, actor: &Actor, event: Event<'_>) -> Result<i64, StoreError> {
+    if db.backend == Backend::Sqlite {
+        let (actor, action) = (actor.clone(), event.action.to_string());
+        let (object_type, object_id, detail) = (
+            event.object_type.map(String::from),
+            event.object_id,
+            event.detail,
+        );
+        return db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let event = Event {
+                        action: &action,
+                        object_type: object_type.as_deref(),
+                        object_id,
+                        detail,
+                    };
+                    append(tx, &actor, event).await
+                })
+            })
+            .await;
+    }
     let Some(queue) = db.audit.queue.get() else {
         return record_alone(db, actor, event).await;
     };
