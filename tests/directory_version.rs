@@ -19,6 +19,15 @@ async fn sql(db: &Db, statement: &str) {
     sqlx::query(statement).execute(&db.pool).await.unwrap();
 }
 
+/// Gives the test user `dv-handler` the lead handler's role.
+async fn grant_lead_handler(db: &Db) {
+    sql(
+        db,
+        "INSERT INTO user_roles (user_id, role) SELECT id, 'lead_handler' FROM users WHERE login = 'dv-handler'",
+    )
+    .await;
+}
+
 async fn in_portal(db: &Db, unit: &str) -> bool {
     store::units::parties(db).await.unwrap()[unit].in_portal
 }
@@ -43,7 +52,7 @@ fn every_directory_change_is_seen_at_once_and_nothing_else_moves_it() {
 
             // A lead handler joins: the unit takes part.
             sql(&store, &format!("INSERT INTO users (login, display_name, unit_code, disabled, created_at) VALUES ('dv-handler', 'DV', '{unit}', 0, 1)")).await;
-            sql(&store, "INSERT INTO user_roles (user_id, role) SELECT id, 'lead_handler' FROM users WHERE login = 'dv-handler'").await;
+            grant_lead_handler(&store).await;
             assert!(in_portal(&store, &unit).await, "{}", db.label);
             assert!(!store::leads::units_outside_portal(&store).await.unwrap().contains(&unit));
 
@@ -65,7 +74,7 @@ fn every_directory_change_is_seen_at_once_and_nothing_else_moves_it() {
             // The role taken away, then the user deleted.
             sql(&store, "DELETE FROM user_roles WHERE user_id = (SELECT id FROM users WHERE login = 'dv-handler')").await;
             assert!(!in_portal(&store, &unit).await, "{}", db.label);
-            sql(&store, "INSERT INTO user_roles (user_id, role) SELECT id, 'lead_handler' FROM users WHERE login = 'dv-handler'").await;
+            grant_lead_handler(&store).await;
             assert!(in_portal(&store, &unit).await, "{}", db.label);
             sql(&store, "DELETE FROM users WHERE login = 'dv-handler'").await;
             assert!(!in_portal(&store, &unit).await, "{}", db.label);

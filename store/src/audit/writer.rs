@@ -24,17 +24,26 @@ use crate::{Backend, Db, StoreError};
 /// Most entries committed in one transaction.
 const BATCH: usize = 256;
 
-/// An entry waiting for the writer, owned so that it can cross to the task.
-struct Job {
+/// An entry owned, so that it can cross to a writer task (this one, or the group writer).
+struct Pending {
     actor: Actor,
     action: String,
     object_type: Option<String>,
     object_id: Option<String>,
     detail: Option<String>,
-    done: oneshot::Sender<Result<i64, StoreError>>,
 }
 
-impl Job {
+impl Pending {
+    fn of(actor: &Actor, event: &Event<'_>) -> Pending {
+        Pending {
+            actor: actor.clone(),
+            action: event.action.to_string(),
+            object_type: event.object_type.map(String::from),
+            object_id: event.object_id.clone(),
+            detail: event.detail.clone(),
+        }
+    }
+
     fn event(&self) -> Event<'_> {
         Event {
             action: &self.action,
@@ -43,6 +52,12 @@ impl Job {
             detail: self.detail.clone(),
         }
     }
+}
+
+/// An entry waiting for this writer, and its caller.
+struct Job {
+    entry: Pending,
+    done: oneshot::Sender<Result<i64, StoreError>>,
 }
 
 /// The audit state a [`Db`] handle and its clones share: the writer's queue, once started, and
@@ -78,7 +93,7 @@ pub fn writer_stats(db: &Db) -> WriterStats {
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.action)
+        f.write_str(&self.entry.action)
     }
 }
 
@@ -118,24 +133,9 @@ pub fn start_writer(db: &Db) {
 /// Hands the entry to the writer and waits for its commit; alone when there is no writer.
 pub(super) async fn submit(db: &Db, actor: &Actor, event: Event<'_>) -> Result<i64, StoreError> {
     if db.backend == Backend::Sqlite {
-        let (actor, action) = (actor.clone(), event.action.to_string());
-        let (object_type, object_id, detail) = (
-            event.object_type.map(String::from),
-            event.object_id,
-            event.detail,
-        );
+        let entry = Pending::of(actor, &event);
         return db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let event = Event {
-                        action: &action,
-                        object_type: object_type.as_deref(),
-                        object_id,
-                        detail,
-                    };
-                    append(tx, &actor, event).await
-                })
-            })
+            .write(move |tx| Box::pin(async move { append(tx, &entry.actor, entry.event()).await }))
             .await;
     }
     let Some(queue) = db.audit.queue.get() else {
@@ -143,11 +143,7 @@ pub(super) async fn submit(db: &Db, actor: &Actor, event: Event<'_>) -> Result<i
     };
     let (done, answer) = oneshot::channel();
     let job = Job {
-        actor: actor.clone(),
-        action: event.action.to_string(),
-        object_type: event.object_type.map(String::from),
-        object_id: event.object_id.clone(),
-        detail: event.detail.clone(),
+        entry: Pending::of(actor, &event),
         done,
     };
     if queue.send(job).await.is_err() {
@@ -177,7 +173,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, counts: Arc<Counts>) {
             Err(e) => {
                 tracing::warn!(error = %e, entries = batch.len(), "audit batch failed; writing its entries one by one");
                 for job in batch.drain(..) {
-                    let result = record_alone(&db, &job.actor, job.event()).await;
+                    let result = record_alone(&db, &job.entry.actor, job.entry.event()).await;
                     let _ = job.done.send(result);
                 }
             }
@@ -190,7 +186,7 @@ async fn write_batch(db: &Db, batch: &[Job]) -> Result<Vec<i64>, StoreError> {
     let mut tx = db.pool.begin().await?;
     let mut seqs = Vec::with_capacity(batch.len());
     for job in batch {
-        seqs.push(append(&mut tx, &job.actor, job.event()).await?);
+        seqs.push(append(&mut tx, &job.entry.actor, job.entry.event()).await?);
     }
     tx.commit().await?;
     Ok(seqs)
