@@ -522,3 +522,102 @@ fn every_csv_export_escapes_every_text_cell() {
         }
     }
 }
+
+/// A spreadsheet whose list separator is `;` (common in Chinese and European settings) splits
+/// cells at `;` and at line breaks: neither a `;` in a title nor a line of a summary may start
+/// a formula there, nor with `,` (issue 25).
+#[test]
+fn csv_exports_start_no_formula_with_either_list_separator() {
+    for db in databases("abuse-csv-locales") {
+        let app = TestApp::demo(&db);
+        let coord = app.user("dz-judges-coordinator");
+        let title = "x;=1+1;@SUM(1)";
+        let r = coord.api(
+            "POST",
+            "/api/v1/event-series",
+            json!({
+                "title": title, "kind": "seminar",
+                "starts_at": "2030-04-02T09:00:00+08:00", "ends_at": "2030-04-02T11:00:00+08:00",
+                "venue": "第一会议室", "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
+                "open_to": ["dz-court"], "rule": {"frequency": "weekly", "count": 2}
+            }),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let series = r.json()["id"].as_i64().unwrap();
+        let r = coord.api(
+            "POST",
+            &format!("/api/v1/event-series/{series}/publish"),
+            json!({}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = coord.api(
+            "POST",
+            "/api/v1/events",
+            json!({
+                "title": "座谈;-2+3", "kind": "seminar",
+                "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00",
+                "venue": "第一会议室", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00",
+                "open_to": ["dz-court"]
+            }),
+        );
+        let event = r.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            coord
+                .api(
+                    "POST",
+                    &format!("/api/v1/events/{event}/publish"),
+                    json!({})
+                )
+                .status,
+            200
+        );
+        app.exec(
+            "UPDATE events SET starts_at = $1 WHERE id = $2",
+            &[store::now_ms() - 60_000, event],
+        );
+        assert_eq!(
+            coord
+                .api("POST", &format!("/api/v1/events/{event}/held"), json!({}))
+                .status,
+            200
+        );
+        let summary = "第一段纪要\n=1+1;@SUM(1)\n-2\r\n+3,=4";
+        let r = coord.api(
+            "POST",
+            &format!("/api/v1/events/{event}/summary"),
+            json!({"summary": summary, "close": true}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        for path in [
+            "/exchanges/plan.csv?association=dz-judges-assoc&year=2030",
+            "/exchanges.csv",
+        ] {
+            let csv = get(&app.url(path), &[]);
+            assert_eq!(csv.status, 200, "{path}");
+            let rows = csv_rows(&csv.body, b',');
+            let cells: Vec<&String> = rows.iter().flatten().collect();
+            assert!(
+                cells.iter().any(|c| c.starts_with("x;'=1+1;'@SUM(1)"))
+                    || cells
+                        .iter()
+                        .any(|c| c.contains("第一段纪要\n'=1+1;'@SUM(1)\n'-2")),
+                "{}: {path}: the text is kept, neutralised: {}",
+                db.label,
+                csv.body
+            );
+            for sep in [b',', b';'] {
+                for row in csv_rows(&csv.body, sep) {
+                    for cell in row {
+                        let start = cell.trim_start_matches(['"', ' ']);
+                        assert!(
+                            !start.starts_with(['=', '+', '-', '@']),
+                            "{}: {path}: a reader with {:?} sees a formula cell {cell:?}",
+                            db.label,
+                            sep as char
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

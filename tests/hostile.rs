@@ -23,7 +23,16 @@ const PAYLOADS: &[&str] = &[
     "<style>body{display:none}</style><object data=\"javascript:window.__xss=1\"></object>",
     "![x](javascript:window.__xss=1) <details open ontoggle=window.__xss=1>",
     "\u{202e}反转文本\u{202c} {{7*7}} ${7*7}",
+    BREAKOUT,
 ];
+
+/// Ends a text area early and sends the browser elsewhere (issue 25): the CSP stops scripts,
+/// not a meta refresh, so a text area that prints its value raw lets this rewrite the page.
+const BREAKOUT: &str =
+    "</textarea><meta http-equiv=\"refresh\" content=\"0;url=/?breakout=1\"><b>已逃逸</b>";
+
+/// How [`BREAKOUT`] reads inside a text area written safely.
+const BREAKOUT_ESCAPED: &str = "&lt;/textarea&gt;&lt;meta http-equiv";
 
 /// Markup that must never appear live in a page.
 const LIVE: &[&str] = &[
@@ -37,6 +46,8 @@ const LIVE: &[&str] = &[
     "<object",
     "<details open ontoggle",
     "<style>body",
+    "<meta http-equiv",
+    "</textarea><meta",
 ];
 
 fn assert_inert(page: &Reply, what: &str) {
@@ -419,4 +430,202 @@ fn no_injected_script_runs_in_the_browser() {
     b.sign_in(&app.url("/login"), "admin");
     check(&b, "/admin/users");
     check(&b, "/admin/audit");
+}
+
+/// Every text area that shows stored text, each holding [`BREAKOUT`] (issue 25): a public tip
+/// taken up as a lead by the joint office, a draft event's agenda in the edit form, and a held
+/// event's summary on the host's panel. Returns (what, path, login) of the pages.
+fn plant_text_areas(app: &TestApp) -> Vec<(&'static str, String, &'static str)> {
+    let office = app.user("dz-justice-officer");
+    let coord = app.user("dz-judges-coordinator");
+    let r = app.anon().api(
+        "POST",
+        "/api/v1/tips",
+        json!({"text": format!("有人反映如下情况：{BREAKOUT}")}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let tips = office.page("/leads/tips");
+    let tip: i64 = tips
+        .body
+        .split("href=\"/leads/tips/")
+        .nth(1)
+        .and_then(|c| c.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the tip is in the joint office's queue");
+    let event = |day: u32| {
+        let r = coord.api(
+            "POST",
+            "/api/v1/events",
+            json!({
+                "title": "文本框测试", "kind": "seminar",
+                "starts_at": format!("2030-03-{day:02}T09:00:00+08:00"),
+                "ends_at": format!("2030-03-{day:02}T11:00:00+08:00"),
+                "venue": "第一会议室", "capacity": 5,
+                "registration_deadline": format!("2030-03-{:02}T17:00:00+08:00", day - 1),
+                "open_to": ["dz-court"], "agenda": BREAKOUT
+            }),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["id"].as_i64().unwrap()
+    };
+    let draft = event(5);
+    let held = event(12);
+    assert_eq!(
+        coord
+            .api("POST", &format!("/api/v1/events/{held}/publish"), json!({}))
+            .status,
+        200
+    );
+    app.exec(
+        "UPDATE events SET starts_at = $1 WHERE id = $2",
+        &[store::now_ms() - 60_000, held],
+    );
+    for (path, body) in [
+        (format!("/api/v1/events/{held}/held"), json!({})),
+        (
+            format!("/api/v1/events/{held}/summary"),
+            json!({"summary": format!("纪要：{BREAKOUT}"), "close": false}),
+        ),
+    ] {
+        let r = coord.api("POST", &path, body);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+    vec![
+        (
+            "tip taken up as a lead",
+            format!("/leads/new?tip={tip}"),
+            "dz-justice-officer",
+        ),
+        (
+            "agenda in the edit form",
+            format!("/events/{draft}/edit"),
+            "dz-judges-coordinator",
+        ),
+        (
+            "summary on the host's panel",
+            format!("/events/{held}"),
+            "dz-judges-coordinator",
+        ),
+    ]
+}
+
+/// A form posted with its fields: (what, login or "" for a visitor, path, fields).
+type RefusedForm = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(&'static str, String)>,
+);
+
+/// The forms shown again after a refusal, each with [`BREAKOUT`] typed into its text area:
+/// (what, login or "" for a visitor, path, fields).
+fn refused_forms() -> Vec<RefusedForm> {
+    vec![
+        (
+            "tip form after a refusal",
+            "",
+            "/tips",
+            vec![("text", format!("{BREAKOUT}\u{7}"))],
+        ),
+        (
+            "report form after a refusal",
+            "dz-court-officer",
+            "/leads/new",
+            vec![("details", BREAKOUT.to_string()), ("action", "submit".into())],
+        ),
+        (
+            "CSV import preview",
+            "admin",
+            "/admin/import",
+            vec![(
+                "csv",
+                format!("login,display_name,unit_code,roles,initial_password\nx,\"{}\",dz-court,member,p\n", BREAKOUT.replace('"', "\"\"")),
+            )],
+        ),
+    ]
+}
+
+#[test]
+fn text_areas_keep_injected_markup_inside_them() {
+    for db in databases("textarea") {
+        let app = TestApp::demo(&db);
+        for (what, path, login) in plant_text_areas(&app) {
+            let r = app.session(login).page(&path);
+            assert_eq!(r.status, 200, "{}: {what}", db.label);
+            assert_inert(&r, what);
+            assert!(
+                r.body.contains(BREAKOUT_ESCAPED),
+                "{}: {what}: the text is in its text area, escaped",
+                db.label
+            );
+        }
+        for (what, login, path, fields) in refused_forms() {
+            let client = if login.is_empty() {
+                app.anon()
+            } else {
+                app.session(login)
+            };
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = client.form(path, &fields[..]);
+            assert!(r.status < 500, "{what}: {}", r.status);
+            assert_inert(&r, what);
+            assert!(
+                r.body.contains(BREAKOUT_ESCAPED),
+                "{}: {what}: shown again, escaped",
+                db.label
+            );
+        }
+    }
+}
+
+/// In Chromium: no text area lets [`BREAKOUT`] navigate the page, neither with stored text nor
+/// in a form shown again after a refusal.
+#[test]
+fn a_text_area_never_sends_the_browser_elsewhere() {
+    if !available() {
+        return;
+    }
+    let db = &databases("textarea-browser")[0];
+    let app = TestApp::demo(db);
+    let pages = plant_text_areas(&app);
+    let b = Browser::start();
+    let stays = |b: &Browser, what: &str| {
+        // A meta refresh of 0 s navigates as soon as it is parsed; give it time to.
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let url = b.current_url();
+        assert!(!url.contains("breakout"), "{what}: navigated to {url}");
+        assert_eq!(
+            b.script("return document.querySelectorAll('meta[http-equiv]').length"),
+            json!(0),
+            "{what}: a meta element came out of the text"
+        );
+        assert_eq!(
+            b.script("return [...document.querySelectorAll('textarea')].some(t => t.value.includes('</textarea><meta http-equiv'))"),
+            Value::Bool(true),
+            "{what}: the text area holds the text as it was written"
+        );
+    };
+    let mut signed_in = "";
+    for (what, path, login) in &pages {
+        if signed_in != *login {
+            if !signed_in.is_empty() {
+                b.sign_out();
+            }
+            b.sign_in(&app.url("/login"), login);
+            signed_in = login;
+        }
+        b.goto(&app.url(path));
+        stays(&b, what);
+    }
+    b.sign_out();
+    // The public tip form, refused (a control character) and shown again with the text.
+    b.goto(&app.url("/tips"));
+    let typed = serde_json::to_string(&format!("{BREAKOUT}\u{7}")).unwrap();
+    b.script(&format!(
+        "const t = document.getElementById('tip-text'); t.value = {typed}; t.form.submit(); return true"
+    ));
+    b.wait_until(10, "the refused tip form", |b| {
+        b.script("return !!document.getElementById('error-summary')") == true
+    });
+    stays(&b, "tip form after a refusal");
 }

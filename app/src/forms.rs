@@ -188,9 +188,27 @@ pub fn TextArea(
     let control = view! {
         <textarea id=id.clone() name=name rows=rows.to_string()
             maxlength=maxlength.map(|m| m.to_string()) required=required
-            aria-describedby=describe aria-invalid=invalid>{value}</textarea>
+            aria-describedby=describe aria-invalid=invalid>{textarea_text(&value)}</textarea>
     };
     field(&id, label, hint, w.error, control)
+}
+
+/// The text of a `<textarea>` as the server writes it. Leptos writes a text area's children
+/// unescaped (the HTML parser reads them as raw text up to the next `</textarea>`), so a stored
+/// `</textarea><meta http-equiv=refresh …>` would end the element and rewrite the page. `&`
+/// and `<` become references, which the browser turns back into the same characters in the
+/// field. Every text area is written through this function, in [`TextArea`] or by hand.
+pub fn textarea_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A drop-down list with its label, hint and error. `options` are (value, text); `blank` adds
@@ -312,5 +330,52 @@ mod tests {
         assert_eq!(e.get("summary").as_deref(), Some("too long"));
         assert_eq!(e.get("place"), None);
         assert!(!e.is_empty() && FormErrors::default().is_empty());
+    }
+
+    #[test]
+    fn text_area_text_cannot_end_the_element() {
+        let t = textarea_text("</textarea><meta http-equiv=\"refresh\"> & 甲");
+        assert_eq!(
+            t,
+            "&lt;/textarea&gt;&lt;meta http-equiv=\"refresh\"&gt; &amp; 甲"
+        );
+        assert!(!t.contains('<'));
+    }
+
+    /// Leptos writes a text area's children unescaped, so every `<textarea>` written by hand
+    /// in a page must be empty or hold `{textarea_text(…)}` (issue 25).
+    #[test]
+    fn every_text_area_in_the_pages_is_written_through_textarea_text() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    for (at, _) in src.match_indices("<textarea") {
+                        let rest = &src[at..];
+                        let open_end = rest.find('>').expect("a closed tag") + 1;
+                        let close = rest.find("</textarea>").expect("a closing tag");
+                        found.push((
+                            path.display().to_string(),
+                            rest[open_end..close].trim().to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() >= 3, "the scan finds the text areas: {found:?}");
+        for (file, children) in found {
+            assert!(
+                children.is_empty() || children.starts_with("{textarea_text("),
+                "{file}: a text area writes {children:?} unescaped"
+            );
+        }
     }
 }

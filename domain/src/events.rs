@@ -423,6 +423,8 @@ pub enum EventRefusal {
     },
     /// A text field with control characters.
     ControlCharacters(EventField),
+    /// A name (title, venue) with a text-direction control (`crate::text`).
+    DirectionControls(EventField),
     TitleMissing,
     KindMissing,
     VenueMissing,
@@ -492,6 +494,7 @@ impl EventRefusal {
             self,
             TooLong { .. }
                 | ControlCharacters(_)
+                | DirectionControls(_)
                 | TitleMissing
                 | KindMissing
                 | VenueMissing

@@ -13,6 +13,71 @@ pub struct FileKind {
     pub extension: &'static str,
 }
 
+impl FileKind {
+    /// Every allowed kind.
+    pub const ALL: [FileKind; 6] = [
+        FileKind::new("application/pdf", "pdf"),
+        FileKind::new("image/png", "png"),
+        FileKind::new("image/jpeg", "jpg"),
+        FileKind::new(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        FileKind::new(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        FileKind::new("text/plain; charset=utf-8", "txt"),
+    ];
+
+    const fn new(content_type: &'static str, extension: &'static str) -> FileKind {
+        FileKind {
+            content_type,
+            extension,
+        }
+    }
+
+    /// The kind stored as `content_type`.
+    pub fn of_content_type(content_type: &str) -> Option<FileKind> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.content_type == content_type)
+    }
+
+    /// Whether `ext` (without the dot, any case) names this kind.
+    fn is_named_by(self, ext: &str) -> bool {
+        let ext = ext.to_ascii_lowercase();
+        ext == self.extension || (self.extension == "jpg" && ext == "jpeg")
+    }
+}
+
+/// The name a file is served and saved under: `name` with the extension of what its content
+/// is, whatever the uploader called it, so a PDF uploaded as `evidence.hta` is saved as
+/// `evidence.pdf` and never opened as an application. A right extension is kept (`x.JPEG`).
+pub fn served_name(name: &str, kind: FileKind) -> String {
+    let name = name.trim_end_matches(['.', ' ']);
+    let stem = match name.rsplit_once('.') {
+        Some((stem, ext)) if kind.is_named_by(ext) && !stem.is_empty() => return name.to_string(),
+        Some((stem, _)) => stem,
+        None => name,
+    };
+    let stem = stem.trim_end_matches(['.', ' ']);
+    let stem = if stem.trim().is_empty() {
+        "attachment"
+    } else {
+        stem
+    };
+    format!("{stem}.{}", kind.extension)
+}
+
+/// The name an attachment stored under `content_type` is served under ([`served_name`]); an
+/// unknown type (none is stored) gets the neutral `attachment`.
+pub fn served_name_for(name: &str, content_type: &str) -> String {
+    FileKind::of_content_type(content_type)
+        .map(|k| served_name(name, k))
+        .unwrap_or_else(|| "attachment".into())
+}
+
 /// Recognises an allowed file from its bytes and the client's file name (needed only to tell
 /// .docx and .xlsx apart from other ZIP files). `None` means refused.
 pub fn sniff(bytes: &[u8], file_name: &str) -> Option<FileKind> {
@@ -95,6 +160,9 @@ pub enum UploadRefusal {
     Unreadable,
     /// The request is not `multipart/form-data`.
     NotMultipart,
+    /// The file name holds a direction control (`crate::text`), which would make it display
+    /// as another name.
+    NameDirectionControls,
 }
 
 impl UploadRefusal {
@@ -146,5 +214,35 @@ mod tests {
         assert_eq!(display_name("a\"b;c<d>.pdf"), "abcd.pdf");
         assert_eq!(display_name("\u{0}\u{7}"), "attachment");
         assert_eq!(display_name(&"长".repeat(300)).chars().count(), 100);
+    }
+
+    #[test]
+    fn served_names_carry_the_extension_of_the_content() {
+        let pdf = sniff(b"%PDF-1.7", "x.pdf").unwrap();
+        let jpg = sniff(&[0xFF, 0xD8, 0xFF, 0xE0], "x.jpg").unwrap();
+        for (name, kind, want) in [
+            ("evidence.hta", pdf, "evidence.pdf"),
+            ("evidence.html", pdf, "evidence.pdf"),
+            ("evidence.svg", pdf, "evidence.pdf"),
+            ("evidence.exe", pdf, "evidence.pdf"),
+            ("evidence.lnk", pdf, "evidence.pdf"),
+            ("证据.PDF", pdf, "证据.PDF"),
+            ("证据", pdf, "证据.pdf"),
+            ("report.pdf.exe", pdf, "report.pdf.pdf"),
+            ("evidence.exe. . ", pdf, "evidence.pdf"),
+            (".hta", pdf, "attachment.pdf"),
+            ("photo.jpeg", jpg, "photo.jpeg"),
+            ("photo.png", jpg, "photo.jpg"),
+        ] {
+            assert_eq!(served_name(name, kind), want, "{name}");
+        }
+        for kind in FileKind::ALL {
+            assert_eq!(FileKind::of_content_type(kind.content_type), Some(kind));
+            assert_eq!(
+                served_name_for("a.hta", kind.content_type),
+                format!("a.{}", kind.extension)
+            );
+        }
+        assert_eq!(served_name_for("a.hta", "text/html"), "attachment");
     }
 }

@@ -55,3 +55,13 @@ pub enum ImportProblem {
     InitialPassword(PasswordRefused),
     NoRows,
 }
+
+/// Whether `name` may be a person's display name: 1 to 64 characters, without control
+/// characters or text-direction controls (which would make it display as another name).
+pub fn valid_display_name(name: &str) -> bool {
+    let n = name.trim().chars().count();
+    n > 0
+        && n <= 64
+        && !name.chars().any(char::is_control)
+        && !crate::text::has_direction_controls(name)
+}

@@ -14,6 +14,7 @@ pub mod regulation;
 pub mod routing;
 pub mod search;
 pub mod series;
+pub mod text;
 pub mod tips;
 pub mod training;
 pub mod training_report;

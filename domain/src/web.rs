@@ -1,7 +1,8 @@
 //! Pure rules about requests and responses that every feature shares: which client address a
 //! request comes from (behind trusted reverse proxies, IPv6 grouped by /64), which `next=`
-//! paths may be followed after a redirect, and how a text cell of a CSV export is written so
-//! that a spreadsheet never runs it as a formula.
+//! paths may be followed after a redirect, the public origin that absolute links are built
+//! from, and how a text cell of a CSV export is written so that a spreadsheet never runs it as
+//! a formula.
 
 use std::net::IpAddr;
 
@@ -155,15 +156,109 @@ fn is_safe_path(n: &str) -> bool {
         && !n.to_ascii_lowercase().starts_with("/%5c")
 }
 
-/// A text cell of a CSV export: a cell that a spreadsheet would read as a formula (starting
-/// with `= + - @`, a tab or a carriage return) gets a leading apostrophe. Quoting is left to
-/// the CSV writer.
-pub fn csv_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
+/// The public origin of the portal (`PORTAL_PUBLIC_URL`, e.g. `https://portal.example.cn`):
+/// every absolute link (a certificate's verification address, a calendar feed) is built from
+/// it, and the cross-site check compares a browser's `Origin` with it. It is configured, never
+/// taken from a request's `Host`, which the client writes (issue 25).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicOrigin {
+    scheme: &'static str,
+    /// Host and port as written (lowercase), e.g. `portal.example.cn` or `127.0.0.1:3000`.
+    authority: String,
+}
+
+impl PublicOrigin {
+    /// `http://host[:port]` or `https://host[:port]`, with at most a trailing `/`: no path,
+    /// query, fragment or user name.
+    pub fn parse(s: &str) -> Result<PublicOrigin, String> {
+        let s = s.trim();
+        let (scheme, rest) = s
+            .split_once("://")
+            .ok_or_else(|| format!("expected http://host or https://host, got {s:?}"))?;
+        let scheme = match scheme.to_ascii_lowercase().as_str() {
+            "http" => "http",
+            "https" => "https",
+            _ => return Err(format!("the scheme must be http or https: {s:?}")),
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+        let host_ok = !authority.is_empty()
+            && authority.len() <= 260
+            && authority.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+            })
+            && !authority.starts_with(':');
+        if !host_ok {
+            return Err(format!(
+                "expected an origin without path, query or user (http://host[:port]): {s:?}"
+            ));
+        }
+        Ok(PublicOrigin { scheme, authority })
     }
+
+    /// The origin of a server listening on `addr` without a configured public URL.
+    pub fn of_listen_addr(addr: std::net::SocketAddr) -> PublicOrigin {
+        PublicOrigin {
+            scheme: "http",
+            authority: addr.to_string(),
+        }
+    }
+
+    /// `scheme://authority`, as a browser writes it in `Origin`.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme, self.authority)
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}://{}{path}", self.scheme, self.authority)
+    }
+
+    /// The `webcal://` address of `path`, for calendar subscriptions.
+    pub fn webcal(&self, path: &str) -> String {
+        format!("webcal://{}{path}", self.authority)
+    }
+
+    /// Whether a browser's `Origin` header names this origin (case aside; a default port
+    /// written out counts as the same).
+    pub fn is_origin(&self, origin: &str) -> bool {
+        let strip_default = |o: String| -> String {
+            o.strip_suffix(if o.starts_with("https://") {
+                ":443"
+            } else {
+                ":80"
+            })
+            .map(str::to_string)
+            .unwrap_or(o)
+        };
+        strip_default(origin.trim().to_ascii_lowercase()) == strip_default(self.origin())
+    }
+}
+
+/// A text cell of a CSV export, safe whichever list separator the spreadsheet reading it uses.
+/// A cell that a spreadsheet would read as a formula (starting with `= + - @`, a tab or a
+/// carriage return) gets a leading apostrophe; so does every such start after a `,` or `;`
+/// or a line break inside the cell, because a spreadsheet set to the other separator (`;` is
+/// common in Chinese and European settings) splits the cell there and reads what follows as a
+/// cell of its own (`x;=1+1` would be `x` and `=1+1`). Quotes and spaces in front of the
+/// start do not hide it. Quoting is left to the CSV writer, which quotes every cell.
+pub fn csv_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    if s.starts_with(['\t', '\r']) {
+        out.push('\'');
+    }
+    let mut cell_start = true;
+    for c in s.chars() {
+        if cell_start && matches!(c, '=' | '+' | '-' | '@') {
+            out.push('\'');
+        }
+        out.push(c);
+        cell_start = match c {
+            ',' | ';' | '\n' | '\r' | '\t' => true,
+            '"' | ' ' => cell_start,
+            _ => false,
+        };
+    }
+    out
 }
 
 #[cfg(test)]
@@ -290,6 +385,43 @@ mod tests {
     }
 
     #[test]
+    fn public_origins_are_origins_only() {
+        for (s, want) in [
+            (
+                "https://Portal.Example.cn",
+                Some("https://portal.example.cn"),
+            ),
+            ("http://127.0.0.1:3000/", Some("http://127.0.0.1:3000")),
+            ("http://[::1]:8080", Some("http://[::1]:8080")),
+            ("portal.example.cn", None),
+            ("ftp://portal.example.cn", None),
+            ("https://portal.example.cn/path", None),
+            ("https://user@portal.example.cn", None),
+            ("https://portal.example.cn?x=1", None),
+            ("https://", None),
+        ] {
+            assert_eq!(
+                PublicOrigin::parse(s).ok().map(|o| o.origin()),
+                want.map(str::to_string),
+                "{s}"
+            );
+        }
+        let o = PublicOrigin::parse("https://portal.example.cn").unwrap();
+        assert_eq!(o.url("/verify/ab"), "https://portal.example.cn/verify/ab");
+        assert_eq!(
+            o.webcal("/calendar/x.ics"),
+            "webcal://portal.example.cn/calendar/x.ics"
+        );
+        assert!(o.is_origin("https://PORTAL.example.cn"));
+        assert!(o.is_origin("https://portal.example.cn:443"));
+        assert!(!o.is_origin("http://portal.example.cn"));
+        assert!(!o.is_origin("https://evil.example"));
+        assert!(!o.is_origin("null"));
+        let local = PublicOrigin::of_listen_addr("127.0.0.1:3000".parse().unwrap());
+        assert_eq!(local.origin(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
     fn csv_text_cells_never_start_a_formula() {
         for (cell, want) in [
             ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
@@ -300,8 +432,15 @@ mod tests {
             ("\rx", "'\rx"),
             ("大足区人民法院", "大足区人民法院"),
             ("", ""),
+            // After any separator a spreadsheet may split at (issue 25).
+            ("x;=1+1;@SUM(1)", "x;'=1+1;'@SUM(1)"),
+            ("x,+1", "x,'+1"),
+            ("第一行\n=cmd|' /C calc'!A0", "第一行\n'=cmd|' /C calc'!A0"),
+            ("a;\" =1", "a;\" '=1"),
+            ("a\r\n-2", "a\r\n'-2"),
+            ("2026-11-01 a=b", "2026-11-01 a=b"),
         ] {
-            assert_eq!(csv_text(cell), want);
+            assert_eq!(csv_text(cell), want, "{cell:?}");
         }
     }
 }

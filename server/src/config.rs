@@ -140,6 +140,11 @@ pub struct Config {
     /// Empty: the header is ignored and the TCP peer is the client.
     #[arg(long, env = "PORTAL_TRUSTED_PROXIES", value_parser = parse_proxies, default_value = "")]
     pub trusted_proxies: domain::web::TrustedProxies,
+    /// The public origin (`https://portal.example.cn`) of every absolute link and of the
+    /// cross-site check; never taken from a request's `Host`. Required behind a proxy
+    /// (`PORTAL_TRUSTED_PROXIES` or `PORTAL_SECURE_COOKIES` set); otherwise the listen address.
+    #[arg(long, env = "PORTAL_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<domain::web::PublicOrigin>,
     /// File holding the secret key (pepper) of tip receipts, outside the database; created
     /// with a random key at first start when absent.
     #[arg(
@@ -155,6 +160,13 @@ pub struct Config {
     /// Seconds between two log lines with the audit chain's head (an anchor for an external log).
     #[arg(long, env = "PORTAL_AUDIT_HEAD_LOG_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub audit_head_log_secs: u64,
+    /// Seconds a connection may take to send a request's headers (also how long a kept-alive
+    /// connection waits for its next request): a client trickling headers is cut off.
+    #[arg(long, env = "PORTAL_HEADER_READ_TIMEOUT_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a connection may go without a byte read or written before it is closed.
+    #[arg(long, env = "PORTAL_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
     /// Seconds a unit's figures on `/training-admin` are shared between views (a change to
     /// its assignments made on this server shows at once; a certificate earned, within this).
     #[arg(long, env = "PORTAL_TRAINING_FIGURES_SECS", default_value_t = 30)]
@@ -162,6 +174,27 @@ pub struct Config {
 }
 
 impl Config {
+    /// The public origin in effect: `PORTAL_PUBLIC_URL`, or the listen address when the
+    /// server is not behind a proxy. Behind one (trusted proxies or secure cookies set) the
+    /// listen address is not what browsers see, so the URL is required.
+    pub fn public_origin(&self) -> Result<domain::web::PublicOrigin, String> {
+        match &self.public_url {
+            Some(origin) => Ok(origin.clone()),
+            None if !self.trusted_proxies.0.is_empty() || self.secure_cookies => Err(
+                "PORTAL_PUBLIC_URL is required when PORTAL_TRUSTED_PROXIES or PORTAL_SECURE_COOKIES is set: set it to the address people open (https://portal.example.cn)".into(),
+            ),
+            None => Ok(domain::web::PublicOrigin::of_listen_addr(self.site_addr)),
+        }
+    }
+
+    /// The connection timeouts (`PORTAL_HEADER_READ_TIMEOUT_SECS`, `PORTAL_IDLE_TIMEOUT_SECS`).
+    pub fn timeouts(&self) -> crate::edge::Timeouts {
+        crate::edge::Timeouts {
+            header_read: std::time::Duration::from_secs(self.header_read_timeout_secs),
+            idle: std::time::Duration::from_secs(self.idle_timeout_secs),
+        }
+    }
+
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
         self.database_url
@@ -173,6 +206,10 @@ impl Config {
 
 fn parse_proxies(s: &str) -> Result<domain::web::TrustedProxies, String> {
     domain::web::TrustedProxies::parse(s)
+}
+
+fn parse_public_url(s: &str) -> Result<domain::web::PublicOrigin, String> {
+    domain::web::PublicOrigin::parse(s)
 }
 
 fn parse_hours(s: &str) -> Result<domain::events::WorkingHours, String> {

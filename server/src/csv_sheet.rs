@@ -1,6 +1,7 @@
 //! Every CSV export is written through [`Sheet`]: each cell passes through one escaping
 //! function (`domain::web::csv_text`), so a name, title or unit that starts with `=`, `+`, `-`
-//! or `@` is never a spreadsheet formula, whichever export it appears in.
+//! or `@` is never a spreadsheet formula, whichever export it appears in, and every cell is
+//! quoted, so a spreadsheet whose list separator is `;` reads a `,` in a cell as text.
 
 use axum::response::{IntoResponse, Response};
 
@@ -15,7 +16,9 @@ pub struct Sheet {
 impl Default for Sheet {
     fn default() -> Self {
         Sheet {
-            w: csv::Writer::from_writer(Vec::new()),
+            w: csv::WriterBuilder::new()
+                .quote_style(csv::QuoteStyle::Always)
+                .from_writer(Vec::new()),
             ok: true,
         }
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod csv_sheet;
 pub mod dashboard;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod events;
 pub mod home;

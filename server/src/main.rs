@@ -72,11 +72,8 @@ async fn serve(config: server::config::Config) -> std::process::ExitCode {
         }
     };
     println!("大足区司法人员与律师交往规范平台 listening on http://{addr}");
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-    {
+    let timeouts = state.config.timeouts();
+    if let Err(e) = server::edge::serve(listener, router(state), timeouts, shutdown()).await {
         eprintln!("server: {e}");
         return std::process::ExitCode::FAILURE;
     }

@@ -85,7 +85,8 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         crate::identity::caller::resolve_caller,
     ))
-    .layer(axum::middleware::from_fn(
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
         crate::identity::caller::refuse_cross_site,
     ))
     .layer(axum::middleware::from_fn_with_state(
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
     // assets are compressed at 11 once, at build time (`server precompress`).
     .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
     .layer(TraceLayer::new_for_http())
+    .layer(axum::middleware::from_fn(crate::edge::refuse_odd_requests))
     .with_state(state)
 }
 

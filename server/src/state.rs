@@ -36,6 +36,8 @@ pub struct Shared {
     pub courses: std::sync::Arc<corpus::courses::Catalogue>,
     /// The tip receipts' secret key, read from `PORTAL_TIP_KEY_FILE` (never in the database).
     pub receipt_key: store::tips::ReceiptKey,
+    /// Where people open the portal: absolute links and the cross-site check use it.
+    pub public_origin: domain::web::PublicOrigin,
     /// Content pages rendered once per language, spliced per request.
     pub pages: Arc<crate::page_cache::PageCache>,
     /// `/pkg` assets under hashed names, precompressed.
@@ -54,6 +56,7 @@ impl AppState {
     /// Loads content, opens and migrates the database, seeds the directory (and the demo
     /// data when asked). Each failure says what could not be opened and why.
     pub async fn build(mut config: Config) -> Result<AppState, StartError> {
+        let public_origin = config.public_origin().map_err(StartError::Config)?;
         config.working_hours.calendar =
             corpus::workdays::load(&config.content_dir).map_err(StartError::Content)?;
         warn_missing_years(&config.working_hours.calendar, store::now_ms());
@@ -118,6 +121,7 @@ impl AppState {
             library: Arc::new(library),
             courses: Arc::new(courses),
             receipt_key,
+            public_origin,
             pages: Arc::new(crate::page_cache::PageCache::new()),
             assets: Arc::new(assets),
             training_snapshots: Arc::default(),
@@ -164,4 +168,7 @@ pub enum StartError {
     Database(store::StoreError),
     #[error("{0}")]
     Key(String),
+    /// A setting that cannot work with the others.
+    #[error("{0}")]
+    Config(String),
 }

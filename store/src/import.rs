@@ -113,8 +113,7 @@ pub fn validate_import(
         } else if !seen.insert(login.to_lowercase()) {
             problems.push(ImportProblem::LoginTwice(login.to_string()));
         }
-        let name_len = name.chars().count();
-        if name_len == 0 || name_len > 64 || name.chars().any(char::is_control) {
+        if !domain::identity::valid_display_name(name) {
             problems.push(ImportProblem::BadName);
         }
         if !units.contains(unit) {

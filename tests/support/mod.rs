@@ -7,7 +7,6 @@
 //! Every test runs in a thread of one process, so nothing here touches the environment, the
 //! current directory or a fixed port.
 
-use std::future::IntoFuture;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +18,10 @@ use server::config::Config;
 use server::AppState;
 
 pub mod browser;
+pub mod wire;
 pub mod work;
+
+pub use wire::*;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -190,9 +192,12 @@ pub fn config(db: &TestDb) -> Config {
         internal_days: 30,
         working_hours: Default::default(),
         trusted_proxies: Default::default(),
+        public_url: None,
         tip_key_file: scratch_dir("tip-key").join("tip-receipt.key"),
         audit_key_file: audit_key_file(),
         audit_head_log_secs: 900,
+        header_read_timeout_secs: 20,
+        idle_timeout_secs: 60,
         // Tests read their own writes; `training_snapshot` tests the sharing itself.
         training_figures_secs: 0,
     }
@@ -228,6 +233,8 @@ pub struct Builder {
     config: Config,
     /// Seed the living demo relative to this instant before listening (as `main` does).
     living_demo: Option<i64>,
+    /// Set `PORTAL_PUBLIC_URL` to the address the server listens on (behind a test "proxy").
+    public_url_at_listen_addr: bool,
 }
 
 impl Builder {
@@ -257,9 +264,19 @@ impl Builder {
         self
     }
 
-    /// Behind reverse proxies at `list` (`PORTAL_TRUSTED_PROXIES`).
+    /// Behind reverse proxies at `list` (`PORTAL_TRUSTED_PROXIES`). A server behind a proxy
+    /// needs `PORTAL_PUBLIC_URL`: the tests' "proxy" is the server's own address, so
+    /// [`Builder::start`] sets it to that address unless [`Builder::public_url`] gave one.
     pub fn trusted_proxies(mut self, list: &str) -> Builder {
         self.config.trusted_proxies = domain::web::TrustedProxies::parse(list).unwrap();
+        self.public_url_at_listen_addr = self.config.public_url.is_none();
+        self
+    }
+
+    /// Absolute links and the cross-site check at `url` (`PORTAL_PUBLIC_URL`).
+    pub fn public_url(mut self, url: &str) -> Builder {
+        self.config.public_url = Some(domain::web::PublicOrigin::parse(url).unwrap());
+        self.public_url_at_listen_addr = false;
         self
     }
 
@@ -273,8 +290,9 @@ impl Builder {
     /// Starts the server and waits until it listens.
     pub fn start(self) -> TestApp {
         let Builder {
-            config,
+            mut config,
             living_demo,
+            public_url_at_listen_addr,
         } = self;
         let (tx, rx) = mpsc::channel();
         let (stop, stopped) = tokio::sync::watch::channel(());
@@ -285,6 +303,14 @@ impl Builder {
                 .build()
                 .unwrap();
             rt.block_on(async move {
+                // Bound first, so that the state knows its listen address (the public origin
+                // of absolute links when `PORTAL_PUBLIC_URL` is not set).
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                config.site_addr = addr;
+                if public_url_at_listen_addr {
+                    config.public_url = Some(domain::web::PublicOrigin::of_listen_addr(addr));
+                }
                 let state = match AppState::build(config).await {
                     Ok(state) => state,
                     Err(e) => {
@@ -298,17 +324,14 @@ impl Builder {
                         return;
                     }
                 }
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
                 tx.send(Ok((addr, state.clone()))).unwrap();
-                let app = server::router(state.clone())
-                    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+                let app = server::router(state.clone());
                 let (mut drain, mut deadline) = (stopped.clone(), stopped);
-                let serving = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
+                // The server binary's own connection loop, with its timeouts.
+                let serving =
+                    server::edge::serve(listener, app, state.config.timeouts(), async move {
                         let _ = drain.changed().await;
-                    })
-                    .into_future();
+                    });
                 tokio::select! {
                     r = serving => r.unwrap(),
                     _ = async {
@@ -345,6 +368,7 @@ impl TestApp {
         Builder {
             config: config(db),
             living_demo: None,
+            public_url_at_listen_addr: false,
         }
     }
 
@@ -656,6 +680,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// The credentials header this client sends (`Authorization` or `Cookie`), if any.
+    pub fn auth_header(&self) -> Option<(&'static str, &str)> {
+        self.auth.as_ref().map(|(k, v)| (*k, v.as_str()))
+    }
+
     /// A caller of the server at `base` (`http://host:port`) with this `Authorization` value
     /// (`Bearer …`), or anonymous when it is empty.
     pub fn authorized(base: &str, authorization: &str) -> Client {
@@ -776,10 +805,16 @@ impl ServerProcess {
     /// the meantime (by another test of this process), it starts on another one: `base` says
     /// where it listens.
     pub fn start(url: &str, port: u16) -> ServerProcess {
+        Self::start_with(url, port, &[])
+    }
+
+    /// [`ServerProcess::start`] with more environment variables.
+    pub fn start_with(url: &str, port: u16, env: &[(&str, &str)]) -> ServerProcess {
         let mut port = port;
         for _ in 0..5 {
             let mut child = server_bin()
                 .current_dir(root())
+                .envs(env.iter().copied())
                 .env("DATABASE_URL", url)
                 .env("PORTAL_DEMO", "1")
                 .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))

@@ -133,8 +133,8 @@ fn status_line(lang: Lang) -> impl IntoView {
             ),
             "name" => (
                 "new-name",
-                "姓名须为 1–64 个字符。",
-                "The name must have 1–64 characters.",
+                "姓名须为 1–64 个字符，不含控制字符或文字方向控制字符。",
+                "The name must have 1–64 characters, without control or text-direction characters.",
             ),
             "unit" => ("new-unit", "未知单位。", "Unknown unit."),
             "password" => (

@@ -8,7 +8,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::forms::{ErrorSummary, Fieldset, FormErrors, Select, TextArea, TextInput};
+use crate::forms::{
+    textarea_text, ErrorSummary, Fieldset, FormErrors, Select, TextArea, TextInput,
+};
 use crate::i18n::current_lang;
 
 /// An event as listed.
@@ -143,7 +145,10 @@ pub fn event_field(r: &domain::events::EventRefusal) -> &'static str {
         _ => "title",
     };
     match r {
-        R::TooLong { field: f, .. } | R::ControlCharacters(f) | R::BadTime(f) => field(f),
+        R::TooLong { field: f, .. }
+        | R::ControlCharacters(f)
+        | R::DirectionControls(f)
+        | R::BadTime(f) => field(f),
         R::KindMissing => "kind",
         R::VenueMissing | R::VenueNameMissing | R::VenueNotListed | R::VenueRetired => "venue",
         R::EndsBeforeStart | R::LongerThanAWeek => "ends-at",
@@ -285,7 +290,7 @@ fn cards(events: &[EventCard], empty: &'static str, id: &'static str) -> impl In
             </tr></thead>
             <tbody>{events.iter().map(|e| view! {
                 <tr data-event=e.id.to_string()>
-                    <td><a href=format!("/events/{}", e.id)>{e.title.clone()}</a>" "<span class="tag">{e.kind.clone()}</span></td>
+                    <td><a href=format!("/events/{}", e.id)><bdi>{e.title.clone()}</bdi></a>" "<span class="tag">{e.kind.clone()}</span></td>
                     <td>{e.when.clone()}</td>
                     <td>{e.venue.clone()}</td>
                     <td>{e.hosts.clone()}</td>
@@ -376,7 +381,7 @@ fn detail_page(d: EventDetail) -> impl IntoView {
     view! {
         <Title text=title/>
         <p class="breadcrumb"><a href="/events">{lang.pick("交流活动", "Exchange events")}</a></p>
-        <h1 id="event-title">{d.card.title.clone()}</h1>
+        <h1 id="event-title" dir="auto">{d.card.title.clone()}</h1>
         {subnav(false, d.signed_in)}
         {d.message.clone().map(|m| view! { <p class="ok" role="status" id="event-message">{m}</p> })}
         {d.error.clone().map(|e| view! { <p class="alert" role="alert" id="event-error">{e}</p> })}
@@ -496,7 +501,7 @@ fn manage_panel(d: &EventDetail, m: ManagePanel, action: &str) -> impl IntoView 
             {(!m.cohosts.is_empty()).then(|| view! {
                 <h3>{lang.pick("共同主办", "Co-hosts")}</h3>
                 <ul id="cohosts">{m.cohosts.iter().map(|c| view! {
-                    <li>{c.name.clone()}" · "{c.status.clone()}
+                    <li><bdi>{c.name.clone()}</bdi>" · "{c.status.clone()}
                         {c.pending.then(|| view! {
                             <form method="post" action=action.clone() class="inline">
                                 <input type="hidden" name="unit" value=c.unit.clone()/>
@@ -515,7 +520,7 @@ fn manage_panel(d: &EventDetail, m: ManagePanel, action: &str) -> impl IntoView 
                 <thead><tr><th>{lang.pick("姓名", "Name")}</th><th>{lang.pick("单位", "Unit")}</th><th>{lang.pick("状态", "Status")}</th><th>{lang.pick("案件关系申报", "Declaration")}</th><th>{lang.pick("出席", "Attended")}</th></tr></thead>
                 <tbody>{m.registrants.iter().map(|r| view! {
                     <tr>
-                        <td>{r.name.clone()}</td><td>{r.unit.clone()}</td><td>{r.status.clone()}</td><td>{r.declaration.clone()}</td>
+                        <td><bdi>{r.name.clone()}</bdi></td><td>{r.unit.clone()}</td><td>{r.status.clone()}</td><td><bdi>{r.declaration.clone()}</bdi></td>
                         <td>{if r.attended { lang.pick("是", "Yes") } else { lang.pick("否", "No") }}
                             {(m.can_mark_attendance && r.registered).then(|| view! {
                                 <form method="post" action=action.clone() class="inline">
@@ -536,7 +541,7 @@ fn manage_panel(d: &EventDetail, m: ManagePanel, action: &str) -> impl IntoView 
             {m.can_summarise.then(|| view! {
                 <form method="post" action=action.clone() class="form" id="summary-form">
                     <label for="summary">{lang.pick("活动纪要（公开，不写姓名，最多 2000 字）", "Summary (public, no names, up to 2000 characters)")}</label>
-                    <textarea id="summary" name="summary" rows="5" maxlength="2000" required>{m.summary.clone()}</textarea>
+                    <textarea id="summary" name="summary" rows="5" maxlength="2000" required>{textarea_text(&m.summary)}</textarea>
                     <p class="buttons">
                         <button type="submit" name="action" value="summary">{lang.pick("保存纪要", "Save the summary")}</button>
                         <button type="submit" name="action" value="close" id="close-event">{lang.pick("保存并归档", "Save and close")}</button>
@@ -663,7 +668,7 @@ fn notifications_page(rows: Vec<NotificationRow>) -> impl IntoView {
                 <ol class="entries" id="notifications">{rows.iter().map(|n| view! {
                     <li class=if n.read { "read" } else { "unread" }>
                         <p class="entry-head">{n.at.clone()}{(!n.read).then(|| view! { " · "<strong>{lang.pick("未读", "Unread")}</strong> })}</p>
-                        <p><a href=n.link.clone()>{n.text.clone()}</a></p>
+                        <p><a href=n.link.clone()><bdi>{n.text.clone()}</bdi></a></p>
                     </li>
                 }).collect_view()}</ol>
             }.into_any()
@@ -703,7 +708,7 @@ fn register_page(r: RegisterView) -> impl IntoView {
                         <th>{lang.pick("地点", "Venue")}</th><th>{lang.pick("议题", "Topics")}</th><th>{lang.pick("参加人数", "Participants")}</th><th>{lang.pick("纪要", "Summary")}</th>
                     </tr></thead>
                     <tbody>{r.rows.iter().map(|x| view! {
-                        <tr><td>{x.date.clone()}</td><td>{x.title.clone()}" "<span class="tag">{x.kind.clone()}</span></td><td>{x.hosts.clone()}</td>
+                        <tr><td>{x.date.clone()}</td><td><bdi>{x.title.clone()}</bdi>" "<span class="tag">{x.kind.clone()}</span></td><td>{x.hosts.clone()}</td>
                             <td>{x.venue.clone()}</td><td>{x.topics.clone()}</td><td>{x.participants.clone()}</td><td class="pre">{x.summary.clone()}</td></tr>
                     }).collect_view()}</tbody>
                 </table></div>

@@ -86,7 +86,7 @@ fn my_work(home: HomeView) -> impl IntoView {
                             <ul class="work-items">
                                 {l.items.into_iter().map(|i| view! {
                                     <li class:late=i.late>
-                                        <a href=i.href>{i.title}</a>
+                                        <a href=i.href><bdi>{i.title}</bdi></a>
                                         <span class="work-detail">{i.detail}</span>
                                     </li>
                                 }).collect_view()}

@@ -284,8 +284,8 @@ pub fn LeadsInboxPage() -> impl IntoView {
                     <td><a href=format!("/leads/{}", r.id)>{r.reference.clone()}</a></td>
                     <td>{status_label(lang, &r.status)}</td>
                     <td>{r.rule.clone()}</td>
-                    <td>{r.subject.clone()}</td>
-                    <td>{r.summary.clone()}</td>
+                    <td><bdi>{r.subject.clone()}</bdi></td>
+                    <td><bdi>{r.summary.clone()}</bdi></td>
                     <td>{r.waiting_for.clone()}</td>
                     <td>{r.overdue.join("；")}</td>
                     <td>{r.created.clone()}</td>
@@ -360,7 +360,10 @@ pub fn report_field(r: &domain::case::LeadRefusal) -> &'static str {
     };
     match r {
         LeadRefusal::Input(i) => match i {
-            I::Required(f) | I::TooLong { field: f, .. } | I::ControlCharacters(f) => field(f),
+            I::Required(f)
+            | I::TooLong { field: f, .. }
+            | I::ControlCharacters(f)
+            | I::DirectionControls(f) => field(f),
             I::OrganMissing | I::Route(_) => "org",
             I::SubjectType => "subject_type",
             I::BadDate | I::FutureDate => "occurred_on",
@@ -567,11 +570,11 @@ pub fn LeadCasePage() -> impl IntoView {
         {(!c.overdue.is_empty()).then(|| view! { <div class="alert overdue" role="alert" id="case-overdue">{c.overdue.iter().map(|w| view! { <p>{w.clone()}</p> }).collect_view()}</div> })}
         <p class="hint">{c.deadlines_note.clone()}</p>
         <h2>{lang.pick("被反映人", "Subject")}</h2>
-        <dl class="doc-meta">{c.subject.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}</dl>
+        <dl class="doc-meta">{c.subject.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd><bdi>{v.clone()}</bdi></dd> }).collect_view()}</dl>
         <h2>{lang.pick("反映的情况", "What happened")}</h2>
-        <dl class="doc-meta">{c.facts.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}</dl>
-        <p><strong>{c.summary.clone()}</strong></p>
-        <p class="pre">{c.details.clone()}</p>
+        <dl class="doc-meta">{c.facts.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd><bdi>{v.clone()}</bdi></dd> }).collect_view()}</dl>
+        <p dir="auto"><strong>{c.summary.clone()}</strong></p>
+        <p class="pre" dir="auto">{c.details.clone()}</p>
         {(!c.linked.is_empty()).then(|| view! {
             <p>{lang.pick("同一被反映人的其他线索：", "Other leads about the same subject: ")}
                 {c.linked.iter().map(|(i, r)| view! { <a href=format!("/leads/{i}")>{r.clone()}</a>" " }).collect_view()}</p>
@@ -601,14 +604,14 @@ pub fn LeadCasePage() -> impl IntoView {
                     {e.letter.clone().map(|l| view! { <p class="letter">{l}</p> })}
                     {(!e.outcomes.is_empty()).then(|| view! { <p>{e.outcomes.join("；")}</p> })}
                     {e.referred_to.clone().map(|r| view! { <p>{lang.pick("移送至：", "Referred to: ")}{r}</p> })}
-                    <p class="pre">{e.body.clone()}</p>
+                    <p class="pre" dir="auto">{e.body.clone()}</p>
                 </li>
             }).collect_view()}
         </ol>
         <h2>{lang.pick("附件", "Attachments")}</h2>
         <ul id="attachments">
             {c.attachments.iter().map(|a| view! {
-                <li><a href=format!("/leads/{id}/attachments/{}", a.id)>{a.name.clone()}</a>" · "{a.size.clone()}" · "{a.unit.clone()}" · "{a.at.clone()}</li>
+                <li><a href=format!("/leads/{id}/attachments/{}", a.id)><bdi>{a.name.clone()}</bdi></a>" · "{a.size.clone()}" · "{a.unit.clone()}" · "{a.at.clone()}</li>
             }).collect_view()}
         </ul>
         {c.can_upload.then(|| view! {

@@ -134,7 +134,7 @@ pub fn series_page(d: SeriesDetail) -> impl IntoView {
     view! {
         <Title text=title/>
         <p class="breadcrumb"><a href="/events">{lang.pick("交流活动", "Exchange events")}</a></p>
-        <h1 id="series-title">{d.title.clone()}</h1>
+        <h1 id="series-title" dir="auto">{d.title.clone()}</h1>
         {d.message.clone().map(|m| view! { <p class="ok" role="status" id="series-message">{m}</p> })}
         {d.error.clone().map(|e| view! { <p class="alert" role="alert" id="series-error">{e}</p> })}
         <dl class="doc-meta" id="series-facts">
@@ -230,7 +230,7 @@ pub fn plan_page(p: PlanView) -> impl IntoView {
                             <thead><tr><th>{lang.pick("活动", "Exchange")}</th><th>{lang.pick("重复", "Repeats")}</th>
                                 <th>{lang.pick("计划", "Planned")}</th><th>{lang.pick("已举办", "Held")}</th><th>{lang.pick("已取消", "Cancelled")}</th></tr></thead>
                             <tbody>{p.rows.iter().map(|r| view! {
-                                <tr><td><a href=r.href.clone()>{r.title.clone()}</a></td><td>{r.rule.clone()}</td>
+                                <tr><td><a href=r.href.clone()><bdi>{r.title.clone()}</bdi></a></td><td>{r.rule.clone()}</td>
                                     <td>{r.planned}</td><td>{r.held}</td><td>{r.cancelled}</td></tr>
                             }).collect_view()}</tbody>
                         </table></div>

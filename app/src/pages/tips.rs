@@ -96,7 +96,7 @@ fn messages_list(lang: Lang, messages: &[TipMessageRow]) -> impl IntoView {
                 <li>
                     <p class="entry-head">{if m.from_office { lang.pick("联合办公室", "Joint office").to_string() } else { lang.pick("反映人", "Reporter").to_string() }}
                         " · "{m.author.clone()}" · "{m.at.clone()}</p>
-                    <p class="pre">{m.body.clone()}</p>
+                    <p class="pre" dir="auto">{m.body.clone()}</p>
                 </li>
             }).collect_view()}
         </ol>
@@ -158,7 +158,7 @@ pub fn TipsPage() -> impl IntoView {
                 <dt>{lang.pick("状态", "Status")}</dt><dd id="tip-status">{status}</dd>
                 <dt>{lang.pick("提交时间", "Submitted")}</dt><dd>{created}</dd>
             </dl>
-            <p class="pre">{body}</p>
+            <p class="pre" dir="auto">{body}</p>
             {messages_list(lang, &messages)}
             {can_reply.then(|| view! {
                 <form method="post" action="/tips/reply" class="form">
@@ -202,7 +202,7 @@ pub fn TipQueuePage() -> impl IntoView {
                 {data.tips.iter().map(|t| view! {
                     <tr>
                         <td><a href=format!("/leads/tips/{}", t.id)>{t.id}</a></td>
-                        <td>{tip_status(lang, &t.status)}</td><td>{t.created.clone()}</td><td>{t.excerpt.clone()}</td>
+                        <td>{tip_status(lang, &t.status)}</td><td>{t.created.clone()}</td><td><bdi>{t.excerpt.clone()}</bdi></td>
                         <td>{t.lead.clone().map(|(i, r)| view! { <a href=format!("/leads/{i}")>{r}</a> })}</td>
                     </tr>
                 }).collect_view()}
@@ -241,7 +241,7 @@ pub fn TipDetailPage() -> impl IntoView {
             <dt>{lang.pick("状态", "Status")}</dt><dd id="tip-status">{tip_status(lang, &t.status)}</dd>
             <dt>{lang.pick("提交时间", "Submitted")}</dt><dd>{t.created.clone()}</dd>
         </dl>
-        <p class="pre" id="tip-body">{t.body.clone()}</p>
+        <p class="pre" dir="auto" id="tip-body">{t.body.clone()}</p>
         {messages_list(lang, &t.messages)}
         {t.lead.clone().map(|(i, r)| view! { <p>{lang.pick("已转为线索：", "Taken up as lead: ")}<a href=format!("/leads/{i}")>{r}</a></p> })}
         {t.open.then(|| view! {

@@ -64,6 +64,16 @@ impl Localize for EventRefusal {
                     format!("{}: contains control characters", field.text(lang))
                 }
             }
+            R::DirectionControls(field) => {
+                if zh {
+                    format!("{}含有文字方向控制字符（如 U+202E），会使其显示为其他内容", field.text(lang))
+                } else {
+                    format!(
+                        "{}: holds a text-direction control (such as U+202E) that makes it display as something else",
+                        field.text(lang)
+                    )
+                }
+            }
             R::TitleMissing => pick(lang, "请填写活动名称", "enter a title"),
             R::KindMissing => pick(
                 lang,

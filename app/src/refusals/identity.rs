@@ -75,8 +75,8 @@ impl Localize for ImportProblem {
             P::LoginTwice(l) => format!("login {l} appears twice in the file"),
             P::BadName => pick(
                 lang,
-                "姓名须为 1–64 个字符",
-                "the name must have 1–64 characters",
+                "姓名须为 1–64 个字符，不含控制字符或文字方向控制字符",
+                "the name must have 1–64 characters, without control or text-direction characters",
             ),
             P::UnknownUnit(u) if zh => format!("未知单位代码 {u}"),
             P::UnknownUnit(u) => format!("unknown unit code {u}"),

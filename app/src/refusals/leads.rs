@@ -81,6 +81,19 @@ impl Localize for InputRefusal {
                     format!("{} contains control characters", field.text(lang))
                 }
             }
+            R::DirectionControls(field) => {
+                if zh {
+                    format!(
+                        "{}含有文字方向控制字符（如 U+202E），会使其显示为其他内容",
+                        field.text(lang)
+                    )
+                } else {
+                    format!(
+                        "{} holds a text-direction control (such as U+202E) that makes it display as something else",
+                        field.text(lang)
+                    )
+                }
+            }
             R::OrganMissing => pick(lang, "请选择被反映人所在单位", "choose the subject's organ"),
             R::SubjectType => pick(
                 lang,
@@ -245,6 +258,11 @@ impl Localize for UploadRefusal {
                 "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件",
                 "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted",
             ),
+            R::NameDirectionControls => pick(
+                lang,
+                "文件名含有文字方向控制字符（如 U+202E），会使文件名显示为其他名称，请重命名后再上传",
+                "the file name holds a text-direction control (such as U+202E) that makes it display as another name; rename the file and upload it again",
+            ),
             R::CaseClosed => pick(
                 lang,
                 "已办结的线索不能添加附件",
@@ -361,7 +379,13 @@ fn catalogue() -> Vec<LeadRefusal> {
     use UploadRefusal as U;
     let mut all: Vec<LeadRefusal> = FIELDS
         .iter()
-        .flat_map(|f| [I::Required(*f).into(), I::ControlCharacters(*f).into()])
+        .flat_map(|f| {
+            [
+                I::Required(*f).into(),
+                I::ControlCharacters(*f).into(),
+                I::DirectionControls(*f).into(),
+            ]
+        })
         .collect();
     all.extend(
         [
@@ -410,6 +434,7 @@ fn catalogue() -> Vec<LeadRefusal> {
             U::FileBroken,
             U::Unreadable,
             U::NotMultipart,
+            U::NameDirectionControls,
         ]
         .map(LeadRefusal::from),
     );

@@ -37,6 +37,8 @@ pub enum InputRefusal {
         max: usize,
     },
     ControlCharacters(LeadField),
+    /// A name with a text-direction control (`crate::text`), which would display as another.
+    DirectionControls(LeadField),
     /// Judicial personnel without the unit they work at.
     OrganMissing,
     /// A subject that is neither judicial personnel nor a lawyer.

@@ -60,8 +60,7 @@ impl From<AdminRefused> for AdminError {
 }
 
 fn valid_name(name: &str) -> bool {
-    let n = name.trim().chars().count();
-    n > 0 && n <= 64 && !name.chars().any(char::is_control)
+    domain::identity::valid_display_name(name)
 }
 
 /// Whether the unit code (empty or absent: no unit) is in the directory.

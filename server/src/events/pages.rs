@@ -10,7 +10,7 @@ use app::pages::events::{
 };
 use app::refusals::Localize;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone};
 use domain::directory::Directory;
@@ -431,16 +431,9 @@ pub async fn feed(
         return Ok(redirect("/events/mine"));
     }
     let secret = events::create_feed(&state.db, &page.caller.actor(), user.id).await?;
-    let host = page
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost")
-        .to_string();
-    let url = format!("webcal://{host}/calendar/{}.ics", secret.0);
+    // At the configured public origin, never the request's `Host` (issue 25).
+    let url = state
+        .public_origin
+        .webcal(&format!("/calendar/{}.ics", secret.0));
     mine_page(&state, &page, Some(url)).await
 }

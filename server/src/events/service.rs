@@ -137,6 +137,15 @@ pub fn clean_text(s: &str, max: usize, field: EventField) -> Result<String, Even
     Ok(t.to_string())
 }
 
+/// [`clean_text`] for a name (a title, a venue), which also refuses text-direction controls.
+pub fn clean_name(s: &str, max: usize, field: EventField) -> Result<String, EventRefusal> {
+    let t = clean_text(s, max, field)?;
+    if domain::text::has_direction_controls(&t) {
+        return Err(EventRefusal::DirectionControls(field));
+    }
+    Ok(t)
+}
+
 /// Raw event fields, from a form or the API.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct EventFields {
@@ -174,13 +183,13 @@ pub fn check_fields(
     now: i64,
     creating: bool,
 ) -> Result<EventInput, EventRefusal> {
-    let title = clean_text(&f.title, 100, EventField::Title)?;
+    let title = clean_name(&f.title, 100, EventField::Title)?;
     if title.is_empty() {
         return Err(EventRefusal::TitleMissing);
     }
     let kind = EventKind::parse(f.kind.trim()).ok_or(EventRefusal::KindMissing)?;
     let agenda = clean_text(&f.agenda, 5000, EventField::Agenda)?;
-    let venue_text = clean_text(&f.venue, 200, EventField::Venue)?;
+    let venue_text = clean_name(&f.venue, 200, EventField::Venue)?;
     let venue = match f.venue_id {
         Some(id) => VenueChoice::Listed(id),
         None if !venue_text.is_empty() => VenueChoice::Other(venue_text),

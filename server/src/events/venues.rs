@@ -9,7 +9,7 @@ use domain::events::{EventField, EventRefusal};
 use store::events;
 use store::users::Role;
 
-use super::service::clean_text;
+use super::service::clean_name;
 use crate::error::AppError;
 use crate::page::{redirect, value, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
@@ -45,7 +45,7 @@ pub async fn add_venue(
     FormPairs(pairs): FormPairs,
 ) -> Result<Response, PageError> {
     page.role(Role::Admin)?;
-    let name = match clean_text(&value(&pairs, "name"), 200, EventField::VenueName) {
+    let name = match clean_name(&value(&pairs, "name"), 200, EventField::VenueName) {
         Ok(n) if !n.is_empty() => n,
         Ok(_) => return Ok(refused(EventRefusal::VenueNameMissing)),
         Err(r) => return Ok(refused(r)),

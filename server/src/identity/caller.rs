@@ -144,23 +144,24 @@ fn password_change_first(path: &str) -> Response {
 
 /// Middleware: refuses state-changing requests that a browser says came from another site.
 /// Clients that send neither `Sec-Fetch-Site` nor `Origin` (scripts, other agencies' systems)
-/// are not browsers and cannot carry a victim's cookie, so they pass.
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
+/// are not browsers and cannot carry a victim's cookie, so they pass. `Origin` is compared
+/// with the configured public origin, not with `Host`, which the client writes.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
         let cross = match fetch_site {
             Some(site) => !matches!(site, "same-origin" | "none"),
-            None => match (
-                headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-                headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-            ) {
-                (Some(origin), Some(host)) => {
-                    origin.split_once("://").map(|(_, h)| h) != Some(host)
-                }
-                (Some(_), None) => true,
-                _ => false,
+            None => match headers.get(header::ORIGIN) {
+                Some(origin) => !origin
+                    .to_str()
+                    .is_ok_and(|o| state.public_origin.is_origin(o)),
+                None => false,
             },
         };
         if cross {

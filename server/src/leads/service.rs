@@ -202,6 +202,9 @@ pub fn build_lead(
 ) -> Result<NewLead, InputRefusal> {
     let s = &report.subject;
     check_text(LeadField::Name, &s.name, 64, true)?;
+    if domain::text::has_direction_controls(&s.name) {
+        return Err(InputRefusal::DirectionControls(LeadField::Name));
+    }
     check_text(LeadField::Summary, &report.summary, 200, true)?;
     check_text(LeadField::Details, &report.details, 10_000, true)?;
     for (field, v, max) in [

@@ -3,7 +3,7 @@
 
 use app::pages::training::{CertificatePrint, TrainingView, Verified};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::labels::{bi, course_title, date, renewal_due};
@@ -42,30 +42,10 @@ pub async fn verify(
         .into_response())
 }
 
-/// The absolute `/verify/{code}` URL when the request names a plausible host, else the path.
-fn verify_url(state: &AppState, page: &Page, code: &str) -> String {
-    let path = format!("/verify/{code}");
-    let host = page
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 253
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
-        });
-    match host {
-        Some(h) => {
-            let scheme = if state.config.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
-            format!("{scheme}://{h}{path}")
-        }
-        None => path,
-    }
+/// The absolute `/verify/{code}` URL, at the configured public origin (never the request's
+/// `Host`, which the client writes).
+fn verify_url(state: &AppState, code: &str) -> String {
+    state.public_origin.url(&format!("/verify/{code}"))
 }
 
 /// `GET /certificates/{code}/print`: the holder's own certificate as an A4 page (anyone else,
@@ -85,7 +65,7 @@ pub async fn certificate_print(
         None => None,
     };
     let print = CertificatePrint {
-        verify_url: verify_url(&state, &page, &c.code),
+        verify_url: verify_url(&state, &c.code),
         valid: store::now_ms() < c.expires_at,
         course: course_title(&state, &c.course_id),
         code: c.code,

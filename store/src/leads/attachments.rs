@@ -3,7 +3,10 @@
 //! download is audited.
 
 use domain::case::visible_to;
-use domain::files::{display_name, sniff, UploadRefusal, MAX_FILE_BYTES, MAX_LEAD_BYTES};
+use domain::files::{
+    display_name, served_name, served_name_for, sniff, UploadRefusal, MAX_FILE_BYTES,
+    MAX_LEAD_BYTES,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -57,6 +60,9 @@ pub async fn add_attachment(
     if bytes.len() > MAX_FILE_BYTES {
         return Err(UploadError::Refused(UploadRefusal::FileTooLarge));
     }
+    if domain::text::has_direction_controls(file_name) {
+        return Err(UploadError::Refused(UploadRefusal::NameDirectionControls));
+    }
     let kind =
         sniff(bytes, file_name).ok_or(UploadError::Refused(UploadRefusal::TypeNotAllowed))?;
     let mut tx = db.pool.begin().await?;
@@ -81,7 +87,7 @@ pub async fn add_attachment(
         id: 0,
         unit: author.unit.to_string(),
         at: now_ms(),
-        display_name: display_name(file_name),
+        display_name: served_name(&display_name(file_name), kind),
         content_type: kind.content_type.to_string(),
         size: bytes.len() as i64,
         sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes)),
@@ -125,13 +131,17 @@ pub async fn list_attachments(db: &Db, id: i64) -> Result<Vec<AttachmentInfo>, S
     rows.iter().map(info_from_row).collect()
 }
 
+/// An attachment's description. Its name is given the extension of its content here too, so
+/// a file stored before that rule (issue 25) is not served under the uploader's extension.
 fn info_from_row(r: &sqlx::any::AnyRow) -> Result<AttachmentInfo, StoreError> {
+    let content_type: String = r.try_get("content_type")?;
+    let stored: String = r.try_get("display_name")?;
     Ok(AttachmentInfo {
         id: r.try_get("id")?,
         unit: r.try_get("unit")?,
         at: r.try_get("at")?,
-        display_name: r.try_get("display_name")?,
-        content_type: r.try_get("content_type")?,
+        display_name: served_name_for(&stored, &content_type),
+        content_type,
         size: r.try_get("size")?,
         sha256: r.try_get("sha256")?,
     })
