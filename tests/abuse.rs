@@ -538,7 +538,7 @@ fn csv_exports_start_no_formula_with_either_list_separator() {
             json!({
                 "title": title, "kind": "seminar",
                 "starts_at": "2030-04-02T09:00:00+08:00", "ends_at": "2030-04-02T11:00:00+08:00",
-                "venue": "第一会议室", "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
+                "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
                 "open_to": ["dz-court"], "rule": {"frequency": "weekly", "count": 2}
             }),
         );
@@ -556,11 +556,17 @@ fn csv_exports_start_no_formula_with_either_list_separator() {
             json!({
                 "title": "座谈;-2+3", "kind": "seminar",
                 "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00",
-                "venue": "第一会议室", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00",
+                "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00",
                 "open_to": ["dz-court"]
             }),
         );
         let event = r.json()["id"].as_i64().unwrap();
+        let r = coord.api(
+            "POST",
+            &format!("/api/v1/events/{event}/approval"),
+            json!({"approved_by": "政治部", "reference": "审批〔2030〕1号", "approved_on": "2026-11-20"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(
             coord
                 .api(

@@ -470,12 +470,14 @@ fn plant_text_areas(app: &TestApp) -> Vec<(&'static str, String, &'static str)> 
     };
     let draft = event(5);
     let held = event(12);
-    assert_eq!(
-        coord
-            .api("POST", &format!("/api/v1/events/{held}/publish"), json!({}))
-            .status,
-        200
+    let r = coord.api(
+        "POST",
+        &format!("/api/v1/events/{held}/approval"),
+        json!({"approved_by": "政治部", "reference": "审批〔2030〕1号", "approved_on": "2026-11-20"}),
     );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = coord.api("POST", &format!("/api/v1/events/{held}/publish"), json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
     app.exec(
         "UPDATE events SET starts_at = $1 WHERE id = $2",
         &[store::now_ms() - 60_000, held],

@@ -169,7 +169,7 @@ fn direction_controls_are_refused_in_names_and_isolated_in_text() {
         let page = office.page(&format!("/leads/tips/{tip}"));
         assert!(
             page.body.contains(&format!(
-                "dir=\"auto\" id=\"tip-body\">反映的内容包含方向控制{RLO}"
+                "<p dir=\"auto\" id=\"tip-body\" class=\"pre\">反映的内容包含方向控制{RLO}"
             )),
             "{}: the tip text is isolated",
             db.label
