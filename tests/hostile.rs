@@ -262,6 +262,19 @@ fn hostile_text_is_stored_or_refused_and_never_live() {
                     .iter()
                     .map(|id| (format!("/events/series/{id}"), coord.clone())),
             )
+            // The text areas that show stored text: a tip taken up as a lead, an agenda edited.
+            .chain(
+                planted
+                    .tips
+                    .iter()
+                    .map(|id| (format!("/leads/new?tip={id}"), office.clone())),
+            )
+            .chain(
+                planted
+                    .events
+                    .iter()
+                    .map(|id| (format!("/events/{id}/edit"), coord.clone())),
+            )
             .chain([
                 (
                     "/exchanges/plan?association=dz-judges-assoc&year=2030".to_string(),
