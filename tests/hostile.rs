@@ -210,11 +210,7 @@ fn plant(app: &TestApp) -> Planted {
         .unwrap_or_default();
     assert!(list.len() >= planted.leads.len());
     let tips = office.page("/leads/tips");
-    for chunk in tips.body.split("href=\"/leads/tips/").skip(1) {
-        if let Some(id) = chunk.split('"').next().and_then(|s| s.parse().ok()) {
-            planted.tips.push(id);
-        }
-    }
+    planted.tips = tip_ids(&tips.body);
     // A CSV import whose cells carry the payloads and a formula.
     let csv = format!(
         "login,display_name,unit_code,roles,initial_password\ncsv-a,\"{}\",dz-court,member,a long password\ncsv-b,=HYPERLINK(\"http://x\"),dz-court,member,a long password\n",
@@ -458,13 +454,7 @@ fn plant_text_areas(app: &TestApp) -> Vec<(&'static str, String, &'static str)> 
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let tips = office.page("/leads/tips");
-    let tip: i64 = tips
-        .body
-        .split("href=\"/leads/tips/")
-        .nth(1)
-        .and_then(|c| c.split('"').next())
-        .and_then(|s| s.parse().ok())
-        .expect("the tip is in the joint office's queue");
+    let tip = tip_ids(&tips.body)[0];
     let event = |day: u32| {
         let r = coord.api(
             "POST",

@@ -159,13 +159,7 @@ fn direction_controls_are_refused_in_names_and_isolated_in_text() {
             "{}: the excerpt is isolated",
             db.label
         );
-        let tip: i64 = queue
-            .body
-            .split("href=\"/leads/tips/")
-            .nth(1)
-            .and_then(|c| c.split('"').next())
-            .and_then(|s| s.parse().ok())
-            .unwrap();
+        let tip = tip_ids(&queue.body)[0];
         let page = office.page(&format!("/leads/tips/{tip}"));
         assert!(
             page.body.contains(&format!(

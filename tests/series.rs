@@ -372,8 +372,8 @@ fn a_quarterly_series_is_published_registered_per_occurrence_and_one_is_cancelle
             &[],
         );
         assert_eq!(csv.status, 200);
-        let row = csv
-            .body
+        let plain = csv_plain(&csv.body);
+        let row = plain
             .lines()
             .find(|l| l.contains("法官与律师季度座谈会"))
             .expect("series row");

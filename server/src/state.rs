@@ -57,6 +57,13 @@ impl AppState {
     /// data when asked). Each failure says what could not be opened and why.
     pub async fn build(mut config: Config) -> Result<AppState, StartError> {
         let public_origin = config.public_origin().map_err(StartError::Config)?;
+        if config.public_url.is_none() && config.site_addr.ip().is_unspecified() {
+            tracing::warn!(
+                origin = %public_origin.origin(),
+                "PORTAL_PUBLIC_URL is not set and the server listens on every address: absolute links (certificates, calendar feeds) name {}; set PORTAL_PUBLIC_URL to the address people open",
+                public_origin.origin()
+            );
+        }
         config.working_hours.calendar =
             corpus::workdays::load(&config.content_dir).map_err(StartError::Content)?;
         warn_missing_years(&config.working_hours.calendar, store::now_ms());

@@ -1,6 +1,7 @@
 //! Bodies and answers below the level of [`super::Client`]: a multipart upload body, a CSV
 //! export read as a spreadsheet with either list separator would, and a raw HTTP exchange for
-//! requests the HTTP client cannot write (a forged `Host`, odd request lines).
+//! requests the HTTP client cannot write (a forged `Host`, odd request lines), and the tip ids a
+//! queue page links to.
 
 use std::time::Duration;
 
@@ -70,4 +71,13 @@ pub fn raw_http(base: &str, request: &[u8], secs: u64) -> String {
         }
     }
     String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The ids of the tips linked from the joint office's queue page (`/leads/tips`), in order.
+pub fn tip_ids(queue_page: &str) -> Vec<i64> {
+    queue_page
+        .split("href=\"/leads/tips/")
+        .skip(1)
+        .filter_map(|chunk| chunk.split('"').next()?.parse().ok())
+        .collect()
 }
