@@ -10,6 +10,7 @@ mod support;
 mod abuse;
 mod admin;
 mod api_conformance;
+mod api_contract;
 mod audit;
 mod browser;
 mod crash;

@@ -42,7 +42,8 @@ impl Sheet {
     pub fn into_response(self, filename: &str) -> Response {
         match self.w.into_inner() {
             Ok(bytes) if self.ok => crate::page::excel_csv(bytes, filename),
-            _ => AppError::BadRequest("导出失败 / export failed".into()).into_response(),
+            _ => AppError::bad_request(crate::api::codes::INTERNAL, "导出失败 / export failed")
+                .into_response(),
         }
     }
 }

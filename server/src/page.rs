@@ -140,7 +140,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
 }
 
 fn bad_form() -> Response {
-    AppError::BadRequest("表单无法读取 / the form could not be read".into()).into_response()
+    AppError::bad_request(
+        crate::api::codes::UNREADABLE_BODY,
+        "表单无法读取 / the form could not be read",
+    )
+    .into_response()
 }
 
 /// A numeric id in a page's path; anything else (`/events/abc`) is the 404 page.

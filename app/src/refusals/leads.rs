@@ -373,7 +373,7 @@ fn blank(r: &LeadRefusal) -> LeadRefusal {
 }
 
 /// Every refusal a message code can name (blanked), but those with numbers.
-fn catalogue() -> Vec<LeadRefusal> {
+pub fn catalogue() -> Vec<LeadRefusal> {
     use CaseRefusal as C;
     use InputRefusal as I;
     use UploadRefusal as U;

@@ -3,7 +3,8 @@
 //! [`Mount`](crate::mount::Mount) gathers its routes with `routes!(…)`; [`router`] splits them
 //! into the axum router and this document, so a route and its description are declared once.
 //!
-//! Every error response is the shared `Error` schema (`{"error": message}`), and every
+//! Every error response is the shared `Error` schema (`{"error", "code", "field"}`, the codes
+//! listed in the schema's `code` description from `super::codes::all`), and every
 //! operation also documents the API's common errors (400, 401, 404, 409, 413, 422, 429).
 //! utoipa writes OpenAPI 3.1; the document is served as OpenAPI 3.0.3, as it always was
 //! ([`to_openapi_30`]: `nullable` instead of a `null` type).
@@ -19,29 +20,21 @@ use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement,
 };
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Responses, Schema};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
-
-/// The API's error body.
-#[derive(ToSchema)]
-#[schema(as = Error)]
-#[allow(dead_code)] // Written by `AppError`; this type only describes it.
-pub struct ErrorBody {
-    error: String,
-}
 
 /// What the document says before the features add their paths.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "大足区司法人员与律师交往规范平台 API",
-        description = "JSON API of the Dazu judicial–lawyer conduct portal (Art. 9 information-sharing platform). Errors are {\"error\": message} with a 4xx status."
+        description = "JSON API of the Dazu judicial–lawyer conduct portal (Art. 9 information-sharing platform). Errors are {\"error\": message, \"code\": stable code, \"field\": the field at fault (optional)} with a 4xx status; the Error schema lists every code."
     ),
     servers((url = "/api/v1")),
-    components(schemas(ErrorBody)),
+    components(schemas(crate::error::ErrorBody)),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = []))
 )]
@@ -115,9 +108,22 @@ pub fn router(
         }
     }
     let mut doc = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    list_error_codes(&mut doc);
     to_openapi_30(&mut doc);
     doc["openapi"] = "3.0.3".into();
     router.layer(Extension(Document(Arc::new(doc))))
+}
+
+/// Writes every code of [`super::codes::all`] into the description of the `Error` schema's
+/// `code` (a description, not an `enum`: a client must accept a code added later).
+fn list_error_codes(doc: &mut Value) {
+    let codes: Vec<String> = super::codes::all().into_iter().collect();
+    let code = &mut doc["components"]["schemas"]["Error"]["properties"]["code"];
+    code["description"] = format!(
+        "For programs: a stable code, derived from the refusal (area.variant). One of: {}.",
+        codes.join(", ")
+    )
+    .into();
 }
 
 /// Rewrites the schemas of an OpenAPI 3.1 document the 3.0 way: a `null` type

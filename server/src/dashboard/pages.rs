@@ -109,7 +109,7 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
 /// `GET /leads/dashboard.csv`: one row per figure, UTF-8 with a BOM so Excel reads Chinese.
 pub async fn csv(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
     if caller.user().is_none() {
-        return AppError::Unauthorized("请先登录 / sign in first".into()).into_response();
+        return AppError::sign_in_first().into_response();
     }
     let d = match load(&state, &caller).await {
         Ok(Some(d)) => d,

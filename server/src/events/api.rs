@@ -4,7 +4,6 @@
 //! is a 404 to anyone but its hosts, declarations and the check-in code are for the host's
 //! coordinators only.
 
-use app::refusals::Localize;
 use axum::extract::State;
 use axum::{Extension, Json};
 use domain::events::{EventKind, EventStatus, Flag};
@@ -17,20 +16,29 @@ use utoipa::{IntoParams, ToSchema};
 use super::service::{
     self, directory, find_visible, EventAccess, EventCommand, EventError, EventFields,
 };
+use crate::api::catalogue::event_field;
+use crate::api::codes;
 use crate::api::{require_user, ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::rfc3339;
+use axum::http::StatusCode;
 
 impl From<EventError> for AppError {
     fn from(e: EventError) -> Self {
         match e {
             EventError::NotFound => AppError::NotFound,
             EventError::Refused(r @ domain::events::EventRefusal::CheckinTries(_)) => {
-                AppError::TooManyRequests(r.both())
+                AppError::of(StatusCode::TOO_MANY_REQUESTS, "event", &r, event_field(&r))
             }
-            EventError::Refused(r) if r.is_invalid_input() => AppError::Unprocessable(r.both()),
-            EventError::Refused(r) => AppError::Conflict(r.both()),
+            EventError::Refused(r) => {
+                let status = if r.is_invalid_input() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::CONFLICT
+                };
+                AppError::of(status, "event", &r, event_field(&r))
+            }
             EventError::Store(e) => AppError::Store(e),
         }
     }
@@ -293,7 +301,7 @@ pub async fn show(
     let ev = find_visible(&state, &caller, &dir, id).await?;
     let manager = EventAccess::of(&caller, &dir).manages(&ev);
     let mut out = serde_json::to_value(event_out(&ev, manager))
-        .map_err(|_| AppError::BadRequest("encoding failed".into()))?;
+        .map_err(|_| AppError::bad_request(codes::INTERNAL, "编码失败 / encoding failed"))?;
     if let Some(u) = caller.user() {
         let reg = events::registration(&state.db, id, u.id).await?;
         out["my_registration"] = match reg.filter(|r| r.status != "cancelled") {
@@ -462,11 +470,13 @@ pub async fn register(
     let decl: RegisterIn = if body.iter().all(u8::is_ascii_whitespace) {
         RegisterIn::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            AppError::Unprocessable(format!(
-                "字段缺失或类型错误 / missing or mistyped field: {e}"
-            ))
-        })?
+        let value = serde_json::from_slice(&body).map_err(|e| {
+            AppError::bad_request(
+                codes::MALFORMED_JSON,
+                format!("JSON 格式错误 / malformed JSON: {e}"),
+            )
+        })?;
+        crate::api::parse_body(value)?
     };
     let command = EventCommand::Register {
         has_case: decl.has_case,

@@ -327,7 +327,11 @@ pub async fn action(
     let dir = directory(&state).await?;
     let ev = find_visible(&state, &page.caller, &dir, id).await?;
     let Some(command) = command_of(&pairs) else {
-        return Ok(AppError::BadRequest("未知操作 / unknown action".into()).into_response());
+        return Ok(AppError::bad_request(
+            crate::api::codes::INVALID_REQUEST,
+            "未知操作 / unknown action",
+        )
+        .into_response());
     };
     match service::run(&state, &page.caller, &dir, &ev, command).await {
         Ok(done) => Ok(redirect(&format!("/events/{id}?status={}", done.code()))),

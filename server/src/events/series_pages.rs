@@ -259,7 +259,13 @@ pub async fn action(
             service::register_all(&state, &page.caller, &dir, id).await,
             "registered",
         ),
-        _ => return Ok(AppError::BadRequest("未知操作 / unknown action".into()).into_response()),
+        _ => {
+            return Ok(AppError::bad_request(
+                crate::api::codes::INVALID_REQUEST,
+                "未知操作 / unknown action",
+            )
+            .into_response())
+        }
     };
     let outcomes = match outcomes {
         Ok(o) => o,

@@ -2,7 +2,6 @@
 //! compliance check of the 2015 provisions; a retired venue stays on its past events.
 
 use app::pages::events::{EventsView, VenuesView};
-use app::refusals::Localize;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use domain::events::{EventField, EventRefusal};
@@ -58,7 +57,13 @@ pub async fn add_venue(
 }
 
 fn refused(r: EventRefusal) -> Response {
-    AppError::Unprocessable(r.both()).into_response()
+    AppError::of(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "event",
+        &r,
+        crate::api::catalogue::event_field(&r),
+    )
+    .into_response()
 }
 
 /// `POST /admin/venues/{id}`: retires or restores a venue.

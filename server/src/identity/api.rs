@@ -9,13 +9,13 @@ use store::sessions::{self, Caller, Kind};
 use store::users::User;
 use utoipa::ToSchema;
 
-use app::refusals::Localize;
 use domain::identity::SignInRefused;
 
 use super::service::{self, sign_in, SignInError};
 use crate::api::{require_user, ApiJson};
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
@@ -52,14 +52,13 @@ pub async fn login(
     match sign_in(&state.db, &body.login, &body.password, &caller, Kind::Api).await {
         Ok((_, secret)) => Ok(Json(TokenReply { token: secret.0 })),
         Err(SignInError::Store(e)) => Err(e.into()),
-        Err(SignInError::Refused(r @ SignInRefused::Throttled(_))) => {
-            Err(AppError::TooManyRequests(r.both()))
-        }
-        Err(SignInError::Refused(r @ SignInRefused::Invalid)) => {
-            Err(AppError::Unauthorized(r.both()))
-        }
-        Err(SignInError::Refused(r @ SignInRefused::LoginTooLong)) => {
-            Err(AppError::Unprocessable(r.both()))
+        Err(SignInError::Refused(r)) => {
+            let status = match r {
+                SignInRefused::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+                SignInRefused::Invalid => StatusCode::UNAUTHORIZED,
+                SignInRefused::LoginTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            Err(AppError::of(status, "auth", &r, None))
         }
     }
 }
@@ -72,10 +71,7 @@ pub async fn logout(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Value>, AppError> {
-    let auth = caller
-        .auth
-        .as_ref()
-        .ok_or_else(|| AppError::Unauthorized("请先登录 / sign in first".into()))?;
+    let auth = caller.auth.as_ref().ok_or_else(AppError::sign_in_first)?;
     service::sign_out(&state.db, &caller, &auth.token_hash).await?;
     Ok(Json(json!({"revoked": true})))
 }

@@ -130,8 +130,10 @@ pub async fn resolve_caller(
 /// The answer to anything but the account page while the password must be changed.
 fn password_change_first(path: &str) -> Response {
     if path.starts_with("/api/") {
-        return AppError::Forbidden(
-            "请先在账户页修改密码 / change your password on the account page first".into(),
+        return AppError::refused(
+            StatusCode::FORBIDDEN,
+            crate::api::codes::AUTH_PASSWORD_CHANGE,
+            "请先在账户页修改密码 / change your password on the account page first",
         )
         .into_response();
     }
@@ -165,13 +167,12 @@ pub async fn refuse_cross_site(
             },
         };
         if cross {
-            return (
+            return AppError::refused(
                 StatusCode::FORBIDDEN,
-                axum::Json(
-                    serde_json::json!({"error": "跨站请求被拒绝 / cross-site request refused"}),
-                ),
+                crate::api::codes::CROSS_SITE,
+                "跨站请求被拒绝 / cross-site request refused",
             )
-                .into_response();
+            .into_response();
         }
     }
     next.run(req).await

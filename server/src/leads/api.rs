@@ -3,7 +3,6 @@
 //! [`LeadCommand`]s. Anonymous callers get 401; everyone the rules do not allow gets 404,
 //! never 403. A refusal's kind decides the status (see [`LeadRefusal`]).
 
-use app::refusals::Localize;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -19,21 +18,26 @@ use utoipa::ToSchema;
 
 use super::attachments;
 use super::service::{self, directory, handler, Handler, LeadCommand, LeadError, Report, Source};
+use crate::api::catalogue::lead_field;
 use crate::api::require_user;
 use crate::api::ApiJson;
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 impl From<LeadError> for AppError {
     fn from(e: LeadError) -> Self {
         match e {
             LeadError::NotFound => AppError::NotFound,
-            LeadError::Refused(r) => match &r {
-                LeadRefusal::Input(_) => AppError::Unprocessable(r.both()),
-                LeadRefusal::Case(_) => AppError::Conflict(r.both()),
-                LeadRefusal::Upload(u) if u.is_malformed() => AppError::BadRequest(r.both()),
-                LeadRefusal::Upload(_) => AppError::Unprocessable(r.both()),
-            },
+            LeadError::Refused(r) => {
+                let status = match &r {
+                    LeadRefusal::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    LeadRefusal::Case(_) => StatusCode::CONFLICT,
+                    LeadRefusal::Upload(u) if u.is_malformed() => StatusCode::BAD_REQUEST,
+                    LeadRefusal::Upload(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                AppError::of(status, "lead", &r, lead_field(&r))
+            }
             LeadError::Store(e) => AppError::Store(e),
         }
     }
@@ -93,7 +97,7 @@ pub async fn route_preview(
         SubjectBody::Lawyer {} => Subject::Lawyer,
     };
     let plan = route_lead(&dir, &body.discoverer, &subject)
-        .map_err(|e| AppError::Unprocessable(e.both()))?;
+        .map_err(|e| AppError::of(StatusCode::UNPROCESSABLE_ENTITY, "lead.route", &e, None))?;
     let outside = store::leads::units_outside_portal(&state.db).await?;
     let outside_portal = outside
         .into_iter()

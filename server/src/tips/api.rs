@@ -1,7 +1,6 @@
 //! `/api/v1/tips…` (no sign-in): leave a tip, read its status with the receipt, add
 //! information. A thin adapter over [`super::service`].
 
-use app::refusals::Localize;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
@@ -12,17 +11,23 @@ use super::service::{self, TipError};
 use crate::api::ApiJson;
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 impl From<TipError> for AppError {
     fn from(e: TipError) -> Self {
         use domain::tips::TipRefused;
         match e {
             TipError::NotFound => AppError::NotFound,
-            TipError::Refused(r @ (TipRefused::Throttled(_) | TipRefused::TooManyTips(_))) => {
-                AppError::TooManyRequests(r.both())
+            TipError::Refused(r) => {
+                let status = match r {
+                    TipRefused::Throttled(_) | TipRefused::TooManyTips(_) => {
+                        StatusCode::TOO_MANY_REQUESTS
+                    }
+                    TipRefused::Closed => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                AppError::of(status, "tip", &r, None)
             }
-            TipError::Refused(r @ TipRefused::Closed) => AppError::Conflict(r.both()),
-            TipError::Refused(r) => AppError::Unprocessable(r.both()),
             TipError::Store(e) => AppError::Store(e),
         }
     }

@@ -17,10 +17,12 @@ use store::sessions::Caller;
 use utoipa::ToSchema;
 
 use super::service::{self, Answering, StartAttempt, TrainingError};
+use crate::api::codes;
 use crate::api::require_user;
 use crate::api::{ApiJson, ApiPath};
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 impl From<TrainingError> for AppError {
     fn from(e: TrainingError) -> Self {
@@ -31,14 +33,31 @@ impl From<TrainingError> for AppError {
                     refusal,
                     now: store::now_ms(),
                 };
-                match refusal {
-                    StartRefusal::CoolingDown(_) => AppError::TooManyRequests(words.both()),
-                    _ => AppError::Conflict(words.both()),
-                }
+                let status = match refusal {
+                    StartRefusal::CoolingDown(_) => StatusCode::TOO_MANY_REQUESTS,
+                    _ => StatusCode::CONFLICT,
+                };
+                AppError::Refused(crate::error::Refusal {
+                    status,
+                    code: codes::derive("training.start", &format!("{refusal:?}"), None),
+                    field: None,
+                    message: words.both(),
+                })
             }
-            TrainingError::Attempt(r) if r.is_invalid_input() => AppError::Unprocessable(r.both()),
-            TrainingError::Attempt(r) => AppError::Conflict(r.both()),
-            TrainingError::Assignment(r) => AppError::Unprocessable(r.both()),
+            TrainingError::Attempt(r) => {
+                let status = if r.is_invalid_input() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::CONFLICT
+                };
+                AppError::of(status, "training.attempt", &r, None)
+            }
+            TrainingError::Assignment(r) => AppError::of(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "training.assignment",
+                &r,
+                None,
+            ),
             TrainingError::Store(e) => AppError::Store(e),
         }
     }

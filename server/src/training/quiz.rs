@@ -10,7 +10,7 @@ use app::pages::training::{
     Bi, OpenAttempt, QuizForm, QuizQuestion, ReviewItem, ReviewPage, StartPage, StatRow,
     TrainingView,
 };
-use app::refusals::{Localize, StartNotice};
+use app::refusals::StartNotice;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use corpus::courses::LoadedCourse;
@@ -24,6 +24,7 @@ use crate::error::AppError;
 use crate::page::{redirect, view, FormPairs, Page, PageError, PageId};
 use crate::state::AppState;
 use crate::time::format_beijing;
+use axum::http::StatusCode;
 
 /// The start page of `mode` (`GET /quizzes/{quiz}` and `GET /quizzes/{quiz}/practice`): reads
 /// only, so following or prefetching the link never starts or uses up an attempt.
@@ -356,9 +357,13 @@ pub async fn attempt_post(
             redirect(&format!("/attempts/{id}"))
         }
         // Only a tampered form names what the attempt does not have.
-        Err(TrainingError::Attempt(refusal)) => {
-            AppError::Unprocessable(refusal.both()).into_response()
-        }
+        Err(TrainingError::Attempt(refusal)) => AppError::of(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "training.attempt",
+            &refusal,
+            None,
+        )
+        .into_response(),
         Err(e) => return Err(e.into()),
     })
 }
