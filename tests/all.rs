@@ -29,6 +29,7 @@ mod leads;
 mod library;
 mod names;
 mod operations;
+mod outage;
 mod page_cache;
 mod regulation;
 mod scaleout;

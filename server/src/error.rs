@@ -128,6 +128,11 @@ impl AppError {
                 codes::NOT_FOUND,
                 "未找到 / not found",
             ),
+            AppError::Store(e) if e.is_unavailable() => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::STORAGE_UNAVAILABLE,
+                "数据库暂时无法访问，请稍后再试 / the database is briefly unavailable, please try again in a moment",
+            ),
             AppError::Store(store::StoreError::Busy) | AppError::Busy => plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 codes::BUSY,
@@ -145,7 +150,9 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Store(e) = &self {
-            if !matches!(e, store::StoreError::Busy) {
+            if e.is_unavailable() {
+                tracing::warn!(error = %e, "database unavailable");
+            } else if !matches!(e, store::StoreError::Busy) {
                 tracing::error!(error = %e, "storage error");
             }
         }

@@ -23,3 +23,48 @@ pub enum StoreError {
     #[error("group commit: {0}")]
     Group(String),
 }
+
+impl StoreError {
+    /// Whether the database could not be reached, or dropped the connection, rather than
+    /// refusing the statement: a restart or fail-over of PostgreSQL. The request may be
+    /// tried again shortly (the pool replaces broken connections by itself); nothing of it was
+    /// committed, since a transaction is committed only when its `COMMIT` is answered.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Sqlx(e) => sqlx_unavailable(e),
+            _ => false,
+        }
+    }
+}
+
+fn sqlx_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // Connection exceptions (class 08), and the server shutting down or starting up
+        // (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreachable_databases_are_told_apart_from_refused_statements() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(StoreError::Sqlx(sqlx::Error::Io(io)).is_unavailable());
+        assert!(StoreError::Sqlx(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(!StoreError::Sqlx(sqlx::Error::RowNotFound).is_unavailable());
+        assert!(!StoreError::Corrupt("x".into()).is_unavailable());
+        assert!(!StoreError::Busy.is_unavailable());
+    }
+}

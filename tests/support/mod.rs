@@ -145,6 +145,14 @@ pub fn fresh_like(db: &TestDb, tag: &str) -> TestDb {
     }
 }
 
+/// A fresh, empty database on the PostgreSQL server at `base` (a server of the test's own).
+pub fn fresh_like_at(base: &str, tag: &str) -> TestDb {
+    TestDb {
+        label: "postgres",
+        url: fresh_pg_database(base, tag),
+    }
+}
+
 fn fresh_pg_database(base: &str, tag: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!(

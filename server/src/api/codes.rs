@@ -15,6 +15,8 @@ use std::collections::BTreeSet;
 pub const NOT_FOUND: &str = "not_found";
 /// Every password-check slot is taken, or the database is briefly unreachable: try again.
 pub const BUSY: &str = "busy";
+/// The database is briefly unreachable (restarting, failing over): try again.
+pub const STORAGE_UNAVAILABLE: &str = "storage.unavailable";
 /// Something failed inside (logged; nothing of the cause is told).
 pub const INTERNAL: &str = "internal";
 /// Not signed in.
@@ -37,9 +39,10 @@ pub const UNREADABLE_BODY: &str = "request.unreadable_body";
 pub const INVALID_REQUEST: &str = "request.invalid";
 
 /// The codes not derived from a refusal.
-pub const GENERIC: [&str; 12] = [
+pub const GENERIC: [&str; 13] = [
     NOT_FOUND,
     BUSY,
+    STORAGE_UNAVAILABLE,
     INTERNAL,
     AUTH_REQUIRED,
     AUTH_PASSWORD_CHANGE,

@@ -5,7 +5,7 @@
 //!
 //! Every error response is the shared `Error` schema (`{"error", "code", "field"}`, the codes
 //! listed in the schema's `code` description from `super::codes::all`), and every
-//! operation also documents the API's common errors (400, 401, 404, 409, 413, 422, 429).
+//! operation also documents the API's common errors (400, 401, 404, 409, 413, 422, 429, 503).
 //! utoipa writes OpenAPI 3.1; the document is served as OpenAPI 3.0.3, as it always was
 //! ([`to_openapi_30`]: `nullable` instead of a `null` type).
 
@@ -62,7 +62,7 @@ impl Modify for SecuritySchemes {
 }
 
 /// Errors any operation may answer with, and what they mean.
-const COMMON_ERRORS: [(&str, &str); 7] = [
+const COMMON_ERRORS: [(&str, &str); 8] = [
     ("400", "Malformed request (not JSON, wrong content type)"),
     ("401", "Not signed in"),
     ("404", "Not found, or not for this caller"),
@@ -70,6 +70,10 @@ const COMMON_ERRORS: [(&str, &str); 7] = [
     ("413", "Body too large"),
     ("422", "Invalid or missing fields"),
     ("429", "Too many attempts"),
+    (
+        "503",
+        "Too busy, or the database briefly unavailable (code storage.unavailable): try again after Retry-After seconds",
+    ),
 ];
 
 /// The document served at `/openapi.json`.
