@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use store::sessions::{self, Caller, Kind};
 use store::users::User;
 use utoipa::ToSchema;
@@ -29,8 +28,7 @@ pub struct TokenReply {
 }
 
 /// What revoking answers: `{"revoked": true}`.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handlers' JSON.
+#[derive(Serialize, ToSchema)]
 pub struct Revoked {
     revoked: bool,
 }
@@ -70,10 +68,10 @@ pub async fn login(
 pub async fn logout(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Revoked>, AppError> {
     let auth = caller.auth.as_ref().ok_or_else(AppError::sign_in_first)?;
     service::sign_out(&state.db, &caller, &auth.token_hash).await?;
-    Ok(Json(json!({"revoked": true})))
+    Ok(Json(Revoked { revoked: true }))
 }
 
 /// `GET /api/v1/me`.
@@ -104,10 +102,10 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Revoked>, AppError> {
     let user = require_user(&caller)?;
     if !service::revoke_token(&state.db, &caller, user, &id).await? {
         return Err(AppError::NotFound);
     }
-    Ok(Json(json!({"revoked": true})))
+    Ok(Json(Revoked { revoked: true }))
 }

@@ -53,8 +53,7 @@ pub struct ReceiptReply {
 }
 
 /// What adding information answers: `{"sent": true}`.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
+#[derive(Serialize, ToSchema)]
 pub struct Sent {
     sent: bool,
 }
@@ -145,8 +144,8 @@ pub async fn api_message(
     Extension(caller): Extension<Caller>,
     Path(receipt): Path<String>,
     ApiJson(body): ApiJson<TipBody>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<Sent>, AppError> {
     let tip = service::lookup(&state, &caller, &receipt).await?;
     service::add_reporter_message(&state, &tip, &body.text).await?;
-    Ok(Json(serde_json::json!({"sent": true})))
+    Ok(Json(Sent { sent: true }))
 }
