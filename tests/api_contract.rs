@@ -217,3 +217,58 @@ fn the_contract_is_a_snapshot() {
     let codes: Vec<String> = server::api::codes::all().into_iter().collect();
     insta::assert_snapshot!("error_codes", codes.join("\n"));
 }
+
+/// The two route lists agree: every path a feature mounts is a Leptos route (the page the
+/// feature answers itself) or one of the answers that are not pages; every Leptos route is
+/// mounted by a feature or is one of the library pages Leptos renders alone.
+#[test]
+fn the_mounted_pages_and_the_leptos_routes_agree() {
+    /// Mounted answers that are not pages of the app (files, feeds, redirects, health).
+    const NOT_PAGES: &[&str] = &[
+        "/healthz",
+        "/lang/{code}",
+        "/calendar/{file}",
+        "/events.ics",
+        "/exchanges.csv",
+        "/exchanges/plan.csv",
+        "/leads/dashboard.csv",
+        "/training-admin/report.csv",
+        "/training-admin/reports.csv",
+        "/leads/{id}/attachments/{att}",
+        "/leads/{id}/attachments",
+    ];
+    let leptos: std::collections::BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    let mounted: std::collections::BTreeSet<String> =
+        server::routes::features().paths().into_iter().collect();
+    let stray: Vec<&String> = mounted
+        .iter()
+        .filter(|p| !leptos.contains(*p) && !NOT_PAGES.contains(&p.as_str()))
+        .collect();
+    assert!(
+        stray.is_empty(),
+        "mounted, neither a Leptos route nor listed: {stray:?}\nleptos: {leptos:?}"
+    );
+    // The library's reading pages and the sign-in page, rendered by Leptos with the loaded
+    // corpus as context (the sign-in form's POST is mounted beside it).
+    const LEPTOS_ONLY: &[&str] = &[
+        "/glossary",
+        "/login",
+        "/regulations/dazu-2021-6",
+        "/regulations/dazu-2021-6/compare",
+        "/regulations/dazu-2021-6/en",
+        "/regulations/dazu-2021-6/{article}",
+        "/regulations/provisions-2015",
+    ];
+    let alone: Vec<&str> = leptos
+        .iter()
+        .filter(|p| !mounted.contains(*p))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(alone, LEPTOS_ONLY, "Leptos routes no feature mounts");
+    for p in NOT_PAGES {
+        assert!(mounted.contains(*p), "{p} is listed but not mounted");
+    }
+}
