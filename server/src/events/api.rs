@@ -6,15 +6,14 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use domain::events::{EventKind, EventStatus, Flag};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use store::events::{self, EventRecord};
+use domain::events::EventStatus;
+use serde::Deserialize;
+use store::events::{self, EventRecord, Notification, RegisterEntry, Registrant};
 use store::sessions::Caller;
 use utoipa::{IntoParams, ToSchema};
 
 use super::service::{
-    self, directory, find_visible, EventAccess, EventCommand, EventError, EventFields,
+    self, directory, find_visible, Done, EventAccess, EventCommand, EventError, EventFields,
 };
 use crate::api::catalogue::event_field;
 use crate::api::codes;
@@ -44,162 +43,16 @@ impl From<EventError> for AppError {
     }
 }
 
-/// An event as the API shows it.
-#[derive(Serialize, ToSchema)]
-#[schema(as = Event)]
-pub struct EventOut {
-    id: i64,
-    uid: String,
-    sequence: i64,
-    title: String,
-    #[schema(value_type = EventKind)]
-    kind: String,
-    #[schema(value_type = EventStatus)]
-    status: String,
-    agenda: String,
-    venue: String,
-    #[schema(format = DateTime)]
-    starts_at: String,
-    #[schema(format = DateTime)]
-    ends_at: String,
-    #[schema(format = DateTime)]
-    registration_deadline: String,
-    capacity: i64,
-    registered: i64,
-    waitlisted: i64,
-    host: String,
-    /// Host first, then the co-hosts that accepted.
-    hosts: Vec<String>,
-    open_to: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cancel_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-    /// For the host's coordinators only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Flag>>)]
-    flags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
-    invitations: Option<Vec<Value>>,
-    /// The series this event is an occurrence of (`/event-series/{id}`), or null.
-    series: Option<i64>,
-}
+pub use super::api_wire::*;
 
-/// The event of a path.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
-pub struct EventId {
-    /// The event's id.
-    id: i64,
-}
-
-/// One event as `GET /events/{id}` shows it: the caller's own registration beside it (`null`
-/// when signed in without one, absent when anonymous).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct EventShown {
-    #[serde(flatten)]
-    event: EventOut,
-    #[schema(value_type = Option<Object>)]
-    my_registration: Option<Value>,
-}
-
-/// The fields of an event, as the document describes them (`EventFields`, checked by the
-/// service).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `EventFields` for the document.
-pub struct EventIn {
-    #[schema(max_length = 100)]
-    title: String,
-    kind: EventKind,
-    /// Markdown; sanitised when shown.
-    #[schema(max_length = 5000)]
-    agenda: Option<String>,
-    /// An official venue's name, or another place (flagged).
-    venue: String,
-    venue_id: Option<i64>,
-    /// RFC 3339, e.g. 2026-12-01T09:00:00+08:00.
-    #[schema(format = DateTime)]
-    starts_at: String,
-    #[schema(format = DateTime)]
-    ends_at: String,
-    #[schema(minimum = 1, maximum = 10000)]
-    capacity: i64,
-    #[schema(format = DateTime)]
-    registration_deadline: String,
-    /// Unit codes whose members may register.
-    open_to: Vec<String>,
-    /// Association unit codes invited to co-host.
-    cohosts: Option<Vec<String>>,
-}
-
-/// A new draft.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct EventCreated {
-    id: i64,
-    #[schema(value_type = Option<EventStatus>)]
-    status: Option<String>,
-    flags: Vec<Flag>,
-    needs_approval: Option<bool>,
-}
-
-/// An edited event and its compliance flags.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct EventSaved {
-    id: Option<i64>,
-    flags: Option<Vec<Flag>>,
-}
-
-/// An event's status after a change (publishing also gives its flags).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handlers' JSON.
-pub struct EventState {
-    id: Option<i64>,
-    status: Option<EventStatus>,
-    flags: Option<Vec<Flag>>,
-}
-
-/// Where a registration put the caller.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `Done::code` of a registration.
-pub struct Placed {
-    status: Placement,
-}
-
-/// A place, or the waitlist.
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)] // Describes `Done::code` of a registration.
-pub enum Placement {
-    Registered,
-    Waitlisted,
-}
-
-/// A cancelled registration: `{"status": "cancelled"}`.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct Unregistered {
-    status: Option<String>,
-}
-
-/// The caller's notifications.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct NotificationsOut {
-    unread: Option<i64>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    notifications: Option<Vec<Value>>,
-}
-
-/// How many notifications were marked read.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
-pub struct Marked {
-    marked: Option<u64>,
+/// A command's [`Done`] that no handler here expects: a bug, answered as an internal error.
+fn unexpected(done: Done) -> AppError {
+    tracing::error!(?done, "unexpected outcome of an event command");
+    AppError::refused(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        codes::INTERNAL,
+        "服务器内部错误，请稍后再试 / internal error, please try again later",
+    )
 }
 
 fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
@@ -208,8 +61,8 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
         uid: ev.uid.clone(),
         sequence: ev.sequence,
         title: ev.title.clone(),
-        kind: ev.kind.as_str().to_string(),
-        status: ev.status.as_str().to_string(),
+        kind: ev.kind,
+        status: ev.status,
         agenda: ev.agenda.clone(),
         venue: ev.venue.clone(),
         starts_at: rfc3339(ev.starts_at),
@@ -225,11 +78,14 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
         open_to: ev.open_to.clone(),
         cancel_reason: ev.cancel_reason.clone(),
         summary: ev.summary.clone(),
-        flags: manager.then(|| ev.flags.iter().map(|f| f.as_str().to_string()).collect()),
+        flags: manager.then(|| ev.flags.clone()),
         invitations: manager.then(|| {
             ev.cohosts
                 .iter()
-                .map(|c| json!({"unit": c.unit, "status": c.status}))
+                .map(|c| Invitation {
+                    unit: c.unit.clone(),
+                    status: c.status.clone(),
+                })
                 .collect()
         }),
         series: ev.series_id,
@@ -247,16 +103,16 @@ pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(fields): ApiJson<EventFields>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventCreated>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let (id, flags) = service::create(&state, &caller, &dir, &fields).await?;
-    Ok(Json(json!({
-        "id": id,
-        "status": "draft",
-        "flags": flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-        "needs_approval": flags.iter().any(|f| f.needs_approval()),
-    })))
+    Ok(Json(EventCreated {
+        id,
+        status: EventStatus::Draft,
+        needs_approval: flags.iter().any(|f| f.needs_approval()),
+        flags,
+    }))
 }
 
 /// `PUT /api/v1/events/{id}` (the host's coordinators): edits a draft or published event.
@@ -270,15 +126,12 @@ pub async fn update(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(fields): ApiJson<EventFields>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventSaved>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let ev = find_visible(&state, &caller, &dir, id).await?;
     let flags = service::update(&state, &caller, &dir, &ev, &fields).await?;
-    Ok(Json(json!({
-        "id": id,
-        "flags": flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-    })))
+    Ok(Json(EventSaved { id, flags }))
 }
 
 /// `GET /api/v1/events` (public): published events that have not ended.
@@ -296,20 +149,26 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventShown>, AppError> {
     let dir = directory(&state).await?;
     let ev = find_visible(&state, &caller, &dir, id).await?;
     let manager = EventAccess::of(&caller, &dir).manages(&ev);
-    let mut out = serde_json::to_value(event_out(&ev, manager))
-        .map_err(|_| AppError::bad_request(codes::INTERNAL, "编码失败 / encoding failed"))?;
-    if let Some(u) = caller.user() {
-        let reg = events::registration(&state.db, id, u.id).await?;
-        out["my_registration"] = match reg.filter(|r| r.status != "cancelled") {
-            Some(r) => json!({"status": r.status, "attended": r.attended}),
-            None => Value::Null,
-        };
-    }
-    Ok(Json(out))
+    let my_registration = match caller.user() {
+        Some(u) => Some(
+            events::registration(&state.db, id, u.id)
+                .await?
+                .filter(|r| r.status != "cancelled")
+                .map(|r| MyRegistration {
+                    status: r.status,
+                    attended: r.attended,
+                }),
+        ),
+        None => None,
+    };
+    Ok(Json(EventShown {
+        event: event_out(&ev, manager),
+        my_registration,
+    }))
 }
 
 /// Runs `command` on event `id` for the caller; the event as it then stands.
@@ -339,13 +198,13 @@ pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventState>, AppError> {
     let (ev, _) = act(&state, &caller, id, EventCommand::Publish).await?;
-    Ok(Json(json!({
-        "id": id,
-        "status": ev.status.as_str(),
-        "flags": ev.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-    })))
+    Ok(Json(EventState {
+        id,
+        status: ev.status,
+        flags: Some(ev.flags),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -361,21 +220,24 @@ pub struct ApprovalIn {
 /// `POST /api/v1/events/{id}/approval`: records who approved a flagged event.
 #[utoipa::path(post, path = "/events/{id}/approval",
     summary = "Record the approval of a flagged event", params(EventId), request_body = ApprovalIn,
-    responses((status = 200, description = "Recorded", body = Object),
+    responses((status = 200, description = "Recorded", body = ApprovalRecorded),
     (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn approval(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ApprovalIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ApprovalRecorded>, AppError> {
     let command = EventCommand::RecordApproval {
         by: body.approved_by,
         reference: body.reference,
         date: body.approved_on,
     };
     act(&state, &caller, id, command).await?;
-    Ok(Json(json!({"id": id, "approval": "recorded"})))
+    Ok(Json(ApprovalRecorded {
+        id,
+        approval: Recorded::Recorded,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -395,12 +257,16 @@ pub async fn cancel(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventState>, AppError> {
     let command = EventCommand::Cancel {
         reason: body.reason,
     };
     let (ev, _) = act(&state, &caller, id, command).await?;
-    Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
+    Ok(Json(EventState {
+        id,
+        status: ev.status,
+        flags: None,
+    }))
 }
 
 /// `POST /api/v1/events/{id}/held`: marks a published event as held.
@@ -412,9 +278,13 @@ pub async fn held(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventState>, AppError> {
     let (ev, _) = act(&state, &caller, id, EventCommand::MarkHeld).await?;
-    Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
+    Ok(Json(EventState {
+        id,
+        status: ev.status,
+        flags: None,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -435,13 +305,17 @@ pub async fn summary(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SummaryIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<EventState>, AppError> {
     let command = EventCommand::Summarise {
         summary: body.summary,
         close: body.close,
     };
     let (ev, _) = act(&state, &caller, id, command).await?;
-    Ok(Json(json!({"id": id, "status": ev.status.as_str()})))
+    Ok(Json(EventState {
+        id,
+        status: ev.status,
+        flags: None,
+    }))
 }
 
 #[derive(Deserialize, Default, ToSchema)]
@@ -466,7 +340,7 @@ pub async fn register(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Placed>, AppError> {
     let decl: RegisterIn = if body.iter().all(u8::is_ascii_whitespace) {
         RegisterIn::default()
     } else {
@@ -483,7 +357,12 @@ pub async fn register(
         note: decl.case_note.unwrap_or_default(),
     };
     let (_, done) = act(&state, &caller, id, command).await?;
-    Ok(Json(json!({"status": done.code()})))
+    let status = match done {
+        Done::Registered => Placement::Registered,
+        Done::Waitlisted => Placement::Waitlisted,
+        other => return Err(unexpected(other)),
+    };
+    Ok(Json(Placed { status }))
 }
 
 /// `DELETE /api/v1/events/{id}/registrations`: cancels the caller's registration; the first on
@@ -496,21 +375,23 @@ pub async fn unregister(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Unregistered>, AppError> {
     act(&state, &caller, id, EventCommand::Unregister).await?;
-    Ok(Json(json!({"status": "cancelled"})))
+    Ok(Json(Unregistered {
+        status: RegistrationCancelled::Cancelled,
+    }))
 }
 
 /// `GET /api/v1/events/{id}/registrations` (the host's coordinators): everyone registered or
 /// waiting, with declarations and attendance.
 #[utoipa::path(get, path = "/events/{id}/registrations",
     summary = "Registrations with declarations (the host's coordinators)", params(EventId),
-    responses((status = 200, description = "Registrations", body = Object)))]
+    responses((status = 200, description = "Registrations", body = RegistrationsOut)))]
 pub async fn registrations(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<RegistrationsOut>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let ev = find_visible(&state, &caller, &dir, id).await?;
@@ -518,14 +399,23 @@ pub async fn registrations(
         return Err(AppError::NotFound);
     }
     let regs = events::registrants(&state.db, id).await?;
-    Ok(Json(json!({
-        "registered": ev.registered,
-        "waitlisted": ev.waitlisted,
-        "registrations": regs.iter().map(|r| json!({
-            "user_id": r.user_id, "name": r.display_name, "unit": r.unit, "status": r.status,
-            "has_case": r.has_case, "case_note": r.case_note, "attended": r.attended,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(RegistrationsOut {
+        registered: ev.registered,
+        waitlisted: ev.waitlisted,
+        registrations: regs.into_iter().map(registrant_out).collect(),
+    }))
+}
+
+fn registrant_out(r: Registrant) -> RegistrantOut {
+    RegistrantOut {
+        user_id: r.user_id,
+        name: r.display_name,
+        unit: r.unit,
+        status: r.status,
+        has_case: r.has_case,
+        case_note: r.case_note,
+        attended: r.attended,
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -536,14 +426,14 @@ pub struct CheckinIn {
 /// `POST /api/v1/events/{id}/checkin`: a registered member checks in with the venue's code.
 #[utoipa::path(post, path = "/events/{id}/checkin",
     summary = "Check in with the code shown at the venue", params(EventId),
-    request_body = CheckinIn, responses((status = 200, description = "Checked in", body = Object),
+    request_body = CheckinIn, responses((status = 200, description = "Checked in", body = CheckedIn),
     (status = 409, description = "Wrong code, outside the window, or no place")))]
 pub async fn checkin(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CheckinIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<CheckedIn>, AppError> {
     act(
         &state,
         &caller,
@@ -551,7 +441,7 @@ pub async fn checkin(
         EventCommand::CheckIn { code: body.code },
     )
     .await?;
-    Ok(Json(json!({"attended": true})))
+    Ok(Json(CheckedIn { attended: true }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -563,22 +453,23 @@ pub struct AttendanceIn {
 /// `POST /api/v1/events/{id}/attendance` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/attendance",
     summary = "Mark a registered member's attendance (the host's coordinators)", params(EventId),
-    request_body = AttendanceIn, responses((status = 200, description = "Marked", body = Object),
+    request_body = AttendanceIn, responses((status = 200, description = "Marked", body = AttendanceMarked),
     (status = 409, description = "No place or not open")))]
 pub async fn attendance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AttendanceIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AttendanceMarked>, AppError> {
     let command = EventCommand::MarkAttendance {
         user: Some(body.user_id),
         attended: body.attended,
     };
     act(&state, &caller, id, command).await?;
-    Ok(Json(
-        json!({"user_id": body.user_id, "attended": body.attended}),
-    ))
+    Ok(Json(AttendanceMarked {
+        user_id: body.user_id,
+        attended: body.attended,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -590,19 +481,24 @@ pub struct InvitationIn {
 #[utoipa::path(post, path = "/events/{id}/invitation",
     summary = "Accept or decline the invitation to co-host (a coordinator of the invited association)",
     params(EventId), request_body = InvitationIn,
-    responses((status = 200, description = "Answered", body = Object),
+    responses((status = 200, description = "Answered", body = InvitationAnswered),
     (status = 409, description = "No pending invitation")))]
 pub async fn invitation(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<InvitationIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<InvitationAnswered>, AppError> {
     let command = EventCommand::AnswerInvitation {
         accept: body.accept,
     };
     let (_, done) = act(&state, &caller, id, command).await?;
-    Ok(Json(json!({"invitation": done.code()})))
+    let invitation = match done {
+        Done::Accepted => InvitationAnswer::Accepted,
+        Done::Declined => InvitationAnswer::Declined,
+        other => return Err(unexpected(other)),
+    };
+    Ok(Json(InvitationAnswered { invitation }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -613,14 +509,14 @@ pub struct RemindIn {
 /// `POST /api/v1/events/{id}/invitations/remind` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/invitations/remind",
     summary = "Remind an invited association (the host's coordinators)", params(EventId),
-    request_body = RemindIn, responses((status = 200, description = "Reminded", body = Object),
+    request_body = RemindIn, responses((status = 200, description = "Reminded", body = Reminded),
     (status = 409, description = "No pending invitation")))]
 pub async fn remind(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RemindIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Reminded>, AppError> {
     act(
         &state,
         &caller,
@@ -628,7 +524,7 @@ pub async fn remind(
         EventCommand::Remind { unit: body.unit },
     )
     .await?;
-    Ok(Json(json!({"reminded": true})))
+    Ok(Json(Reminded { reminded: true }))
 }
 
 /// `GET /api/v1/notifications` (signed in): the latest 100, newest first.
@@ -638,17 +534,26 @@ pub async fn remind(
 pub async fn notifications(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<NotificationsOut>, AppError> {
     let user = require_user(&caller)?;
     let list = events::list_notifications(&state.db, user.id, 100).await?;
     let unread = events::unread_count(&state.db, user.id).await?;
-    Ok(Json(json!({
-        "unread": unread,
-        "notifications": list.iter().map(|n| json!({
-            "id": n.id, "kind": n.kind, "text_zh": n.text_zh, "text_en": n.text_en,
-            "link": n.link, "created_at": n.created_at, "read": n.read,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(NotificationsOut {
+        unread,
+        notifications: list.into_iter().map(notification_out).collect(),
+    }))
+}
+
+fn notification_out(n: Notification) -> NotificationOut {
+    NotificationOut {
+        id: n.id,
+        kind: n.kind,
+        text_zh: n.text_zh,
+        text_en: n.text_en,
+        link: n.link,
+        created_at: n.created_at,
+        read: n.read,
+    }
 }
 
 /// `POST /api/v1/notifications/read`: marks them all read.
@@ -657,10 +562,10 @@ pub async fn notifications(
 pub async fn notifications_read(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Marked>, AppError> {
     let user = require_user(&caller)?;
-    let n = events::mark_all_read(&state.db, user.id).await?;
-    Ok(Json(json!({"marked": n})))
+    let marked = events::mark_all_read(&state.db, user.id).await?;
+    Ok(Json(Marked { marked }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -674,11 +579,11 @@ pub struct RegisterQuery {
 #[utoipa::path(get, path = "/exchanges",
     summary = "The public register of held exchanges (participants by kind of unit, no names)",
     security(()), params(RegisterQuery),
-    responses((status = 200, description = "Register", body = Vec<Object>)))]
+    responses((status = 200, description = "Register", body = Vec<ExchangeOut>)))]
 pub async fn exchanges(
     State(state): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<RegisterQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Vec<ExchangeOut>>, AppError> {
     let entries = events::public_register(
         &state.db,
         q.association.as_deref().filter(|a| !a.is_empty()),
@@ -688,19 +593,23 @@ pub async fn exchanges(
             .filter(|y| (2000..=2100).contains(y)),
     )
     .await?;
-    Ok(Json(json!(entries
-        .iter()
-        .map(|x| json!({
-            "id": x.event.id,
-            "title": x.event.title,
-            "kind": x.event.kind.as_str(),
-            "hosts": std::iter::once(x.event.host_unit.clone()).chain(x.event.accepted_cohosts()).collect::<Vec<_>>(),
-            "venue": x.event.venue,
-            "starts_at": rfc3339(x.event.starts_at),
-            "ends_at": rfc3339(x.event.ends_at),
-            "agenda": x.event.agenda,
-            "participants": x.participants,
-            "summary": x.event.summary,
-        }))
-        .collect::<Vec<_>>())))
+    Ok(Json(entries.into_iter().map(exchange_out).collect()))
+}
+
+fn exchange_out(x: RegisterEntry) -> ExchangeOut {
+    let ev = x.event;
+    ExchangeOut {
+        id: ev.id,
+        title: ev.title.clone(),
+        kind: ev.kind,
+        hosts: std::iter::once(ev.host_unit.clone())
+            .chain(ev.accepted_cohosts())
+            .collect(),
+        venue: ev.venue,
+        starts_at: rfc3339(ev.starts_at),
+        ends_at: rfc3339(ev.ends_at),
+        agenda: ev.agenda,
+        participants: x.participants,
+        summary: ev.summary,
+    }
 }

@@ -11,6 +11,7 @@
 //! `store::events` (registration and its waitlist live there).
 
 pub mod api;
+pub mod api_wire;
 pub mod form;
 pub mod ics;
 pub mod ics_series;

@@ -6,10 +6,9 @@
 use app::refusals::Localize;
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
-use domain::events::{EventKind, Flag};
+use domain::events::{EventKind, EventStatus, Flag};
 use domain::series::{self, Frequency, SeriesEnd};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use store::events::{EventRecord, PlanCount};
 use store::sessions::Caller;
 use utoipa::{IntoParams, ToSchema};
@@ -59,23 +58,25 @@ pub struct SeriesIn {
 }
 
 /// One occurrence in a series' answer.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handlers' JSON.
+#[derive(Serialize, ToSchema)]
 pub struct OccurrenceOut {
+    /// The occurrence's event id (`/events/{id}`).
     id: i64,
     #[schema(format = DateTime)]
     starts_at: String,
     #[schema(format = DateTime)]
     ends_at: String,
-    status: Option<String>,
+    status: EventStatus,
     /// For the hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     flags: Option<Vec<Flag>>,
+    /// Whether a flag still waits for an approval record; for the hosts only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     needs_approval: Option<bool>,
 }
 
 /// A new series: its id and its occurrences' event ids, in order.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
+#[derive(Serialize, ToSchema)]
 pub struct SeriesCreated {
     id: i64,
     events: Vec<i64>,
@@ -83,8 +84,7 @@ pub struct SeriesCreated {
 }
 
 /// A series with its rule and occurrences.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handler's JSON.
+#[derive(Serialize, ToSchema)]
 pub struct SeriesOut {
     id: i64,
     uid: String,
@@ -92,58 +92,95 @@ pub struct SeriesOut {
     kind: EventKind,
     host: String,
     venue: String,
-    #[schema(value_type = Object)]
-    rule: Value,
+    rule: RuleOut,
     /// The RFC 5545 RRULE (with DTSTART in Asia/Shanghai).
     rrule: String,
     occurrences: Vec<OccurrenceOut>,
 }
 
+/// A series' recurrence rule as stored: exactly one of `count` and `until` is set, the other
+/// is null.
+#[derive(Serialize, ToSchema)]
+pub struct RuleOut {
+    frequency: Frequency,
+    /// Every n weeks, months or quarters.
+    interval: u32,
+    /// Number of occurrences …
+    count: Option<u32>,
+    /// … or the last day, YYYY-MM-DD (Beijing).
+    #[schema(format = Date)]
+    until: Option<String>,
+}
+
 /// What a whole-series command did per occurrence: `done` ones and `refused` ones with why.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the handlers' JSON.
+#[derive(Serialize, ToSchema)]
 pub struct SeriesOutcome {
+    /// The series.
     id: i64,
-    #[schema(value_type = Vec<Object>)]
-    done: Vec<Value>,
-    #[schema(value_type = Vec<Object>)]
-    refused: Vec<Value>,
+    done: Vec<OccurrenceDone>,
+    refused: Vec<OccurrenceRefused>,
 }
 
-fn occurrence(ev: &EventRecord, manager: bool) -> Value {
-    let mut o = json!({
-        "id": ev.id,
-        "starts_at": rfc3339(ev.starts_at),
-        "ends_at": rfc3339(ev.ends_at),
-        "status": ev.status.as_str(),
-    });
-    if manager {
-        o["flags"] = json!(ev.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>());
-        o["needs_approval"] =
-            json!(ev.approval.is_none() && ev.flags.iter().any(|f| f.needs_approval()));
+/// An occurrence the command was done on.
+#[derive(Serialize, ToSchema)]
+pub struct OccurrenceDone {
+    /// The occurrence's event id.
+    id: i64,
+    /// What was done (e.g. `saved`, `published`, `cancelled`, `registered`, `waitlisted`).
+    status: String,
+}
+
+/// An occurrence the command was refused on.
+#[derive(Serialize, ToSchema)]
+pub struct OccurrenceRefused {
+    /// The occurrence's event id.
+    id: i64,
+    /// Why, `中文 / English`.
+    reason: String,
+}
+
+fn occurrence(ev: &EventRecord, manager: bool) -> OccurrenceOut {
+    OccurrenceOut {
+        id: ev.id,
+        starts_at: rfc3339(ev.starts_at),
+        ends_at: rfc3339(ev.ends_at),
+        status: ev.status,
+        flags: manager.then(|| ev.flags.clone()),
+        needs_approval: manager
+            .then(|| ev.approval.is_none() && ev.flags.iter().any(|f| f.needs_approval())),
     }
-    o
 }
 
-fn rule_json(view: &SeriesView) -> Value {
+fn rule_out(view: &SeriesView) -> RuleOut {
     let r = &view.series.rule;
     let (count, until) = match r.end {
         SeriesEnd::Count(n) => (Some(n), None),
         SeriesEnd::Until(d) => (None, Some(d.to_string())),
     };
-    json!({"frequency": r.frequency.as_str(), "interval": r.interval, "count": count, "until": until})
+    RuleOut {
+        frequency: r.frequency,
+        interval: r.interval,
+        count,
+        until,
+    }
 }
 
-fn outcome_json(id: i64, outcomes: &Outcomes) -> Value {
+fn outcome(id: i64, outcomes: &Outcomes) -> SeriesOutcome {
     let mut done = Vec::new();
     let mut refused = Vec::new();
     for (event, result) in outcomes {
         match result {
-            Ok(d) => done.push(json!({"id": event, "status": d.code()})),
-            Err(r) => refused.push(json!({"id": event, "reason": r.both()})),
+            Ok(d) => done.push(OccurrenceDone {
+                id: *event,
+                status: d.code().to_string(),
+            }),
+            Err(r) => refused.push(OccurrenceRefused {
+                id: *event,
+                reason: r.both(),
+            }),
         }
     }
-    json!({"id": id, "done": done, "refused": refused})
+    SeriesOutcome { id, done, refused }
 }
 
 /// `POST /api/v1/event-series` (a coordinator of an association): a series of draft events.
@@ -158,16 +195,20 @@ pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(fields): ApiJson<SeriesFields>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesCreated>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let (id, made) = service::create(&state, &caller, &dir, &fields).await?;
     let view = service::find_managed(&state, &caller, &dir, id).await?;
-    Ok(Json(json!({
-        "id": id,
-        "events": made.iter().map(|m| m.0).collect::<Vec<_>>(),
-        "occurrences": view.occurrences.iter().map(|ev| occurrence(ev, true)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SeriesCreated {
+        id,
+        events: made.iter().map(|m| m.0).collect(),
+        occurrences: view
+            .occurrences
+            .iter()
+            .map(|ev| occurrence(ev, true))
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/event-series/{id}`: the rule and the occurrences the caller may see.
@@ -178,21 +219,25 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesOut>, AppError> {
     let dir = directory(&state).await?;
     let view = service::find_visible(&state, &caller, &dir, id).await?;
     let s = &view.series;
-    Ok(Json(json!({
-        "id": s.id,
-        "uid": s.uid,
-        "title": s.title,
-        "kind": s.kind.as_str(),
-        "host": s.host_unit,
-        "venue": s.venue,
-        "rule": rule_json(&view),
-        "rrule": series::rrule(&s.rule, s.first_start),
-        "occurrences": view.occurrences.iter().map(|ev| occurrence(ev, view.manager)).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SeriesOut {
+        id: s.id,
+        uid: s.uid.clone(),
+        title: s.title.clone(),
+        kind: s.kind,
+        host: s.host_unit.clone(),
+        venue: s.venue.clone(),
+        rule: rule_out(&view),
+        rrule: series::rrule(&s.rule, s.first_start),
+        occurrences: view
+            .occurrences
+            .iter()
+            .map(|ev| occurrence(ev, view.manager))
+            .collect(),
+    }))
 }
 
 /// What an edit of the whole series sets (times stay each occurrence's own).
@@ -222,11 +267,11 @@ pub async fn update(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<super::service::EventFields>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesOutcome>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let outcomes = service::edit(&state, &caller, &dir, id, &body).await?;
-    Ok(Json(outcome_json(id, &outcomes)))
+    Ok(Json(outcome(id, &outcomes)))
 }
 
 /// `POST /api/v1/event-series/{id}/publish`: publishes each draft occurrence that may be
@@ -238,11 +283,11 @@ pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesOutcome>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let outcomes = service::publish(&state, &caller, &dir, id).await?;
-    Ok(Json(outcome_json(id, &outcomes)))
+    Ok(Json(outcome(id, &outcomes)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -261,11 +306,11 @@ pub async fn cancel(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SeriesReasonIn>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesOutcome>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let outcomes = service::cancel(&state, &caller, &dir, id, &body.reason).await?;
-    Ok(Json(outcome_json(id, &outcomes)))
+    Ok(Json(outcome(id, &outcomes)))
 }
 
 /// `POST /api/v1/event-series/{id}/registrations`: registers the caller for every upcoming
@@ -277,11 +322,11 @@ pub async fn register_all(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SeriesOutcome>, AppError> {
     require_user(&caller)?;
     let dir = directory(&state).await?;
     let outcomes = service::register_all(&state, &caller, &dir, id).await?;
-    Ok(Json(outcome_json(id, &outcomes)))
+    Ok(Json(outcome(id, &outcomes)))
 }
 
 #[derive(Deserialize, IntoParams)]
