@@ -1,11 +1,8 @@
 //! `GET /api/v1/dashboard`: the Article 9 figures as JSON.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::{Extension, Json};
 use domain::dashboard::Figures;
-use domain::training_report::Counts;
 use store::sessions::Caller;
 use utoipa::ToSchema;
 
@@ -19,24 +16,11 @@ use crate::state::AppState;
 pub struct DashboardJson {
     #[serde(flatten)]
     figures: Figures,
-    #[schema(value_type = TrainingFigures)]
     training: crate::training::reports::DashboardTrainingJson,
     /// Exchange events (Art. 12), portal-wide public figures.
     exchanges: store::events::ExchangeFigures,
     /// Per association, exchanges planned (published) and held this year.
     plans: Vec<store::events::PlanCount>,
-}
-
-/// How the document describes `DashboardTrainingJson`: training figures of the units the
-/// caller may see (the joint office: the home district's units).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `DashboardTrainingJson`, which lives with the reports.
-pub struct TrainingFigures {
-    units: Vec<String>,
-    total: Counts,
-    /// Share of submitted attempts passed, in percent (`null` without attempts).
-    pass_rate: Option<u64>,
-    by_unit: BTreeMap<String, Counts>,
 }
 
 /// `GET /api/v1/dashboard`: the figures as JSON.

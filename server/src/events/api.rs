@@ -95,7 +95,7 @@ fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
 /// `POST /api/v1/events` (a coordinator of an association): creates a draft.
 #[utoipa::path(post, path = "/events",
     summary = "Create a draft event (a coordinator of an association; the host is the caller's association)",
-    request_body = EventIn, responses((status = 200, description = "Created", body = EventCreated),
+    request_body = EventFields, responses((status = 200, description = "Created", body = EventCreated),
     (status = 400, description = "Malformed request"),
     (status = 404, description = "Not a coordinator"),
     (status = 422, description = "Invalid fields")))]
@@ -118,7 +118,7 @@ pub async fn create(
 /// `PUT /api/v1/events/{id}` (the host's coordinators): edits a draft or published event.
 #[utoipa::path(put, path = "/events/{id}",
     summary = "Edit a draft or published event (the host's coordinators); registrants are told of a new time or venue",
-    params(EventId), request_body = EventIn,
+    params(("id" = i64, Path, description = "The event's id.")), request_body = EventFields,
     responses((status = 200, description = "Saved", body = EventSaved),
     (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn update(
@@ -144,7 +144,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<EventOut>>, 
 
 /// `GET /api/v1/events/{id}`.
 #[utoipa::path(get, path = "/events/{id}", summary = "One event (drafts only for their hosts)",
-    params(EventId), responses((status = 200, description = "Event", body = EventShown)))]
+    params(("id" = i64, Path, description = "The event's id.")), responses((status = 200, description = "Event", body = EventShown)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -192,7 +192,7 @@ async fn act(
 /// waits for an approval record.
 #[utoipa::path(post, path = "/events/{id}/publish",
     summary = "Publish a draft; refused while a compliance flag needs an approval record",
-    params(EventId), responses((status = 200, description = "Published", body = EventState),
+    params(("id" = i64, Path, description = "The event's id.")), responses((status = 200, description = "Published", body = EventState),
     (status = 409, description = "Refused, with the reason")))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -219,7 +219,7 @@ pub struct ApprovalIn {
 
 /// `POST /api/v1/events/{id}/approval`: records who approved a flagged event.
 #[utoipa::path(post, path = "/events/{id}/approval",
-    summary = "Record the approval of a flagged event", params(EventId), request_body = ApprovalIn,
+    summary = "Record the approval of a flagged event", params(("id" = i64, Path, description = "The event's id.")), request_body = ApprovalIn,
     responses((status = 200, description = "Recorded", body = ApprovalRecorded),
     (status = 409, description = "Not editable"), (status = 422, description = "Invalid fields")))]
 pub async fn approval(
@@ -248,7 +248,7 @@ pub struct ReasonIn {
 
 /// `POST /api/v1/events/{id}/cancel`: cancels with a reason; registrants are notified.
 #[utoipa::path(post, path = "/events/{id}/cancel",
-    summary = "Cancel with a reason; everyone registered is notified", params(EventId),
+    summary = "Cancel with a reason; everyone registered is notified", params(("id" = i64, Path, description = "The event's id.")),
     request_body = ReasonIn, responses((status = 200, description = "Cancelled", body = EventState),
     (status = 409, description = "Cannot be cancelled"),
     (status = 422, description = "Invalid reason")))]
@@ -271,7 +271,7 @@ pub async fn cancel(
 
 /// `POST /api/v1/events/{id}/held`: marks a published event as held.
 #[utoipa::path(post, path = "/events/{id}/held",
-    summary = "Mark a published event as held (after it starts)", params(EventId),
+    summary = "Mark a published event as held (after it starts)", params(("id" = i64, Path, description = "The event's id.")),
     responses((status = 200, description = "Held", body = EventState),
     (status = 409, description = "Not yet")))]
 pub async fn held(
@@ -297,7 +297,7 @@ pub struct SummaryIn {
 
 /// `POST /api/v1/events/{id}/summary`: the public summary of a held event; `close` closes it.
 #[utoipa::path(post, path = "/events/{id}/summary",
-    summary = "The public summary of a held event; close=true closes it", params(EventId),
+    summary = "The public summary of a held event; close=true closes it", params(("id" = i64, Path, description = "The event's id.")),
     request_body = SummaryIn, responses((status = 200, description = "Saved", body = EventState),
     (status = 409, description = "Not held"), (status = 422, description = "Invalid summary")))]
 pub async fn summary(
@@ -330,7 +330,7 @@ pub struct RegisterIn {
 /// `POST /api/v1/events/{id}/registrations` (signed in): `{"status": "registered" |
 /// "waitlisted"}`. The body (a case-relationship declaration) is optional.
 #[utoipa::path(post, path = "/events/{id}/registrations",
-    summary = "Register the caller: a place while there is one, else the waitlist", params(EventId),
+    summary = "Register the caller: a place while there is one, else the waitlist", params(("id" = i64, Path, description = "The event's id.")),
     request_body = Option<RegisterIn>,
     responses((status = 200, description = "Placed", body = Placed),
     (status = 409, description = "Closed, not open to the caller's unit, or not published"),
@@ -368,7 +368,7 @@ pub async fn register(
 /// `DELETE /api/v1/events/{id}/registrations`: cancels the caller's registration; the first on
 /// the waitlist moves up.
 #[utoipa::path(delete, path = "/events/{id}/registrations",
-    summary = "Cancel the caller's registration; the waitlist moves up in order", params(EventId),
+    summary = "Cancel the caller's registration; the waitlist moves up in order", params(("id" = i64, Path, description = "The event's id.")),
     responses((status = 200, description = "Cancelled", body = Unregistered),
     (status = 409, description = "Not registered")))]
 pub async fn unregister(
@@ -385,7 +385,7 @@ pub async fn unregister(
 /// `GET /api/v1/events/{id}/registrations` (the host's coordinators): everyone registered or
 /// waiting, with declarations and attendance.
 #[utoipa::path(get, path = "/events/{id}/registrations",
-    summary = "Registrations with declarations (the host's coordinators)", params(EventId),
+    summary = "Registrations with declarations (the host's coordinators)", params(("id" = i64, Path, description = "The event's id.")),
     responses((status = 200, description = "Registrations", body = RegistrationsOut)))]
 pub async fn registrations(
     State(state): State<AppState>,
@@ -425,7 +425,7 @@ pub struct CheckinIn {
 
 /// `POST /api/v1/events/{id}/checkin`: a registered member checks in with the venue's code.
 #[utoipa::path(post, path = "/events/{id}/checkin",
-    summary = "Check in with the code shown at the venue", params(EventId),
+    summary = "Check in with the code shown at the venue", params(("id" = i64, Path, description = "The event's id.")),
     request_body = CheckinIn, responses((status = 200, description = "Checked in", body = CheckedIn),
     (status = 409, description = "Wrong code, outside the window, or no place")))]
 pub async fn checkin(
@@ -452,7 +452,7 @@ pub struct AttendanceIn {
 
 /// `POST /api/v1/events/{id}/attendance` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/attendance",
-    summary = "Mark a registered member's attendance (the host's coordinators)", params(EventId),
+    summary = "Mark a registered member's attendance (the host's coordinators)", params(("id" = i64, Path, description = "The event's id.")),
     request_body = AttendanceIn, responses((status = 200, description = "Marked", body = AttendanceMarked),
     (status = 409, description = "No place or not open")))]
 pub async fn attendance(
@@ -480,7 +480,7 @@ pub struct InvitationIn {
 /// `POST /api/v1/events/{id}/invitation` (a coordinator of an invited association).
 #[utoipa::path(post, path = "/events/{id}/invitation",
     summary = "Accept or decline the invitation to co-host (a coordinator of the invited association)",
-    params(EventId), request_body = InvitationIn,
+    params(("id" = i64, Path, description = "The event's id.")), request_body = InvitationIn,
     responses((status = 200, description = "Answered", body = InvitationAnswered),
     (status = 409, description = "No pending invitation")))]
 pub async fn invitation(
@@ -508,7 +508,7 @@ pub struct RemindIn {
 
 /// `POST /api/v1/events/{id}/invitations/remind` (the host's coordinators).
 #[utoipa::path(post, path = "/events/{id}/invitations/remind",
-    summary = "Remind an invited association (the host's coordinators)", params(EventId),
+    summary = "Remind an invited association (the host's coordinators)", params(("id" = i64, Path, description = "The event's id.")),
     request_body = RemindIn, responses((status = 200, description = "Reminded", body = Reminded),
     (status = 409, description = "No pending invitation")))]
 pub async fn remind(

@@ -1,10 +1,10 @@
 //! The wire types of the events API: each response body the handlers of `api` serialise is one
-//! of these, and the OpenAPI document describes exactly these types. `EventIn` and `EventId`
-//! only describe a request body and a path parameter that other types read.
+//! of these, and the OpenAPI document describes exactly these types. The request bodies are the
+//! service's own types (`EventFields`, documented as `EventIn`).
 
 use domain::events::{EventKind, EventStatus, Flag};
 use serde::Serialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// An event as the API shows it.
 #[derive(Serialize, ToSchema)]
@@ -54,15 +54,6 @@ pub struct Invitation {
     pub(crate) status: String,
 }
 
-/// The event of a path.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
-pub struct EventId {
-    /// The event's id.
-    pub(crate) id: i64,
-}
-
 /// One event as `GET /events/{id}` shows it: the caller's own registration beside it (`null`
 /// when signed in without one, absent when anonymous).
 #[derive(Serialize, ToSchema)]
@@ -81,35 +72,6 @@ pub struct MyRegistration {
     /// `registered` or `waitlisted`.
     pub(crate) status: String,
     pub(crate) attended: bool,
-}
-
-/// The fields of an event, as the document describes them (`EventFields`, checked by the
-/// service).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `EventFields` for the document.
-pub struct EventIn {
-    #[schema(max_length = 100)]
-    pub(crate) title: String,
-    pub(crate) kind: EventKind,
-    /// Markdown; sanitised when shown.
-    #[schema(max_length = 5000)]
-    pub(crate) agenda: Option<String>,
-    /// An official venue's name, or another place (flagged).
-    pub(crate) venue: String,
-    pub(crate) venue_id: Option<i64>,
-    /// RFC 3339, e.g. 2026-12-01T09:00:00+08:00.
-    #[schema(format = DateTime)]
-    pub(crate) starts_at: String,
-    #[schema(format = DateTime)]
-    pub(crate) ends_at: String,
-    #[schema(minimum = 1, maximum = 10000)]
-    pub(crate) capacity: i64,
-    #[schema(format = DateTime)]
-    pub(crate) registration_deadline: String,
-    /// Unit codes whose members may register.
-    pub(crate) open_to: Vec<String>,
-    /// Association unit codes invited to co-host.
-    pub(crate) cohosts: Option<Vec<String>>,
 }
 
 /// A new draft: always `draft`, with its compliance flags and whether one of them needs an

@@ -16,24 +16,34 @@ use super::service::{
 };
 use crate::state::AppState;
 
-/// The rule as typed (form or API).
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// The rule as typed (form or API). The day comes from the first start (weekly on its weekday,
+/// monthly on its day of the month or its n-th weekday, quarterly on its day of the month);
+/// give `count` or `until`.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = RuleIn)]
 pub struct RuleFields {
     /// `weekly`, `monthly_by_date`, `monthly_by_weekday` or `quarterly`.
     #[serde(default)]
+    #[schema(value_type = domain::series::Frequency)]
     pub frequency: String,
+    /// Every n weeks, months or quarters (1 to 12; default 1).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 12)]
     pub interval: Option<u32>,
-    /// How many occurrences …
+    /// Number of occurrences (1 to 52) …
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 52)]
     pub count: Option<u32>,
-    /// … or the last day (YYYY-MM-DD, Beijing).
+    /// … or the last day, YYYY-MM-DD (Beijing).
     #[serde(default)]
+    #[schema(format = Date)]
     pub until: Option<String>,
 }
 
-/// Raw series fields: an event's (the first occurrence) plus the rule.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Raw series fields: an event's (for the first occurrence: each occurrence lasts as long and
+/// its registration closes as long before its start) plus the rule.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = SeriesIn)]
 pub struct SeriesFields {
     #[serde(flatten)]
     pub event: EventFields,

@@ -20,43 +20,6 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::rfc3339;
 
-/// The series of a path.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the `ApiPath<i64>` of the handlers.
-pub struct SeriesId {
-    /// The series' id.
-    id: i64,
-}
-
-/// A recurrence rule: the day comes from the first start (weekly on its weekday, monthly on its
-/// day of the month or its n-th weekday, quarterly on its day of the month); give `count` or
-/// `until`.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `RuleFields` for the document.
-pub struct RuleIn {
-    frequency: Frequency,
-    /// Every n weeks, months or quarters (1 to 12; default 1).
-    #[schema(minimum = 1, maximum = 12)]
-    interval: Option<u32>,
-    /// Number of occurrences (1 to 52) …
-    #[schema(minimum = 1, maximum = 52)]
-    count: Option<u32>,
-    /// … or the last day, YYYY-MM-DD (Beijing).
-    #[schema(format = Date)]
-    until: Option<String>,
-}
-
-/// The fields of an event (for the first occurrence: each occurrence lasts as long and its
-/// registration closes as long before its start) plus the rule.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `SeriesFields` for the document.
-pub struct SeriesIn {
-    #[serde(flatten)]
-    event: super::api::EventIn,
-    rule: RuleIn,
-}
-
 /// One occurrence in a series' answer.
 #[derive(Serialize, ToSchema)]
 pub struct OccurrenceOut {
@@ -186,7 +149,7 @@ fn outcome(id: i64, outcomes: &Outcomes) -> SeriesOutcome {
 /// `POST /api/v1/event-series` (a coordinator of an association): a series of draft events.
 #[utoipa::path(post, path = "/event-series",
     summary = "Create a series of draft events from a recurrence rule (a coordinator of an association)",
-    request_body = SeriesIn,
+    request_body = SeriesFields,
     responses((status = 200, description = "Created", body = SeriesCreated),
     (status = 400, description = "Malformed request"),
     (status = 404, description = "Not a coordinator"),
@@ -214,7 +177,7 @@ pub async fn create(
 /// `GET /api/v1/event-series/{id}`: the rule and the occurrences the caller may see.
 #[utoipa::path(get, path = "/event-series/{id}",
     summary = "A series, its rule and its occurrences (drafts only for its hosts)",
-    params(SeriesId), responses((status = 200, description = "Series", body = SeriesOut)))]
+    params(("id" = i64, Path, description = "The series' id.")), responses((status = 200, description = "Series", body = SeriesOut)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -240,27 +203,11 @@ pub async fn show(
     }))
 }
 
-/// What an edit of the whole series sets (times stay each occurrence's own).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `SeriesEdit` for the document.
-pub struct SeriesEditIn {
-    #[schema(max_length = 100)]
-    title: String,
-    kind: EventKind,
-    #[schema(max_length = 5000)]
-    agenda: Option<String>,
-    venue: String,
-    venue_id: Option<i64>,
-    #[schema(minimum = 1, maximum = 10000)]
-    capacity: i64,
-    open_to: Vec<String>,
-    cohosts: Option<Vec<String>>,
-}
-
 /// `PUT /api/v1/event-series/{id}`: edits every occurrence not yet started.
 #[utoipa::path(put, path = "/event-series/{id}",
     summary = "Edit every occurrence not yet started (title, kind, agenda, venue, places, units); times stay",
-    params(SeriesId), request_body = SeriesEditIn,
+    params(("id" = i64, Path, description = "The series' id.")), request_body(content = super::service::EventFields,
+    description = "An event's fields; any times given are ignored (each occurrence keeps its own)"),
     responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -278,7 +225,7 @@ pub async fn update(
 /// published; one that needs an approval is listed under `refused` with the reason.
 #[utoipa::path(post, path = "/event-series/{id}/publish",
     summary = "Publish the series' draft occurrences; those waiting for an approval are refused one by one",
-    params(SeriesId), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+    params(("id" = i64, Path, description = "The series' id.")), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
 pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -299,7 +246,7 @@ pub struct SeriesReasonIn {
 /// `POST /api/v1/event-series/{id}/cancel`: cancels every occurrence not yet started.
 #[utoipa::path(post, path = "/event-series/{id}/cancel",
     summary = "Cancel every occurrence not yet started; registrants are notified",
-    params(SeriesId), request_body = SeriesReasonIn,
+    params(("id" = i64, Path, description = "The series' id.")), request_body = SeriesReasonIn,
     responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -317,7 +264,7 @@ pub async fn cancel(
 /// published occurrence, each on its own.
 #[utoipa::path(post, path = "/event-series/{id}/registrations",
     summary = "Register the caller for all upcoming occurrences (each separately)",
-    params(SeriesId), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
+    params(("id" = i64, Path, description = "The series' id.")), responses((status = 200, description = "Per occurrence", body = SeriesOutcome)))]
 pub async fn register_all(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

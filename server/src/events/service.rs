@@ -146,31 +146,43 @@ pub fn clean_name(s: &str, max: usize, field: EventField) -> Result<String, Even
     Ok(t)
 }
 
-/// Raw event fields, from a form or the API.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Raw event fields, from a form or the API (checked by `check_fields`).
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = EventIn)]
 pub struct EventFields {
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub title: String,
     #[serde(default)]
+    #[schema(value_type = domain::events::EventKind)]
     pub kind: String,
+    /// Markdown; sanitised when shown.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub agenda: String,
     /// A listed venue's id (form) …
     #[serde(default)]
     pub venue_id: Option<i64>,
-    /// … or its name or another place.
+    /// … or its name, or another place (flagged).
     #[serde(default)]
     pub venue: String,
+    /// RFC 3339, e.g. 2026-12-01T09:00:00+08:00.
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub starts_at: String,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub ends_at: String,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i64>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub registration_deadline: String,
+    /// Unit codes whose members may register.
     #[serde(default)]
     pub open_to: Vec<String>,
+    /// Association unit codes invited to co-host.
     #[serde(default)]
     pub cohosts: Vec<String>,
 }

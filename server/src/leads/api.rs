@@ -115,49 +115,6 @@ pub async fn route_preview(
     }))
 }
 
-/// How the document describes the body of a report (`Report`, checked by the service).
-#[derive(ToSchema)]
-#[schema(as = Report)]
-#[allow(dead_code)] // Describes `Report` for the document.
-pub struct ReportIn {
-    subject: ReportSubjectIn,
-    #[schema(max_length = 200)]
-    summary: String,
-    #[schema(max_length = 10000)]
-    details: String,
-    #[schema(format = Date)]
-    occurred_on: Option<String>,
-    place: Option<String>,
-    conduct_kind: Option<domain::case::ConductKind>,
-    route: Option<usize>,
-    /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
-    /// a second lead is recorded about it, routed by its own rule, linked to the first.
-    counterpart: Option<ReportSubjectIn>,
-}
-
-/// Who a report is about.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `ReportSubject` for the document.
-pub struct ReportSubjectIn {
-    #[serde(rename = "type")]
-    kind: SubjectKind,
-    name: String,
-    org: Option<String>,
-    duty: Option<domain::case::Duty>,
-    licence_no: Option<String>,
-    firm: Option<String>,
-    region: Option<String>,
-}
-
-/// Whom a lead is about.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `ReportSubject::kind`.
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    JudicialPersonnel,
-    Lawyer,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     id: i64,
@@ -179,7 +136,7 @@ pub struct CreatedCounterpart {
 
 /// `POST /api/v1/leads`: a lead handler reports a lead for their unit.
 #[utoipa::path(post, path = "/leads",
-    summary = "Report a lead for the caller's unit (the discoverer)", request_body = ReportIn,
+    summary = "Report a lead for the caller's unit (the discoverer)", request_body = Report,
     responses((status = 200, description = "Created", body = Created),
     (status = 400, description = "Malformed request"),
     (status = 404, description = "Not a lead handler"),
@@ -374,13 +331,27 @@ pub async fn act(
     Ok(Json(case_reply(&state, &dir, case, &h)))
 }
 
-/// The multipart body of an upload.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes the multipart form `attachments::api_upload` reads.
-pub struct UploadForm {
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
+/// The multipart body of an upload: the file in the field [`attachments::FILE_FIELD`]. Axum's
+/// `Multipart` reads it field by field (never as a struct), so the schema is written out here.
+pub struct UploadForm;
+
+impl utoipa::PartialSchema for UploadForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .description(Some("The multipart body of an upload."))
+            .property(
+                attachments::FILE_FIELD,
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))),
+            )
+            .required(attachments::FILE_FIELD)
+            .into()
+    }
 }
+
+impl ToSchema for UploadForm {}
 
 /// `POST /api/v1/leads/{id}/attachments` (multipart field `file`), beside the body limit.
 #[utoipa::path(post, path = "/leads/{id}/attachments",

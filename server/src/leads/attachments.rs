@@ -24,6 +24,10 @@ use crate::state::AppState;
 /// Body limit of the upload routes: one file at the per-file limit plus form overhead.
 pub const UPLOAD_BODY_LIMIT: usize = domain::files::MAX_FILE_BYTES + 256 * 1024;
 
+/// The multipart field an upload reads the file from (the page's form and the API alike; the
+/// OpenAPI document's `UploadForm` names it too).
+pub const FILE_FIELD: &str = "file";
+
 /// The caller as a lead handler, and the lead (and attachment) ids of the path.
 async fn gate<'a, const N: usize>(
     state: &AppState,
@@ -50,7 +54,7 @@ async fn receive(
     let mut file = None;
     loop {
         match mp.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
+            Ok(Some(field)) if field.name() == Some(FILE_FIELD) => {
                 let name = field.file_name().unwrap_or("attachment").to_string();
                 let bytes = field.bytes().await.map_err(|_| UploadRefusal::FileBroken)?;
                 file = Some((name, bytes));

@@ -118,15 +118,19 @@ pub async fn directory(state: &AppState) -> Result<Directory, StoreError> {
 }
 
 /// A report as submitted (API JSON or page form), before validation.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct Report {
     pub subject: ReportSubject,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub summary: String,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub details: String,
+    #[schema(format = Date)]
     pub occurred_on: Option<String>,
     pub place: Option<String>,
+    #[schema(value_type = Option<domain::case::ConductKind>)]
     pub conduct_kind: Option<String>,
     pub route: Option<usize>,
     /// The other side of the same contact (a lawyer for a judicial officer, or the reverse):
@@ -135,18 +139,40 @@ pub struct Report {
     pub counterpart: Option<ReportSubject>,
 }
 
-/// The subject part of a report.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Who a report is about.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ReportSubjectIn)]
 pub struct ReportSubject {
     #[serde(rename = "type")]
+    #[schema(value_type = SubjectKind)]
     pub kind: String,
     #[serde(default)]
     pub name: String,
     pub org: Option<String>,
+    #[schema(value_type = Option<domain::case::Duty>)]
     pub duty: Option<String>,
     pub licence_no: Option<String>,
     pub firm: Option<String>,
     pub region: Option<String>,
+}
+
+/// Whom a lead is about: the `type` of a report's subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    JudicialPersonnel,
+    Lawyer,
+}
+
+impl SubjectKind {
+    /// The kind a report's `type` names, if any.
+    pub fn parse(s: &str) -> Option<SubjectKind> {
+        match s {
+            "judicial_personnel" => Some(SubjectKind::JudicialPersonnel),
+            "lawyer" => Some(SubjectKind::Lawyer),
+            _ => None,
+        }
+    }
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
@@ -182,10 +208,12 @@ pub fn preview(
     discoverer: &str,
     subject: &ReportSubject,
 ) -> Result<RoutePlan, InputRefusal> {
-    let org = match subject.kind.as_str() {
-        "judicial_personnel" => Some(clean(&subject.org).ok_or(InputRefusal::OrganMissing)?),
-        "lawyer" => None,
-        _ => return Err(InputRefusal::SubjectType),
+    let org = match SubjectKind::parse(&subject.kind) {
+        Some(SubjectKind::JudicialPersonnel) => {
+            Some(clean(&subject.org).ok_or(InputRefusal::OrganMissing)?)
+        }
+        Some(SubjectKind::Lawyer) => None,
+        None => return Err(InputRefusal::SubjectType),
     };
     let s = match &org {
         Some(org) => Subject::JudicialPersonnel { org },

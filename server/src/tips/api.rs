@@ -33,14 +33,14 @@ impl From<TipError> for AppError {
     }
 }
 
+/// Information a reporter adds to their tip.
 #[derive(Deserialize, ToSchema)]
 pub struct TipBody {
     text: String,
 }
 
-/// A new tip's body, as the document describes it (the text of [`TipBody`], with its limits).
-#[derive(ToSchema)]
-#[allow(dead_code)] // Describes `TipBody` for the document.
+/// A new tip's body: its text, with the limits the service checks.
+#[derive(Deserialize, ToSchema)]
 pub struct NewTip {
     #[schema(min_length = 10, max_length = 5000)]
     text: String,
@@ -69,7 +69,7 @@ pub struct Sent {
 pub async fn api_create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    ApiJson(body): ApiJson<TipBody>,
+    ApiJson(body): ApiJson<NewTip>,
 ) -> Result<Json<ReceiptReply>, AppError> {
     let receipt = service::submit(&state, &caller, &body.text).await?;
     Ok(Json(ReceiptReply { receipt }))

@@ -31,20 +31,9 @@ pub struct RequiredOut {
     #[schema(format = Date)]
     due: String,
     /// `done`, `pending` or `overdue`.
-    #[schema(value_type = RequiredStatus)]
-    status: &'static str,
+    status: Standing,
     /// The verification code of the valid certificate, when done.
     certificate: Option<String>,
-}
-
-/// Where a member stands with a required course (`Standing::code`).
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)] // Describes `RequiredOut::status`.
-pub enum RequiredStatus {
-    Done,
-    Pending,
-    Overdue,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -158,7 +147,7 @@ pub async fn list(
             let standing = Standing::of(cert.map(|c| c.2), due_at, now);
             let title = course_title(&state, &course_id);
             RequiredOut {
-                status: standing.code(),
+                status: standing,
                 certificate: cert
                     .filter(|_| standing == Standing::Done)
                     .map(|(code, ..)| code.clone()),

@@ -452,8 +452,10 @@ pub async fn csv(State(state): State<AppState>, page: Page) -> Result<Response, 
     Ok(sheet.into_response("training-figures.csv"))
 }
 
-/// The training figures of the Article 9 dashboard, as its JSON export carries them.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+/// The training figures of the Article 9 dashboard, as its JSON export carries them: those of
+/// the units the caller may see (the joint office: the home district's units).
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = TrainingFigures)]
 pub struct DashboardTrainingJson {
     /// The units counted (see `domain::training_report::dashboard_units`).
     pub units: Vec<String>,

@@ -326,8 +326,11 @@ pub async fn own_certificate(
 // Assignments and progress.
 
 /// Where a learner stands with a course due at `due_at`: done while holding an unexpired
-/// certificate of it (`expires`), else overdue after the due date, else pending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// certificate of it (`expires`), else overdue after the due date, else pending. The API gives
+/// it as its code: `done`, `pending` or `overdue`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = RequiredStatus)]
 pub enum Standing {
     Done,
     Pending,
