@@ -135,6 +135,25 @@ fn every_api_refusal_carries_a_stable_code() {
             "request.cross_site",
             None,
         );
+        // What the layers below the API answer carries a code too.
+        // A 3 MiB body announced and not sent: the limit answers from the header alone.
+        let answer = raw_http(
+            &app.base,
+            b"POST /api/v1/tips HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3145728\r\nConnection: close\r\n\r\n",
+            10,
+        );
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(
+            answer.contains("\"code\":\"request.too_large\""),
+            "{answer}"
+        );
+        let r = send("DELETE", &app.url("/api/v1/tips"), &[], b"");
+        assert!(
+            r.header("allow").is_some_and(|a| a.contains("POST")),
+            "{:?}",
+            r.headers
+        );
+        check(r, 405, "request.method_not_allowed", None);
         // Every code met here is one the document lists.
         let doc = app.anon().api("GET", "/api/v1/openapi.json", None).json();
         let listed = doc["components"]["schemas"]["Error"]["properties"]["code"]["description"]

@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     // once; at 4 a page is a few percent larger and compressed many times faster. The /pkg
     // assets are compressed at 11 once, at build time (`server precompress`).
     .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
+    .layer(axum::middleware::from_fn(crate::api::json_errors))
     .layer(TraceLayer::new_for_http())
     .layer(axum::middleware::from_fn(crate::edge::refuse_odd_requests))
     .with_state(state)

@@ -35,11 +35,15 @@ pub const INVALID_FIELD: &str = "request.invalid_field";
 pub const UNKNOWN_FIELD: &str = "request.unknown_field";
 /// The body could not be read, or is too large.
 pub const UNREADABLE_BODY: &str = "request.unreadable_body";
+/// The body is over the size limit.
+pub const TOO_LARGE: &str = "request.too_large";
+/// The path does not take this method (the answer's `Allow` lists those it takes).
+pub const METHOD_NOT_ALLOWED: &str = "request.method_not_allowed";
 /// Another malformed request.
 pub const INVALID_REQUEST: &str = "request.invalid";
 
 /// The codes not derived from a refusal.
-pub const GENERIC: [&str; 13] = [
+pub const GENERIC: [&str; 15] = [
     NOT_FOUND,
     BUSY,
     STORAGE_UNAVAILABLE,
@@ -52,6 +56,8 @@ pub const GENERIC: [&str; 13] = [
     INVALID_FIELD,
     UNKNOWN_FIELD,
     UNREADABLE_BODY,
+    TOO_LARGE,
+    METHOD_NOT_ALLOWED,
     INVALID_REQUEST,
 ];
 

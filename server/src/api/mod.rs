@@ -107,3 +107,40 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
 pub fn require_user(caller: &store::sessions::Caller) -> Result<&store::users::User, AppError> {
     caller.user().ok_or_else(AppError::sign_in_first)
 }
+
+/// Middleware: the answers that layers below the API write in plain text (the body limit's
+/// 413, the method router's empty 405) get the API's JSON error body with a code too, so
+/// every 4xx under `/api/` carries one. The `Allow` header of a 405 is kept.
+pub async fn json_errors(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with(crate::mount::API_PREFIX);
+    let res = next.run(req).await;
+    let json = res
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || json || !res.status().is_client_error() {
+        return res;
+    }
+    let status = res.status();
+    let refused = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::refused(
+            status,
+            codes::TOO_LARGE,
+            "请求体过大 / the body is too large",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => AppError::refused(
+            status,
+            codes::METHOD_NOT_ALLOWED,
+            "此路径不接受该方法 / this path does not take that method",
+        ),
+        _ => AppError::refused(status, codes::INVALID_REQUEST, "请求无效 / invalid request"),
+    };
+    let mut answer = refused.into_response();
+    if let Some(allow) = res.headers().get(http::header::ALLOW) {
+        answer
+            .headers_mut()
+            .insert(http::header::ALLOW, allow.clone());
+    }
+    answer
+}
