@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use domain::identity::ImportProblem;
 
+use crate::lock::{lock, Lock};
 use crate::passwords::check_new_password;
 use crate::users::{valid_login, NewUser, Role};
 
@@ -173,9 +174,7 @@ pub async fn apply_import(
         hashes.push(crate::passwords::hash_password(row.initial_password.clone()).await?);
     }
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
-        .execute(&mut *tx)
-        .await?;
+    lock(&mut tx, Lock::Schema).await?;
     for (row, hash) in preview.rows.iter().zip(&hashes) {
         crate::users::insert_user(&mut tx, &row.user, Some(hash)).await?;
     }

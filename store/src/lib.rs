@@ -12,6 +12,7 @@ pub mod group_commit;
 pub mod import;
 pub mod keyfile;
 pub mod leads;
+pub mod lock;
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;

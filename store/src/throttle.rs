@@ -17,6 +17,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::lock::Lock;
 use crate::{now_ms, Db, StoreError};
 
 /// Attempts per account and client in a window before a lock.
@@ -124,10 +125,7 @@ pub async fn end_failure(db: &Db, login: &str, client: &str) -> Result<Option<i6
     let account = account_key(login, client);
     let mut tx = db.pool.begin().await?;
     // Write first (a no-op update), for the same lock order as `bump`.
-    sqlx::query("UPDATE login_throttle SET failures = failures WHERE key = $1")
-        .bind(&account)
-        .execute(&mut *tx)
-        .await?;
+    crate::lock::lock(&mut tx, Lock::LoginThrottle(&account)).await?;
     let row = sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE key = $1")
         .bind(&account)
         .fetch_optional(&mut *tx)

@@ -11,6 +11,7 @@ use sha2::Sha256;
 use sqlx::Row;
 
 use crate::audit::{self, Actor, Event};
+use crate::lock::{lock_and_read, LockRead};
 use crate::sessions::hash_secret;
 use crate::{now_ms, Db, StoreError};
 
@@ -229,11 +230,7 @@ pub async fn add_message(
     actor: &Actor,
 ) -> Result<bool, StoreError> {
     let mut tx = db.pool.begin().await?;
-    let status: Option<String> =
-        sqlx::query_scalar("UPDATE tips SET status = status WHERE id = $1 RETURNING status")
-            .bind(tip_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let status = lock_and_read(&mut tx, LockRead::TipStatus(tip_id)).await?;
     let Some(status) = status else {
         return Ok(false);
     };

@@ -8,15 +8,14 @@ use domain::case::Party;
 use domain::directory::{Directory, Level, Unit, UnitKind, HOME_REGION};
 use sqlx::Row;
 
+use crate::lock::{lock, Lock};
 use crate::{Db, StoreError};
 
 /// Inserts the seed directory when the table is empty. Returns how many units were added.
 pub async fn seed_directory(db: &Db) -> Result<usize, StoreError> {
     let mut tx = db.pool.begin().await?;
     // Writing first takes the write lock on SQLite, so two starting servers cannot both seed.
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
-        .execute(&mut *tx)
-        .await?;
+    lock(&mut tx, Lock::Schema).await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
         .fetch_one(&mut *tx)
         .await?;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
+use crate::lock::{lock, Lock};
 use crate::passwords::{hash_password, PasswordHashString};
 use crate::{now_ms, Db, StoreError};
 
@@ -363,9 +364,7 @@ pub async fn seed_demo_accounts(db: &Db) -> Result<usize, StoreError> {
     // One hash for all: the demo password is public anyway, and start-up stays fast.
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
-        .execute(&mut *tx)
-        .await?;
+    lock(&mut tx, Lock::Schema).await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&mut *tx)
         .await?;

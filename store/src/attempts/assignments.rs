@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::corrupt;
 use crate::audit::{self, Actor, Event};
+use crate::lock::{lock, Lock};
 use crate::{Db, StoreError};
 
 /// Who an assignment is for.
@@ -263,9 +264,7 @@ pub async fn set_due(
 ) -> Result<bool, StoreError> {
     let mut tx = db.pool.begin().await?;
     // A write first, so SQLite takes the write lock before the read.
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
-        .execute(&mut *tx)
-        .await?;
+    lock(&mut tx, Lock::Schema).await?;
     let old: Option<i64> = sqlx::query_scalar(
         "SELECT due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
     )
@@ -306,9 +305,7 @@ pub async fn delete_assignment(
     id: i64,
 ) -> Result<bool, StoreError> {
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE meta SET value = value WHERE key = 'schema'")
-        .execute(&mut *tx)
-        .await?;
+    lock(&mut tx, Lock::Schema).await?;
     let row = sqlx::query(
         "SELECT course_id, target, due_at FROM training_assignments WHERE id = $1 AND unit_code = $2",
     )

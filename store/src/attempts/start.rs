@@ -8,6 +8,7 @@ use rand::Rng;
 use super::answers::finish;
 use super::{corrupt, list, row_to_attempt, Answers, Attempt, StartRefused, COLUMNS};
 use crate::audit::{self, Actor, Event};
+use crate::lock::{lock, Lock};
 use crate::{Db, StoreError};
 use corpus::courses::Catalogue;
 use std::sync::Arc;
@@ -20,10 +21,7 @@ async fn lock_and_list(
     user_id: i64,
     quiz_id: &str,
 ) -> Result<Vec<Attempt>, StoreError> {
-    sqlx::query("UPDATE users SET disabled = disabled WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    lock(tx, Lock::User(user_id)).await?;
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND quiz_id = $2 ORDER BY started_at DESC, id DESC"))
         .bind(user_id)
         .bind(quiz_id)

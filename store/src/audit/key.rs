@@ -14,6 +14,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{Entry, GENESIS};
+use crate::lock::{lock_and_read, LockRead};
 use crate::{Db, StoreError};
 
 /// The secret of the chain: 32 random bytes, stored as 64 hex digits in the key file.
@@ -157,10 +158,10 @@ async fn rekey(
 ) -> Result<(String, String), StoreError> {
     let mut tx = db.pool.begin().await?;
     // Writing the head first takes the write lock (SQLite) or the row lock (PostgreSQL).
-    let old: String =
-        sqlx::query_scalar("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING hash")
-            .fetch_one(&mut *tx)
-            .await?;
+    // No head row is the same error `fetch_one` gives.
+    let old = lock_and_read(&mut tx, LockRead::AuditHeadHash)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     let mut prev = GENESIS.to_string();
     for mut e in entries {
         e.prev_hash = prev;

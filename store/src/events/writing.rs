@@ -12,6 +12,7 @@ use super::{
     event_from_row, Approval, EventInput, EventRecord, Refused, VenueChoice, EVENT_COLUMNS,
 };
 use crate::audit::{self, Actor, Event as AuditEvent};
+use crate::lock::{lock, Lock};
 use crate::{now_ms, Db, StoreError};
 
 fn join_flags(flags: &[Flag]) -> String {
@@ -325,12 +326,7 @@ pub(super) async fn lock_event(
     tx: &mut Transaction<'static, Any>,
     id: i64,
 ) -> Result<EventRecord, Refused> {
-    let n = sqlx::query("UPDATE events SET sequence = sequence WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
+    if !lock(tx, Lock::Event(id)).await? {
         return Err(Refused::NotFound);
     }
     let row = sqlx::query(&format!(

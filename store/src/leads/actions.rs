@@ -10,6 +10,7 @@ use domain::directory::UnitKind;
 
 use super::{insert_step, load_case, Case};
 use crate::audit::{self, Actor, Event};
+use crate::lock::{lock, Lock};
 use crate::{now_ms, Db, StoreError};
 
 /// What a unit asks to do, with its text.
@@ -88,11 +89,7 @@ pub(crate) async fn lock_visible(
     id: i64,
     author: &Author<'_>,
 ) -> Result<Option<Case>, StoreError> {
-    let locked = sqlx::query("UPDATE leads SET status = status WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock(tx, Lock::Lead(id)).await? {
         return Ok(None);
     }
     Ok(load_case(tx, id)
