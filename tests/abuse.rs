@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, Barrier};
 
+use crate::events::{event_in_2030, publish_and_hold};
 use crate::support::*;
 
 use serde_json::json;
@@ -532,16 +533,9 @@ fn csv_exports_start_no_formula_with_either_list_separator() {
         let app = TestApp::demo(&db);
         let coord = app.user("dz-judges-coordinator");
         let title = "x;=1+1;@SUM(1)";
-        let r = coord.api(
-            "POST",
-            "/api/v1/event-series",
-            json!({
-                "title": title, "kind": "seminar",
-                "starts_at": "2030-04-02T09:00:00+08:00", "ends_at": "2030-04-02T11:00:00+08:00",
-                "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
-                "open_to": ["dz-court"], "rule": {"frequency": "weekly", "count": 2}
-            }),
-        );
+        let mut body = event_in_2030(title, 4);
+        body["rule"] = json!({"frequency": "weekly", "count": 2});
+        let r = coord.api("POST", "/api/v1/event-series", body);
         assert_eq!(r.status, 200, "{}", r.body);
         let series = r.json()["id"].as_i64().unwrap();
         let r = coord.api(
@@ -550,43 +544,9 @@ fn csv_exports_start_no_formula_with_either_list_separator() {
             json!({}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
-        let r = coord.api(
-            "POST",
-            "/api/v1/events",
-            json!({
-                "title": "座谈;-2+3", "kind": "seminar",
-                "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00",
-                "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00",
-                "open_to": ["dz-court"]
-            }),
-        );
+        let r = coord.api("POST", "/api/v1/events", event_in_2030("座谈;-2+3", 5));
         let event = r.json()["id"].as_i64().unwrap();
-        let r = coord.api(
-            "POST",
-            &format!("/api/v1/events/{event}/approval"),
-            json!({"approved_by": "政治部", "reference": "审批〔2030〕1号", "approved_on": "2026-11-20"}),
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(
-            coord
-                .api(
-                    "POST",
-                    &format!("/api/v1/events/{event}/publish"),
-                    json!({})
-                )
-                .status,
-            200
-        );
-        app.exec(
-            "UPDATE events SET starts_at = $1 WHERE id = $2",
-            &[store::now_ms() - 60_000, event],
-        );
-        assert_eq!(
-            coord
-                .api("POST", &format!("/api/v1/events/{event}/held"), json!({}))
-                .status,
-            200
-        );
+        publish_and_hold(&app, &coord, event);
         let summary = "第一段纪要\n=1+1;@SUM(1)\n-2\r\n+3,=4";
         let r = coord.api(
             "POST",

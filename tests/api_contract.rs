@@ -3,6 +3,7 @@
 //! refused by name, and the OpenAPI document and the list of codes are snapshots, so any
 //! change to the contract shows in review.
 
+use crate::events::event_in_2030;
 use crate::support::*;
 
 use serde_json::{json, Value};
@@ -82,11 +83,7 @@ fn every_api_refusal_carries_a_stable_code() {
             Some("summary"),
         );
         check(
-            coord.api(
-                "POST",
-                "/api/v1/events",
-                json!({"title": "x".repeat(101), "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00", "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00", "open_to": ["dz-court"]}),
-            ),
+            coord.api("POST", "/api/v1/events", event_in_2030(&"x".repeat(101), 5)),
             422,
             "event.too_long",
             Some("title"),
@@ -180,16 +177,11 @@ fn unknown_json_fields_are_refused_by_name() {
         let app = TestApp::demo(&db);
         let coord = app.user("dz-judges-coordinator");
         // "freq" for "frequency": refused by name, not read as a rule left out.
-        let r = coord.api(
-            "POST",
-            "/api/v1/event-series",
-            json!({
-                "title": "季度座谈", "kind": "seminar",
-                "starts_at": "2030-04-02T09:00:00+08:00", "ends_at": "2030-04-02T11:00:00+08:00",
-                "venue": "大足区人民法院第一会议室", "capacity": 5, "registration_deadline": "2030-04-01T17:00:00+08:00",
-                "open_to": ["dz-court"], "rule": {"freq": "weekly", "count": 2}
-            }),
-        );
+        let r = coord.api("POST", "/api/v1/event-series", {
+            let mut body = event_in_2030("季度座谈", 5);
+            body["rule"] = json!({"freq": "weekly", "count": 2});
+            body
+        });
         let (status, body) = error_of(&r);
         assert_eq!(status, 422, "{}: {body}", db.label);
         assert_eq!(body["code"], "request.unknown_field");

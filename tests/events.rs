@@ -48,6 +48,32 @@ pub(crate) fn event_body(
 }
 
 pub(crate) const COURT_ROOM: &str = "大足区人民法院第一会议室";
+
+/// The body of an event at the court's room on `day` of March 2030 (a weekday), 09:00–11:00
+/// Beijing time: in working hours at an official venue, so it is published without an
+/// approval record.
+pub(crate) fn event_in_2030(title: &str, day: u32) -> Value {
+    event_body(
+        title,
+        &format!("2030-03-{day:02}T09:00:00+08:00"),
+        &format!("2030-03-{day:02}T11:00:00+08:00"),
+        COURT_ROOM,
+        5,
+    )
+}
+
+/// Publishes the draft `id` as its host `coord`, moves its start into the past and marks it
+/// held, so that its summary form and the public register apply.
+pub(crate) fn publish_and_hold(app: &TestApp, coord: &Client, id: i64) {
+    let r = coord.api("POST", &format!("/api/v1/events/{id}/publish"), None);
+    assert_eq!(r.status, 200, "publish: {}", r.body);
+    app.exec(
+        "UPDATE events SET starts_at = $1 WHERE id = $2",
+        &[store::now_ms() - 60_000, id],
+    );
+    let r = coord.api("POST", &format!("/api/v1/events/{id}/held"), None);
+    assert_eq!(r.status, 200, "held: {}", r.body);
+}
 const JUSTICE_ROOM: &str = "大足区司法局会议室";
 
 /// Creates and publishes an event in working hours at an official venue; returns its id.

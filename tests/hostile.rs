@@ -6,6 +6,7 @@
 //! (never a 5xx), and nowhere shown as live markup. A headless browser then opens the pages that
 //! show them and proves that no injected script ran.
 
+use crate::events::{event_in_2030, publish_and_hold};
 use crate::support::browser::{available, Browser};
 use crate::support::*;
 
@@ -456,45 +457,21 @@ fn plant_text_areas(app: &TestApp) -> Vec<(&'static str, String, &'static str)> 
     let tips = office.page("/leads/tips");
     let tip = tip_ids(&tips.body)[0];
     let event = |day: u32| {
-        let r = coord.api(
-            "POST",
-            "/api/v1/events",
-            json!({
-                "title": "文本框测试", "kind": "seminar",
-                "starts_at": format!("2030-03-{day:02}T09:00:00+08:00"),
-                "ends_at": format!("2030-03-{day:02}T11:00:00+08:00"),
-                "venue": "第一会议室", "capacity": 5,
-                "registration_deadline": format!("2030-03-{:02}T17:00:00+08:00", day - 1),
-                "open_to": ["dz-court"], "agenda": BREAKOUT
-            }),
-        );
+        let mut body = event_in_2030("文本框测试", day);
+        body["agenda"] = json!(BREAKOUT);
+        let r = coord.api("POST", "/api/v1/events", body);
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["id"].as_i64().unwrap()
     };
     let draft = event(5);
     let held = event(12);
+    publish_and_hold(app, &coord, held);
     let r = coord.api(
         "POST",
-        &format!("/api/v1/events/{held}/approval"),
-        json!({"approved_by": "政治部", "reference": "审批〔2030〕1号", "approved_on": "2026-11-20"}),
+        &format!("/api/v1/events/{held}/summary"),
+        json!({"summary": format!("纪要：{BREAKOUT}"), "close": false}),
     );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let r = coord.api("POST", &format!("/api/v1/events/{held}/publish"), json!({}));
-    assert_eq!(r.status, 200, "{}", r.body);
-    app.exec(
-        "UPDATE events SET starts_at = $1 WHERE id = $2",
-        &[store::now_ms() - 60_000, held],
-    );
-    for (path, body) in [
-        (format!("/api/v1/events/{held}/held"), json!({})),
-        (
-            format!("/api/v1/events/{held}/summary"),
-            json!({"summary": format!("纪要：{BREAKOUT}"), "close": false}),
-        ),
-    ] {
-        let r = coord.api("POST", &path, body);
-        assert_eq!(r.status, 200, "{path}: {}", r.body);
-    }
+    assert_eq!(r.status, 200, "summary: {}", r.body);
     vec![
         (
             "tip taken up as a lead",

@@ -2,6 +2,7 @@
 //! what its uploader called it, and text-direction controls that make a name display as
 //! another are refused in names and file names, while other user text is shown isolated.
 
+use crate::events::event_in_2030;
 use crate::support::*;
 
 use serde_json::json;
@@ -97,11 +98,9 @@ fn direction_controls_are_refused_in_names_and_isolated_in_text() {
         };
         refused(&lead(&format!("张{RLO}三")), "subject name");
         let event = |title: &str, venue: &str| {
-            coord.api(
-                "POST",
-                "/api/v1/events",
-                json!({"title": title, "kind": "seminar", "starts_at": "2030-03-05T09:00:00+08:00", "ends_at": "2030-03-05T11:00:00+08:00", "venue": venue, "capacity": 5, "registration_deadline": "2030-03-04T17:00:00+08:00", "open_to": ["dz-court"]}),
-            )
+            let mut body = event_in_2030(title, 5);
+            body["venue"] = json!(venue);
+            coord.api("POST", "/api/v1/events", body)
         };
         refused(&event(&format!("座谈{RLO}会"), "第一会议室"), "event title");
         refused(&event("座谈会", &format!("会议室{RLO}")), "event venue");
