@@ -47,12 +47,10 @@ pub use super::api_wire::*;
 
 /// A command's [`Done`] that no handler here expects: a bug, answered as an internal error.
 fn unexpected(done: Done) -> AppError {
-    tracing::error!(?done, "unexpected outcome of an event command");
-    AppError::refused(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        codes::INTERNAL,
-        "服务器内部错误，请稍后再试 / internal error, please try again later",
-    )
+    // Logged with the cause and answered as the one internal error, like a storage fault.
+    AppError::Store(store::StoreError::Corrupt(format!(
+        "unexpected outcome of an event command: {done:?}"
+    )))
 }
 
 fn event_out(ev: &EventRecord, manager: bool) -> EventOut {
